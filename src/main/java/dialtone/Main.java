@@ -1,0 +1,24 @@
+package dialtone;
+
+import dialtone.cli.Dialtone;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/** Entry point: runs {@link Dialtone} with this process's streams and exits with its code. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // Libraries (Tyrus, the JDK's HTTP client) log through java.util.logging; their lines must not reach the
+        // user's terminal unredacted and unasked.
+        LogManager.getLogManager().reset();
+        Logger.getLogger("").setLevel(Level.OFF);
+        int rc = Dialtone.execute(args, new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
+                new OutputStreamWriter(System.err, StandardCharsets.UTF_8), System.getenv(), System.console() != null);
+        System.exit(rc);
+    }
+}

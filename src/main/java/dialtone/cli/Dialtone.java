@@ -1,0 +1,88 @@
+package dialtone.cli;
+
+import dialtone.report.RedactingWriter;
+import dialtone.report.Redactor;
+import dialtone.support.DialtoneException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.time.Clock;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** The root command: {@code dialtone [config|register|...]}. */
+@Command(name = "dialtone", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        header = "Headless softphone and call tester for SIP over WebSocket and WebRTC.",
+        description = {
+            "Fetches a Click To Call endpoint configuration (or takes the same facts as flags), connects to the SIP",
+            "server over WSS, registers, and reports every layer: TLS, WebSocket, SIP, ICE, DTLS, RTP, audio.",
+            "Output is a human timeline, JSON lines (--json) or JUnit XML (--junit FILE); the exit code names the",
+            "layer that failed."},
+        subcommands = {ConfigCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n")
+public final class Dialtone implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    Io io;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (config, register)");
+    }
+
+    Io io() {
+        return io;
+    }
+
+    /** Builds the command line with redacting writers around {@code out} and {@code err}. */
+    public static CommandLine commandLine(Io io) {
+        Dialtone root = new Dialtone();
+        root.io = io;
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(io.out());
+        cl.setErr(io.err());
+        applyExitCodeList(cl);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("dialtone: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            c.getErr().flush();
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof DialtoneException d) {
+                c.getErr().println("dialtone: " + d.getMessage());
+                c.getErr().flush();
+                return ExitCodes.of(d.failure().layer());
+            }
+            c.getErr().println("dialtone: internal error: " + ex);
+            c.getErr().flush();
+            return ExitCodes.INTERNAL;
+        });
+        return cl;
+    }
+
+    private static void applyExitCodeList(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.table());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            applyExitCodeList(sub);
+        }
+    }
+
+    /** Runs dialtone with this process's streams; returns the exit code. */
+    public static int execute(String[] args, Writer stdout, Writer stderr, Map<String, String> env, boolean terminal) {
+        Redactor redactor = new Redactor();
+        PrintWriter out = new PrintWriter(new RedactingWriter(stdout, redactor), false);
+        PrintWriter err = new PrintWriter(new RedactingWriter(stderr, redactor), false);
+        Io io = new Io(out, err, env, Clock.systemUTC(), terminal, redactor);
+        try {
+            return commandLine(io).execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dialtone.cli;
+
+import dialtone.event.Cause;
+import dialtone.event.Event;
+import dialtone.event.EventBus;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.RunEvent;
+import dialtone.report.HumanReporter;
+import dialtone.report.JUnitXmlReporter;
+import dialtone.report.JsonLinesReporter;
+import dialtone.support.DialtoneException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Runs one command's scenario with the reporters its flags ask for: publishes {@code run.started}, runs the
+ * body, turns any failure into data, publishes {@code run.finished}, drains the reporters, prints the one-line
+ * error, and returns the exit code.
+ */
+final class Runner {
+    /** What a command body may use. */
+    interface Scope {
+        void publish(Event e);
+
+        Instant now();
+
+        String scenario();
+
+        void secret(String s);
+
+        Io io();
+    }
+
+    @FunctionalInterface
+    interface Body {
+        /** @return the failure, or null when the scenario passed */
+        Failure run(Scope scope) throws Exception;
+    }
+
+    private Runner() {
+    }
+
+    static int run(Io io, OutputOptions out, String command, String scenario, Body body) {
+        if (out.junit != null) {
+            Path parent = out.junit.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                io.err().println("dialtone: cannot write --junit " + out.junit + ": the directory " + parent + " does not exist");
+                io.err().flush();
+                return ExitCodes.USAGE;
+            }
+        }
+        EventBus bus = new EventBus((sink, ex) -> {
+            io.err().println("dialtone: a reporter failed and was disabled: " + ex.getMessage());
+            io.err().flush();
+        });
+        if (out.json) {
+            bus.add(new JsonLinesReporter(io.out(), io.redactor()));
+        } else {
+            boolean color = io.colorAllowed() && !out.noColor;
+            bus.add(new HumanReporter(io.out(), out.sipTrace, color, io.terminal()));
+        }
+        if (out.junit != null) {
+            bus.add(new JUnitXmlReporter(out.junit, io.redactor()));
+        }
+        Instant start = io.clock().instant();
+        Scope scope = new Scope() {
+            @Override
+            public void publish(Event e) {
+                bus.publish(e);
+            }
+
+            @Override
+            public Instant now() {
+                return io.clock().instant();
+            }
+
+            @Override
+            public String scenario() {
+                return scenario;
+            }
+
+            @Override
+            public void secret(String s) {
+                io.redactor().addSecret(s);
+            }
+
+            @Override
+            public Io io() {
+                return io;
+            }
+        };
+        bus.publish(new RunEvent.Started(start, scenario, JsonLinesReporter.SCHEMA_VERSION, "dialtone",
+                VersionProvider.version(), command));
+        Failure failure;
+        Throwable bug = null;
+        try {
+            failure = body.run(scope);
+        } catch (DialtoneException e) {
+            failure = e.failure();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted");
+        } catch (Exception | Error e) {
+            bug = e;
+            failure = Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR,
+                    "internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            bus.publish(new RunEvent.InternalError(io.clock().instant(), scenario, command, failure.message()));
+        }
+        int rc = failure == null ? ExitCodes.OK
+                : failure.cause() == Cause.CANCELED && failure.layer() == Layer.INTERNAL ? ExitCodes.INTERRUPTED
+                : ExitCodes.of(failure.layer());
+        Instant end = io.clock().instant();
+        bus.publish(new RunEvent.Finished(end, scenario, failure == null, rc, Duration.between(start, end).toMillis(),
+                failure));
+        bus.close();
+        io.out().flush();
+        if (failure != null && (out.json || !io.terminal())) {
+            io.err().println("dialtone: " + failure.message());
+        }
+        if (bug != null && out.verbosity() > 0) {
+            StringWriter sw = new StringWriter();
+            bug.printStackTrace(new PrintWriter(sw));
+            io.err().print(sw);
+        }
+        io.err().flush();
+        return rc;
+    }
+}

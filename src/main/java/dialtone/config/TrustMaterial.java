@@ -1,0 +1,162 @@
+package dialtone.config;
+
+import dialtone.event.Cause;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.support.DialtoneException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The trust dialtone uses for one run: the JDK's default CAs, plus the CAs of {@code --ca-file} if given. The
+ * result is an {@link SSLContext} handed to the HTTP client and the WebSocket client of this run only; nothing
+ * JVM-wide changes, and host names are always verified.
+ */
+public final class TrustMaterial {
+    private TrustMaterial() {
+    }
+
+    public static SSLContext sslContext(Path caFile) {
+        try {
+            X509ExtendedTrustManager system = trustManager(null);
+            X509ExtendedTrustManager tm = system;
+            if (caFile != null) {
+                tm = new EitherTrustManager(system, trustManager(loadCas(caFile)));
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {tm}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED,
+                    "cannot set up TLS trust: " + e.getMessage()), e);
+        }
+    }
+
+    static KeyStore loadCas(Path caFile) {
+        Collection<? extends Certificate> certs;
+        try (InputStream in = Files.newInputStream(caFile)) {
+            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+            throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED,
+                    "cannot read --ca-file " + caFile + ": " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage())), e);
+        } catch (CertificateException e) {
+            throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED,
+                    "--ca-file " + caFile + " is not a PEM or DER certificate file"), e);
+        }
+        if (certs.isEmpty()) {
+            throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED,
+                    "--ca-file " + caFile + " holds no certificate"));
+        }
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : certs) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            return ks;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED,
+                    "cannot use --ca-file " + caFile + ": " + e.getMessage()), e);
+        }
+    }
+
+    private static X509ExtendedTrustManager trustManager(KeyStore ks) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        for (TrustManager t : tmf.getTrustManagers()) {
+            if (t instanceof X509ExtendedTrustManager x) {
+                return x;
+            }
+        }
+        throw new GeneralSecurityException("no X509 trust manager");
+    }
+
+    /** Trusts a chain that either manager trusts; both check the host name (endpoint identification). */
+    private static final class EitherTrustManager extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager a;
+        private final X509ExtendedTrustManager b;
+
+        EitherTrustManager(X509ExtendedTrustManager a, X509ExtendedTrustManager b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        private interface Check {
+            void run(X509ExtendedTrustManager tm) throws CertificateException;
+        }
+
+        private void either(Check c) throws CertificateException {
+            try {
+                c.run(a);
+            } catch (CertificateException first) {
+                try {
+                    c.run(b);
+                } catch (CertificateException second) {
+                    // The extra CA's verdict is the more telling one (host name, expiry) when the chain ends there.
+                    second.addSuppressed(first);
+                    throw second;
+                }
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            either(tm -> tm.checkServerTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            either(tm -> tm.checkServerTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            either(tm -> tm.checkServerTrusted(chain, authType));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            either(tm -> tm.checkClientTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            either(tm -> tm.checkClientTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            either(tm -> tm.checkClientTrusted(chain, authType));
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            List<X509Certificate> l = new ArrayList<>(List.of(a.getAcceptedIssuers()));
+            l.addAll(List.of(b.getAcceptedIssuers()));
+            return l.toArray(new X509Certificate[0]);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dialtone.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Instant;
+
+/** The run itself: start, warnings, the verdict. */
+public sealed interface RunEvent extends Event {
+    /** First event of every run; the first line of a JSON-lines file. */
+    @JsonTypeName("run.started")
+    record Started(Instant at, String scenario, int schemaVersion, String tool, String version, String command)
+            implements RunEvent {}
+
+    /** Something the user should know that does not fail the run (e.g. a userId that looks like personal data). */
+    @JsonTypeName("run.warning")
+    record Warning(Instant at, String scenario, String code, String message) implements RunEvent {}
+
+    /** A bug caught at a boundary; the run goes on where it can. */
+    @JsonTypeName("run.internal-error")
+    record InternalError(Instant at, String scenario, String where, String message) implements RunEvent {}
+
+    /** Last event of every run; the last line of a JSON-lines file. {@code failure} is null when it passed. */
+    @JsonTypeName("run.finished")
+    record Finished(Instant at, String scenario, boolean passed, int exitCode, long durationMs, Failure failure)
+            implements RunEvent {}
+}

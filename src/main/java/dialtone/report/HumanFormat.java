@@ -1,0 +1,222 @@
+package dialtone.report;
+
+import dialtone.event.ConfigEvent;
+import dialtone.event.ConfigSummary;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.HttpTiming;
+import dialtone.event.RegistrationEvent;
+import dialtone.event.RunEvent;
+import dialtone.event.SipEvent;
+import dialtone.event.TlsFacts;
+import dialtone.event.TransportEvent;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How each event reads to a person: a short tag naming the layer, and one line (sometimes a few indented ones).
+ * Pure: no terminal handling, no colour; {@link HumanReporter} adds those. The dispatch is an instanceof chain
+ * that ends in an exception, and a test walks every event type through it.
+ */
+public final class HumanFormat {
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+    /** A rendered event: its layer tag, its kind (for colour) and its lines. */
+    public record Rendered(String tag, Kind kind, List<String> lines) {
+    }
+
+    public enum Kind { INFO, GOOD, BAD, WARN, DETAIL }
+
+    private final boolean sipTrace;
+
+    public HumanFormat(boolean sipTrace) {
+        this.sipTrace = sipTrace;
+    }
+
+    /** Null when the event is not shown at this verbosity. */
+    public Rendered render(Event e) {
+        if (e instanceof RunEvent r) {
+            return run(r);
+        } else if (e instanceof ConfigEvent c) {
+            return config(c);
+        } else if (e instanceof TransportEvent t) {
+            return transport(t);
+        } else if (e instanceof SipEvent s) {
+            return sip(s);
+        } else if (e instanceof RegistrationEvent r) {
+            return registration(r);
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    private Rendered run(RunEvent e) {
+        if (e instanceof RunEvent.Started s) {
+            return one("run", Kind.DETAIL, s.tool() + " " + s.version() + " " + s.command());
+        } else if (e instanceof RunEvent.Warning w) {
+            return one("warn", Kind.WARN, w.message());
+        } else if (e instanceof RunEvent.InternalError ie) {
+            return one("error", Kind.BAD, "internal error in " + ie.where() + ": " + ie.message());
+        } else if (e instanceof RunEvent.Finished f) {
+            String time = String.format("%.1f s", f.durationMs() / 1000.0);
+            if (f.passed()) {
+                return one("PASS", Kind.GOOD, e.scenario() + " in " + time);
+            }
+            Failure fl = f.failure();
+            String what = fl == null ? "" : ": " + fl.message();
+            return one("FAIL", Kind.BAD, e.scenario() + what + " (exit " + f.exitCode() + ", " + time + ")");
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    private Rendered config(ConfigEvent e) {
+        if (e instanceof ConfigEvent.Fetching f) {
+            return one("config", Kind.INFO, "GET " + f.url());
+        } else if (e instanceof ConfigEvent.TlsEstablished t) {
+            return one("tls", Kind.INFO, tls(t.tls()));
+        } else if (e instanceof ConfigEvent.Fetched f) {
+            return one("config", f.status() / 100 == 2 ? Kind.INFO : Kind.BAD,
+                    "HTTP " + f.status() + ", " + f.bytes() + " bytes"
+                            + (f.contentType() == null ? "" : " " + f.contentType()) + " in " + timing(f.timing()));
+        } else if (e instanceof ConfigEvent.Resolved r) {
+            return new Rendered("config", Kind.GOOD, summary(r.config()));
+        } else if (e instanceof ConfigEvent.Failed f) {
+            return one("config", Kind.BAD, f.failure().message());
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    private Rendered transport(TransportEvent e) {
+        if (e instanceof TransportEvent.Connecting c) {
+            return one("ws", Kind.INFO, "connecting to " + c.url() + (c.attempt() > 1 ? " (attempt " + c.attempt() + ")" : ""));
+        } else if (e instanceof TransportEvent.Connected c) {
+            List<String> l = new ArrayList<>();
+            l.add("connected in " + c.handshakeMs() + " ms, sub-protocol " + (c.subprotocol() == null || c.subprotocol().isEmpty() ? "(none)" : c.subprotocol()));
+            if (c.tls() != null) {
+                l.add("  " + tls(c.tls()));
+            }
+            return new Rendered("ws", Kind.GOOD, l);
+        } else if (e instanceof TransportEvent.Closed c) {
+            return one("ws", c.byLocal() ? Kind.INFO : Kind.WARN, "closed " + c.code()
+                    + (c.reason() == null || c.reason().isEmpty() ? "" : " " + c.reason()) + (c.byLocal() ? " (by us)" : " (by the server)"));
+        } else if (e instanceof TransportEvent.Failed f) {
+            return one("ws", Kind.BAD, f.failure().message());
+        } else if (e instanceof TransportEvent.Reconnecting r) {
+            return one("ws", Kind.WARN, "reconnecting in " + String.format("%.1f s", r.delayMs() / 1000.0) + " (attempt " + r.attempt() + ")");
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    private Rendered sip(SipEvent e) {
+        if (e instanceof SipEvent.Sent s) {
+            return sipTrace ? trace("sip", "--> " + s.summary(), s.raw()) : one("sip", Kind.DETAIL, "--> " + s.summary());
+        } else if (e instanceof SipEvent.Received r) {
+            return sipTrace ? trace("sip", "<-- " + r.summary(), r.raw()) : one("sip", Kind.DETAIL, "<-- " + r.summary());
+        } else if (e instanceof SipEvent.Unparseable u) {
+            return one("sip", Kind.WARN, "dropped an unparseable message (" + u.bytes() + " bytes): " + u.error());
+        } else if (e instanceof SipEvent.Answered a) {
+            return one("sip", Kind.INFO, "answered " + a.method() + " with " + a.status() + " " + a.reason());
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    private Rendered registration(RegistrationEvent e) {
+        if (e instanceof RegistrationEvent.Sending s) {
+            return one("reg", Kind.INFO, (s.refresh() ? "refreshing " : s.expires() == 0 ? "unregistering " : "registering ")
+                    + s.aor() + (s.expires() > 0 ? " (expires " + s.expires() + " s)" : ""));
+        } else if (e instanceof RegistrationEvent.Challenged c) {
+            return one("reg", Kind.INFO, c.status() + " challenge: realm \"" + c.realm() + "\", " + c.algorithm()
+                    + (c.stale() ? ", stale nonce" : ""));
+        } else if (e instanceof RegistrationEvent.Registered r) {
+            return one("reg", Kind.GOOD, (r.refresh() ? "refreshed " : "registered ") + r.aor() + ", expires in "
+                    + r.expires() + " s" + (r.contacts() > 1 ? " (" + r.contacts() + " contacts)" : ""));
+        } else if (e instanceof RegistrationEvent.Unregistered u) {
+            return one("reg", Kind.INFO, "unregistered " + u.aor() + (u.status() > 0 ? " (" + u.status() + ")" : ""));
+        } else if (e instanceof RegistrationEvent.Failed f) {
+            return one("reg", Kind.BAD, f.failure().message());
+        } else if (e instanceof RegistrationEvent.NotNeeded n) {
+            return one("reg", Kind.INFO, "no registration: " + n.reason());
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    static String tls(TlsFacts t) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(t.protocol()).append(' ').append(t.cipherSuite());
+        if (t.subject() != null) {
+            sb.append(", certificate ").append(t.subject());
+            if (t.issuer() != null) {
+                sb.append(" issued by ").append(t.issuer());
+            }
+            if (t.notAfter() != null) {
+                sb.append(", expires ").append(DAY.format(t.notAfter()));
+            }
+        }
+        return sb.toString();
+    }
+
+    static String timing(HttpTiming t) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(t.totalMs()).append(" ms (dns ").append(ms(t.dnsMs())).append(", connect ").append(ms(t.connectMs()));
+        if (t.tlsMs() >= 0) {
+            sb.append(", tls ").append(ms(t.tlsMs()));
+        }
+        sb.append(", first byte ").append(ms(t.firstByteMs())).append(')');
+        return sb.toString();
+    }
+
+    private static String ms(long v) {
+        return v < 0 ? "n/a" : v + " ms";
+    }
+
+    static List<String> summary(ConfigSummary c) {
+        List<String> l = new ArrayList<>();
+        String how = switch (c.mode()) {
+            case "legacy" -> "legacy endpoint: REGISTER, then INVITE the application";
+            case "runtime" -> "runtime endpoint: no REGISTER, INVITE the endpoint id";
+            default -> "direct: facts given as flags";
+        };
+        l.add("valid configuration (" + how + ")");
+        row(l, "source", c.source());
+        row(l, "wsUri", c.wsUri());
+        row(l, "realm", c.realm());
+        row(l, "register as", c.aor() + (c.userIdDerived() ? "  (userId derived as the SDK does)" : ""));
+        row(l, "auth user", c.authUser());
+        row(l, "password", c.passwordPresent() ? "present (not shown)" : "none");
+        row(l, "call target", c.target());
+        if (c.headers() != null) {
+            for (Map.Entry<String, String> h : c.headers().entrySet()) {
+                row(l, "header", h.getKey() + ": " + h.getValue());
+            }
+        }
+        if (c.widgetActive() != null) {
+            row(l, "widget", c.widgetActive() ? "active" : "inactive");
+        }
+        row(l, "endpoint", c.endpointName());
+        return l;
+    }
+
+    private static void row(List<String> l, String k, String v) {
+        if (v != null) {
+            l.add(String.format("  %-12s %s", k, v));
+        }
+    }
+
+    private static Rendered one(String tag, Kind kind, String line) {
+        return new Rendered(tag, kind, List.of(line));
+    }
+
+    private static Rendered trace(String tag, String first, String raw) {
+        List<String> l = new ArrayList<>();
+        l.add(first);
+        for (String s : raw.split("\r?\n", -1)) {
+            l.add("    " + s);
+        }
+        while (l.size() > 1 && l.get(l.size() - 1).isBlank()) {
+            l.remove(l.size() - 1);
+        }
+        return new Rendered(tag, Kind.DETAIL, l);
+    }
+}

@@ -1,0 +1,145 @@
+package dialtone.report;
+
+import dialtone.event.Event;
+import dialtone.event.EventSink;
+import dialtone.event.Failure;
+import dialtone.event.RunEvent;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * A JUnit XML report (the Ant/Surefire schema that CI systems read): one {@code <testsuite>}, one
+ * {@code <testcase>} per scenario, a {@code <failure>} with the failure's cause and message, and the scenario's
+ * human timeline in {@code <system-out>}. Written when the run ends, through the redactor, atomically.
+ */
+public final class JUnitXmlReporter implements EventSink {
+    private final Path file;
+    private final Redactor redactor;
+    private final HumanFormat format = new HumanFormat(false);
+    private final Map<String, List<Event>> byScenario = new LinkedHashMap<>();
+    private String suite = "dialtone";
+    private Instant start;
+    private RunEvent.Finished finished;
+
+    public JUnitXmlReporter(Path file, Redactor redactor) {
+        this.file = file;
+        this.redactor = redactor;
+    }
+
+    @Override
+    public void accept(Event e) {
+        if (e instanceof RunEvent.Started s) {
+            start = s.at();
+            suite = "dialtone " + s.command();
+            return;
+        }
+        if (start == null) {
+            start = e.at();
+        }
+        if (e instanceof RunEvent.Finished f) {
+            finished = f;
+        }
+        byScenario.computeIfAbsent(e.scenario(), k -> new ArrayList<>()).add(e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            String xml = redactor.redact(render());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, xml, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the JUnit report " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    String render() {
+        try {
+            StringWriter sw = new StringWriter();
+            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(sw);
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeCharacters("\n");
+            int failures = finished != null && !finished.passed() ? 1 : 0;
+            w.writeStartElement("testsuite");
+            w.writeAttribute("name", suite);
+            w.writeAttribute("tests", Integer.toString(Math.max(1, byScenario.size())));
+            w.writeAttribute("failures", Integer.toString(failures));
+            w.writeAttribute("errors", "0");
+            w.writeAttribute("skipped", "0");
+            w.writeAttribute("time", secs(finished == null ? 0 : finished.durationMs()));
+            if (start != null) {
+                w.writeAttribute("timestamp", start.toString());
+            }
+            w.writeCharacters("\n");
+            for (Map.Entry<String, List<Event>> sc : byScenario.entrySet()) {
+                List<Event> events = sc.getValue();
+                Instant first = events.get(0).at();
+                Instant last = events.get(events.size() - 1).at();
+                w.writeCharacters("  ");
+                w.writeStartElement("testcase");
+                w.writeAttribute("classname", suite.replace(' ', '.'));
+                w.writeAttribute("name", sc.getKey());
+                w.writeAttribute("time", secs(Duration.between(first, last).toMillis()));
+                w.writeCharacters("\n");
+                if (finished != null && !finished.passed() && finished.scenario().equals(sc.getKey())) {
+                    Failure f = finished.failure();
+                    w.writeCharacters("    ");
+                    w.writeStartElement("failure");
+                    w.writeAttribute("type", f == null ? "FAILED" : f.layer() + "/" + f.cause());
+                    w.writeAttribute("message", f == null ? "failed" : f.message());
+                    w.writeCharacters(f == null ? "" : f.message() + (f.status() > 0 ? " (SIP " + f.status() + ")" : ""));
+                    w.writeEndElement();
+                    w.writeCharacters("\n");
+                }
+                w.writeCharacters("    ");
+                w.writeStartElement("system-out");
+                w.writeCData(timeline(events).replace("]]>", "]]]]><![CDATA[>"));
+                w.writeEndElement();
+                w.writeCharacters("\n  ");
+                w.writeEndElement();
+                w.writeCharacters("\n");
+            }
+            w.writeEndElement();
+            w.writeCharacters("\n");
+            w.writeEndDocument();
+            w.close();
+            return sw.toString();
+        } catch (XMLStreamException ex) {
+            throw new IllegalStateException("cannot render the JUnit report", ex);
+        }
+    }
+
+    private String timeline(List<Event> events) {
+        StringBuilder sb = new StringBuilder("\n");
+        for (Event e : events) {
+            HumanFormat.Rendered r = format.render(e);
+            if (r == null) {
+                continue;
+            }
+            long ms = Duration.between(start, e.at()).toMillis();
+            for (int i = 0; i < r.lines().size(); i++) {
+                sb.append(String.format("+%6.3fs %-6s %s%n", ms / 1000.0, i == 0 ? r.tag() : "", r.lines().get(i)));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String secs(long ms) {
+        return String.format(java.util.Locale.ROOT, "%.3f", ms / 1000.0);
+    }
+}

@@ -1,0 +1,43 @@
+package dialtone.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dialtone.event.EventTypes;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+
+/** The one ObjectMapper for event output: stable type names, ISO instants, durations in milliseconds. */
+public final class Json {
+    private Json() {
+    }
+
+    public static ObjectMapper eventMapper() {
+        ObjectMapper m = new ObjectMapper();
+        SimpleModule mod = new SimpleModule("dialtone-events");
+        mod.addSerializer(Instant.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Instant v, JsonGenerator g, SerializerProvider p) throws IOException {
+                g.writeString(v.toString());
+            }
+        });
+        mod.addSerializer(Duration.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Duration v, JsonGenerator g, SerializerProvider p) throws IOException {
+                g.writeNumber(v.toMillis());
+            }
+        });
+        m.registerModule(mod);
+        for (Class<?> leaf : EventTypes.leaves()) {
+            m.registerSubtypes(leaf);
+        }
+        m.setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        m.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        return m;
+    }
+}
