@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code dialtone config}: what the SDK's connect() does before SIP, shown. */
-@Command(name = "config", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "config", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         header = "Fetch, validate and show an endpoint configuration (no SIP traffic).",
         description = {
             "GETs the endpoint configuration over HTTPS (10 s budget, certificates verified), validates it as the",

@@ -14,6 +14,8 @@ import java.util.Locale;
  * signalling over {@code wss://} ({@code ws://} only to loopback, and only when asked for).
  */
 public final class UrlPolicy {
+    static final int MIN_TOKEN = 12;
+
     private UrlPolicy() {
     }
 
@@ -97,13 +99,17 @@ public final class UrlPolicy {
         return sb.toString();
     }
 
-    /** The secret parts of a config URL (its last path segment, its query, user info), for the redactor. */
+    /**
+     * The secret parts of a config URL (its last path segment, its query, user info), for the redactor. A last
+     * segment shorter than {@value #MIN_TOKEN} characters is a path name rather than a token (real tokens are 64 hex
+     * digits); it is still masked wherever the URL is shown, but not hunted for in all other text.
+     */
     public static java.util.List<String> secrets(URI u) {
         java.util.List<String> out = new java.util.ArrayList<>();
         String path = u.getRawPath() == null ? "" : u.getRawPath();
         String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         int cut = trimmed.lastIndexOf('/');
-        if (cut >= 0 && cut < trimmed.length() - 1) {
+        if (cut >= 0 && cut < trimmed.length() - MIN_TOKEN) {
             String seg = trimmed.substring(cut + 1);
             out.add(seg);
             out.add(java.net.URLDecoder.decode(seg, java.nio.charset.StandardCharsets.UTF_8));

@@ -2,6 +2,9 @@ package dialtone.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -30,6 +33,18 @@ public final class Json {
             @Override
             public void serialize(Duration v, JsonGenerator g, SerializerProvider p) throws IOException {
                 g.writeNumber(v.toMillis());
+            }
+        });
+        mod.addDeserializer(Instant.class, new JsonDeserializer<>() {
+            @Override
+            public Instant deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                return Instant.parse(p.getValueAsString());
+            }
+        });
+        mod.addDeserializer(Duration.class, new JsonDeserializer<>() {
+            @Override
+            public Duration deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                return Duration.ofMillis(p.getValueAsLong());
             }
         });
         m.registerModule(mod);

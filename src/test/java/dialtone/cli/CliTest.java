@@ -1,0 +1,155 @@
+package dialtone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    @Test
+    void helpListsSubcommandsAndTheExitCodeTable() {
+        CliRun r = CliRun.run("--help");
+        assertEquals(0, r.rc(), r.toString());
+        assertTrue(r.out().contains("config"), r.out());
+        assertTrue(r.out().contains("Exit codes:"), r.out());
+        for (String code : ExitCodes.table().keySet()) {
+            assertTrue(r.out().matches("(?s).*\\n  " + code + " +\\S.*"), "code " + code + " in help");
+        }
+        CliRun sub = CliRun.run("config", "--help");
+        assertTrue(sub.out().contains("Exit codes:"), sub.out());
+        assertTrue(sub.out().contains("--endpoint"), sub.out());
+    }
+
+    @Test
+    void versionPrints() {
+        CliRun r = CliRun.run("--version");
+        assertEquals(0, r.rc());
+        assertTrue(r.out().startsWith("dialtone "), r.out());
+    }
+
+    @Test
+    void unknownFlagIsAUsageErrorOnOneLine() {
+        CliRun r = CliRun.run("config", "--no-such-flag");
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+        assertTrue(r.err().startsWith("dialtone: Unknown option: '--no-such-flag'"), r.err());
+        assertFalse(r.err().contains("at dialtone."), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        assertEquals(ExitCodes.USAGE, CliRun.run().rc());
+    }
+
+    @Test
+    void badDurationIsAUsageError() {
+        CliRun r = CliRun.run("config", "--config-timeout", "soon");
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+        assertTrue(r.err().contains("is not a duration"), r.err());
+    }
+
+    @Test
+    void endpointAndDirectFlagsTogetherIsAUsageError() {
+        CliRun r = CliRun.run("config", "--endpoint", "https://e.example.com/t", "--ws-uri", "wss://x");
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+    }
+
+    @Test
+    void plainHttpToARemoteHostIsRefusedWithoutAnyTraffic() {
+        CliRun r = CliRun.run("config", "--endpoint", "http://192.0.2.1/tok-secret-123");
+        assertEquals(ExitCodes.CONFIG, r.rc(), r.toString());
+        assertTrue(r.err().contains("refusing plain http://"), r.err());
+        assertFalse(r.all().contains("tok-secret-123"), r.toString());
+    }
+
+    @Test
+    void nothingToConnectToIsAConfigError() {
+        CliRun r = CliRun.run("config");
+        assertEquals(ExitCodes.CONFIG, r.rc(), r.toString());
+        assertTrue(r.err().contains("--endpoint"), r.err());
+    }
+
+    @Test
+    void directFlagsResolveWithoutNetworkAndHideThePassword(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "Direct-Secret-99\n");
+        CliRun r = CliRun.run("config", "--ws-uri", "wss://sip.example.com:8443/ws", "--user", "alice",
+                "--password-file", pw.toString(), "--json");
+        assertEquals(0, r.rc(), r.toString());
+        assertTrue(r.out().contains("\"aor\":\"sip:alice@sip.example.com\""), r.out());
+        assertTrue(r.out().contains("\"passwordPresent\":true"), r.out());
+        assertFalse(r.all().contains("Direct-Secret-99"), r.toString());
+    }
+
+    @Test
+    void passwordFromEnvAndMissingEnvIsAClearError() {
+        CliRun ok = CliRun.run(Map.of("MY_PW", "Env-Secret-77"), "config", "--ws-uri", "wss://sip.example.com",
+                "--user", "bob", "--password-env", "MY_PW");
+        assertEquals(0, ok.rc(), ok.toString());
+        assertTrue(ok.out().contains("present (not shown)"), ok.out());
+        CliRun missing = CliRun.run("config", "--ws-uri", "wss://sip.example.com", "--user", "bob",
+                "--password-env", "NOPE_NOT_SET");
+        assertEquals(ExitCodes.CONFIG, missing.rc(), missing.toString());
+        assertTrue(missing.err().contains("NOPE_NOT_SET"), missing.err());
+    }
+
+    @Test
+    void personalDataUserIdWarns() {
+        CliRun r = CliRun.run("config", "--ws-uri", "wss://sip.example.com", "--user", "jane.doe@example.com");
+        assertEquals(0, r.rc(), r.toString());
+        assertTrue(r.out().contains("looks like an e-mail address"), r.out());
+        CliRun phone = CliRun.run("config", "--ws-uri", "wss://sip.example.com", "--user", "x",
+                "--user-id", "+14155550123", "--json");
+        assertTrue(phone.out().contains("\"type\":\"run.warning\""), phone.out());
+        assertTrue(phone.out().contains("a phone number"), phone.out());
+    }
+
+    @Test
+    void wsUriMustBeWss() {
+        CliRun r = CliRun.run("config", "--ws-uri", "ws://sip.example.com", "--user", "a", "--allow-ws");
+        assertEquals(ExitCodes.CONFIG, r.rc(), r.toString());
+        assertTrue(r.err().contains("loopback only"), r.err());
+    }
+
+    @Test
+    void unreadableCaFileIsAConfigError(@TempDir Path dir) throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, "not a certificate");
+        CliRun r = CliRun.run("config", "--endpoint", "https://127.0.0.1:1/tok", "--ca-file", ca.toString());
+        assertEquals(ExitCodes.CONFIG, r.rc(), r.toString());
+        assertTrue(r.err().contains("--ca-file"), r.err());
+    }
+
+    @Test
+    void jsonLinesStartWithTheSchemaAndEndWithTheSummary() {
+        CliRun r = CliRun.run("config", "--ws-uri", "wss://sip.example.com", "--user", "a", "--json");
+        String[] lines = r.out().strip().split("\n");
+        assertTrue(lines[0].startsWith("{\"type\":\"run.started\""), lines[0]);
+        assertTrue(lines[0].contains("\"schemaVersion\":1"), lines[0]);
+        assertTrue(lines[lines.length - 1].startsWith("{\"type\":\"run.finished\""), lines[lines.length - 1]);
+        assertTrue(lines[lines.length - 1].contains("\"exitCode\":0"));
+    }
+
+    @Test
+    void junitIntoAMissingDirectoryIsAUsageError() {
+        CliRun r = CliRun.run("config", "--ws-uri", "wss://sip.example.com", "--user", "a", "--junit",
+                "/nonexistent-dir/x.xml");
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+    }
+
+    @Test
+    void junitReportIsWritten(@TempDir Path dir) throws Exception {
+        Path xml = dir.resolve("r.xml");
+        CliRun r = CliRun.run("config", "--ws-uri", "ws://127.0.0.1:1", "--user", "a", "--junit", xml.toString());
+        assertEquals(ExitCodes.CONFIG, r.rc(), r.toString());
+        String s = Files.readString(xml);
+        assertTrue(s.contains("<testsuite name=\"dialtone config\""), s);
+        assertTrue(s.contains("failures=\"1\""), s);
+        assertTrue(s.contains("<failure type=\"CONFIG/CONFIG_INVALID\""), s);
+    }
+}
