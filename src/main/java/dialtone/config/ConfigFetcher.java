@@ -7,6 +7,7 @@ import dialtone.event.Layer;
 import dialtone.event.TlsFacts;
 import dialtone.support.DialtoneException;
 import dialtone.support.Hosts;
+import dialtone.support.TlsErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package dialtone.config;
+package dialtone.support;
 
 import dialtone.event.TlsFacts;
 import java.security.cert.Certificate;

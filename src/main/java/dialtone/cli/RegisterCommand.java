@@ -1,0 +1,101 @@
+package dialtone.cli;
+
+import dialtone.config.ConfigResolver;
+import dialtone.config.SipProfile;
+import dialtone.config.TargetSpec;
+import dialtone.config.TrustMaterial;
+import dialtone.engine.RegisterScenario;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code dialtone register}: register and stay registered. */
+@Command(name = "register", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        header = "Connect over WSS, REGISTER with digest auth, stay registered, unregister on exit.",
+        description = {
+            "Fetches the endpoint configuration (or takes the direct flags), opens the WebSocket (sub-protocol sip),",
+            "REGISTERs, refreshes before expiry, reconnects and registers again if the socket drops, answers OPTIONS,",
+            "rejects unexpected INVITEs (480), and unregisters when --duration ends or on Ctrl-C.",
+            "A runtime endpoint needs no registration (as the SDK): dialtone connects and reports that."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  DIALTONE_ENDPOINT=https://endpoint.example.com/<token> dialtone register --duration 30s",
+            "  dialtone register --endpoint https://127.0.0.1:19443/c2c/<token> --ca-file .lab/ca.pem --duration 5s --json",
+            "  DIALTONE_SIP_PASSWORD=... dialtone register --ws-uri wss://sip.example.com --user alice --sip-trace"})
+final class RegisterCommand implements Callable<Integer> {
+    @ParentCommand
+    Dialtone root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    TargetOptions target = new TargetOptions();
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to stay registered (default: until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--expires", paramLabel = "SECONDS", defaultValue = "600",
+            description = "The registration expiry to ask for (default: ${DEFAULT-VALUE}, as JsSIP).")
+    int expires;
+
+    @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "WebSocket ping interval on an idle connection; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    Duration keepAlive;
+
+    @Override
+    public Integer call() {
+        Io io = root.io();
+        if (target.endpoint != null && target.hasDirectFlags()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give either --endpoint or the direct flags (--ws-uri, --user, ...), not both");
+        }
+        if (expires < 0 || expires > 86_400) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--expires must be between 0 and 86400");
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(8, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dialtone-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return Runner.run(io, output, "register", "register", scope -> {
+                TargetSpec t = target.toSpec(io.env());
+                if (t.endpoint() != null) {
+                    dialtone.config.UrlPolicy.secrets(ConfigCommand.safeUri(t.endpoint())).forEach(scope::secret);
+                }
+                String ua = "dialtone/" + VersionProvider.version();
+                SSLContext ssl = TrustMaterial.sslContext(t.caFile());
+                SipProfile p = new ConfigResolver(scope::publish, scope::secret, io.clock(), scope.scenario(), ua)
+                        .resolve(t, ssl);
+                RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
+                        new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10)), ua);
+                return s.run(stop);
+            });
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook is running
+            }
+        }
+    }
+}

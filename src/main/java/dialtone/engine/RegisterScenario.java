@@ -1,0 +1,187 @@
+package dialtone.engine;
+
+import dialtone.config.SipProfile;
+import dialtone.event.Cause;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.RegistrationEvent;
+import dialtone.event.RunEvent;
+import dialtone.sip.auth.DigestCredentials;
+import dialtone.sip.transport.WebSocketTransport;
+import dialtone.sip.ua.Identity;
+import dialtone.sip.ua.Registration;
+import dialtone.sip.ua.UaListener;
+import dialtone.sip.ua.UserAgent;
+import dialtone.support.UaLoop;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+
+/**
+ * {@code dialtone register}: connect, REGISTER (legacy and direct profiles; a runtime endpoint needs none), stay
+ * registered through refreshes and reconnects until the duration ends or the user stops it, then unregister and
+ * close, in bounded time. The verdict: the first registration succeeded and the registration was up at the end.
+ */
+public final class RegisterScenario {
+    /**
+     * @param duration  how long to stay registered; null = until stopped
+     * @param expires   the Expires to ask for (JsSIP's default is 600)
+     * @param keepAlive WebSocket ping interval (zero: none)
+     */
+    public record Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
+    }
+
+    private static final Duration FIRST_OUTCOME = Duration.ofSeconds(50);
+    private static final Duration TEARDOWN = Duration.ofSeconds(5);
+
+    private final SipProfile profile;
+    private final SSLContext ssl;
+    private final Consumer<Event> publish;
+    private final Clock clock;
+    private final String scenario;
+    private final Options options;
+    private final String userAgent;
+    private volatile Failure problem;
+
+    public RegisterScenario(SipProfile profile, SSLContext ssl, Consumer<Event> publish, Clock clock, String scenario,
+                            Options options, String userAgent) {
+        this.profile = profile;
+        this.ssl = ssl;
+        this.publish = publish;
+        this.clock = clock;
+        this.scenario = scenario;
+        this.options = options;
+        this.userAgent = userAgent;
+    }
+
+    /** Runs to the end; {@code stop} ends it early (Ctrl-C). Returns the failure, or null. */
+    public Failure run(CountDownLatch stop) throws InterruptedException {
+        UaLoop loop = new UaLoop(clock, bug -> publish.accept(new RunEvent.InternalError(clock.instant(), scenario,
+                "ua loop", bug.getClass().getSimpleName() + ": " + bug.getMessage())));
+        DigestCredentials creds = profile.password() == null ? null
+                : new DigestCredentials(profile.authUser(), profile.password());
+        Identity id = Identity.of(profile.aor(), profile.realm(), creds, userAgent);
+        UserAgent ua = new UserAgent(loop, id, l -> new WebSocketTransport(profile.wsUri(), ssl, loop, l,
+                options.handshakeTimeout(), options.keepAlive()), publish, scenario, profile.wsUri().toString());
+        CompletableFuture<Failure> first = new CompletableFuture<>();
+        Registration reg = !profile.needsRegister() ? null
+                : new Registration(ua, options.expires(), publish, scenario, new Registration.Listener() {
+                    @Override
+                    public void onRegistered(int expires, boolean refresh) {
+                        problem = null;
+                        first.complete(null);
+                    }
+
+                    @Override
+                    public void onFailed(Failure f) {
+                        problem = f;
+                        first.complete(f);
+                    }
+                });
+        ua.setListener(new UaListener() {
+            @Override
+            public void onConnected() {
+                if (reg != null) {
+                    reg.register();
+                } else {
+                    publish.accept(new RegistrationEvent.NotNeeded(clock.instant(), scenario,
+                            "runtime endpoint: the SDK does not REGISTER (no credentials)"));
+                    first.complete(null);
+                }
+            }
+
+            @Override
+            public void onConnectFailed(Failure f) {
+                first.complete(f);
+            }
+
+            @Override
+            public void onDisconnected() {
+                problem = Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR,
+                        "the WebSocket to " + profile.wsUri() + " was lost and not recovered");
+                if (reg != null) {
+                    reg.connectionLost();
+                }
+            }
+
+            @Override
+            public void onReconnected() {
+                if (reg != null) {
+                    reg.register();
+                } else {
+                    problem = null;
+                }
+            }
+        });
+        loop.execute(ua::start);
+        try {
+            Failure f;
+            try {
+                f = first.get(FIRST_OUTCOME.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                f = Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "no registration outcome within "
+                        + FIRST_OUTCOME.toSeconds() + " s");
+            } catch (ExecutionException e) {
+                f = Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "registration failed: " + e.getCause());
+            }
+            if (f != null) {
+                return f;
+            }
+            boolean stopped = options.duration() == null ? awaitForever(stop)
+                    : stop.await(options.duration().toMillis(), TimeUnit.MILLISECONDS);
+            Failure end = problem;
+            if (stopped) {
+                end = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted"
+                        + (options.duration() == null ? " (Ctrl-C)" : " before --duration ended"));
+            }
+            return end;
+        } finally {
+            teardown(loop, ua, reg);
+        }
+    }
+
+    private static boolean awaitForever(CountDownLatch stop) throws InterruptedException {
+        stop.await();
+        return true;
+    }
+
+    /** REGISTER expires 0, then close the socket; bounded even when the server does not answer. */
+    private void teardown(UaLoop loop, UserAgent ua, Registration reg) {
+        CompletableFuture<Void> unregistered = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (reg != null) {
+                reg.unregister(() -> unregistered.complete(null));
+            } else {
+                unregistered.complete(null);
+            }
+        });
+        try {
+            unregistered.get(TEARDOWN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // went on without the answer: the registration expires on its own
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        loop.execute(() -> {
+            ua.stop();
+            closed.complete(null);
+        });
+        try {
+            closed.get(1, TimeUnit.SECONDS);
+            Thread.sleep(150); // lets the close frame and its event go out before the loop ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // nothing more to do
+        }
+        loop.close();
+    }
+}

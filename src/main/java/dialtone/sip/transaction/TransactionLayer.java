@@ -1,0 +1,106 @@
+package dialtone.sip.transaction;
+
+import dialtone.sip.message.SipRequest;
+import dialtone.sip.message.SipResponse;
+import dialtone.sip.message.Via;
+import dialtone.support.Scheduler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Matches responses to client transactions (top Via branch + CSeq method, RFC 3261 §17.1.3) and requests to server
+ * transactions (branch + sent-by + method, §17.2.3). Keeps server transactions for {@value #SERVER_KEEP_SECONDS} s
+ * so retransmissions are absorbed; at most {@value #MAX_SERVER} of them.
+ */
+public final class TransactionLayer {
+    static final int SERVER_KEEP_SECONDS = 32;
+    static final int MAX_SERVER = 1024;
+
+    private final Scheduler loop;
+    private final Wire wire;
+    private final Map<String, ClientTransaction> clients = new LinkedHashMap<>();
+    private final Map<String, ServerTransaction> servers = new LinkedHashMap<>();
+
+    public TransactionLayer(Scheduler loop, Wire wire) {
+        this.loop = loop;
+        this.wire = wire;
+    }
+
+    /** Starts a client transaction for {@code request}, whose top Via carries {@code branch}. */
+    public ClientTransaction send(SipRequest request, String branch, ClientTransactionUser tu) {
+        loop.assertOnLoop();
+        String key = branch + "/" + request.method();
+        ClientTransaction tx = request.is("INVITE")
+                ? new InviteClientTransaction(loop, wire, request, branch, tu, () -> clients.remove(key))
+                : new NonInviteClientTransaction(loop, wire, request, branch, tu, () -> clients.remove(key));
+        clients.put(key, tx);
+        tx.start(request.is("INVITE") ? Timers.B : Timers.F);
+        return tx;
+    }
+
+    /** Routes a response; false when no transaction matches (a stray, to be dropped). */
+    public boolean receive(SipResponse r) {
+        loop.assertOnLoop();
+        Optional<Via> via = r.topVia();
+        String method = r.cseq().map(c -> c.method()).orElse(null);
+        if (via.isEmpty() || via.get().branch().isEmpty() || method == null) {
+            return false;
+        }
+        ClientTransaction tx = clients.get(via.get().branch().get() + "/" + method);
+        if (tx == null) {
+            return false;
+        }
+        tx.receive(r);
+        return true;
+    }
+
+    /**
+     * Finds the server transaction of a request. A retransmission is answered again and returns empty; an ACK that
+     * matches an INVITE server transaction is absorbed and returns empty; otherwise a new transaction is returned.
+     */
+    public Optional<ServerTransaction> serverTransaction(SipRequest req) {
+        loop.assertOnLoop();
+        Via via = req.topVia().orElse(null);
+        String branch = via == null ? null : via.branch().orElse(null);
+        String sentBy = via == null ? "" : via.sentBy();
+        if (branch == null || !branch.startsWith("z9hG4bK")) {
+            // RFC 2543 peers: no reliable branch; fall back to Call-ID + CSeq
+            branch = "2543:" + req.callId() + ":" + req.cseq().map(c -> Long.toString(c.number())).orElse("");
+        }
+        String method = req.is("ACK") ? "INVITE" : req.method();
+        String key = branch + "/" + sentBy + "/" + method;
+        ServerTransaction existing = servers.get(key);
+        if (req.is("ACK")) {
+            if (existing != null && existing.answered() && existing.lastResponse().status() >= 300) {
+                return Optional.empty();
+            }
+            return Optional.of(new ServerTransaction(req, key, wire));
+        }
+        if (existing != null) {
+            existing.retransmission();
+            return Optional.empty();
+        }
+        ServerTransaction st = new ServerTransaction(req, key, wire);
+        if (servers.size() >= MAX_SERVER) {
+            servers.remove(servers.keySet().iterator().next());
+        }
+        servers.put(key, st);
+        loop.schedule(java.time.Duration.ofSeconds(SERVER_KEEP_SECONDS), () -> servers.remove(key, st));
+        return Optional.of(st);
+    }
+
+    /** The INVITE server transaction a CANCEL targets (same branch, §9.2). */
+    public Optional<ServerTransaction> inviteFor(SipRequest cancel) {
+        Via via = cancel.topVia().orElse(null);
+        if (via == null) {
+            return Optional.empty();
+        }
+        String branch = via.branch().orElse("2543:" + cancel.callId() + ":" + cancel.cseq().map(c -> Long.toString(c.number())).orElse(""));
+        return Optional.ofNullable(servers.get(branch + "/" + via.sentBy() + "/INVITE"));
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+}

@@ -1,0 +1,304 @@
+package dialtone.sip.transport;
+
+import dialtone.event.Cause;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.TlsFacts;
+import dialtone.support.Scheduler;
+import dialtone.support.TlsErrors;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.SslEngineConfigurator;
+
+/**
+ * SIP over WebSocket (RFC 7118) on the Tyrus client: sub-protocol {@code sip}, TLS verified with the run's trust
+ * (host name included), one SIP message per text frame. Tyrus threads only enqueue onto the UA loop. An idle
+ * connection is kept alive with WebSocket pings; a missing pong closes it (the UA then reconnects).
+ */
+public final class WebSocketTransport implements SipTransport {
+    public static final int MAX_MESSAGE = 256 * 1024;
+
+    private final URI uri;
+    private final SSLContext ssl;
+    private final Scheduler loop;
+    private final TransportListener listener;
+    private final Duration handshakeTimeout;
+    private final Duration keepAlive;
+    private ClientManager client;
+    private volatile Session session;
+    private boolean closingLocally;
+    private Scheduler.Cancellable pinger;
+    private long lastPong;
+    private int generation;
+
+    public WebSocketTransport(URI uri, SSLContext ssl, Scheduler loop, TransportListener listener,
+                              Duration handshakeTimeout, Duration keepAlive) {
+        this.uri = uri;
+        this.ssl = ssl;
+        this.loop = loop;
+        this.listener = listener;
+        this.handshakeTimeout = handshakeTimeout;
+        this.keepAlive = keepAlive;
+    }
+
+    @Override
+    public String viaTransport() {
+        return "wss".equalsIgnoreCase(uri.getScheme()) ? "WSS" : "WS";
+    }
+
+    @Override
+    public boolean isConnected() {
+        Session s = session;
+        return s != null && s.isOpen();
+    }
+
+    @Override
+    public void connect() {
+        loop.assertOnLoop();
+        closingLocally = false;
+        int gen = ++generation;
+        AtomicReference<SSLEngine> engine = new AtomicReference<>();
+        ClientManager c = ClientManager.createClient();
+        c.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout.toMillis());
+        c.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_MESSAGE + 1024);
+        if ("wss".equalsIgnoreCase(uri.getScheme())) {
+            SslEngineConfigurator cfg = new SslEngineConfigurator(ssl, true, false, false) {
+                @Override
+                public SSLEngine createSSLEngine(String peerHost) {
+                    SSLEngine out = super.createSSLEngine(peerHost);
+                    engine.set(out);
+                    return out;
+                }
+
+                @Override
+                public SSLEngine configure(SSLEngine e) {
+                    SSLEngine out = super.configure(e);
+                    SSLParameters p = out.getSSLParameters();
+                    p.setEndpointIdentificationAlgorithm("HTTPS");
+                    out.setSSLParameters(p);
+                    engine.set(out);
+                    return out;
+                }
+            };
+            cfg.setHostVerificationEnabled(true);
+            c.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, cfg);
+        }
+        client = c;
+        ClientEndpointConfig cec = ClientEndpointConfig.Builder.create().preferredSubprotocols(List.of("sip")).build();
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Session s = c.connectToServer(new Ep(gen), cec, uri);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                TlsFacts tls = engine.get() == null ? null : TlsErrors.facts(engine.get().getSession());
+                loop.execute(() -> opened(gen, s, ms, tls));
+            } catch (Exception e) {
+                Failure f = explain(e);
+                loop.execute(() -> {
+                    if (gen == generation) {
+                        listener.onConnectFailed(f);
+                    }
+                });
+            }
+        }, "ws-connect");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void opened(int gen, Session s, long ms, TlsFacts tls) {
+        if (gen != generation) {
+            closeQuietly(s);
+            return;
+        }
+        String proto = s.getNegotiatedSubprotocol();
+        if (!"sip".equalsIgnoreCase(proto)) {
+            closeQuietly(s);
+            listener.onConnectFailed(Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR,
+                    "the server at " + uri + " did not accept the WebSocket sub-protocol \"sip\" (RFC 7118)"
+                            + (proto == null || proto.isEmpty() ? "" : "; it chose \"" + proto + "\"")));
+            return;
+        }
+        session = s;
+        s.setMaxTextMessageBufferSize(MAX_MESSAGE);
+        s.setMaxBinaryMessageBufferSize(MAX_MESSAGE);
+        lastPong = System.nanoTime();
+        if (!keepAlive.isZero()) {
+            schedulePing(gen);
+        }
+        listener.onConnected(proto, ms, tls);
+    }
+
+    private void schedulePing(int gen) {
+        pinger = loop.schedule(keepAlive, () -> {
+            Session s = session;
+            if (gen != generation || s == null || !s.isOpen()) {
+                return;
+            }
+            if (System.nanoTime() - lastPong > keepAlive.multipliedBy(2).toNanos() + 1_000_000_000L) {
+                // no pong for two intervals: the path is dead even if TCP has not noticed
+                closeQuietly(s);
+                return;
+            }
+            try {
+                s.getAsyncRemote().sendPing(ByteBuffer.wrap("dialtone".getBytes(StandardCharsets.US_ASCII)));
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(s);
+                return;
+            }
+            schedulePing(gen);
+        });
+    }
+
+    private final class Ep extends Endpoint {
+        private final int gen;
+
+        Ep(int gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onOpen(Session s, EndpointConfig config) {
+            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+                byte[] data = text.getBytes(StandardCharsets.UTF_8);
+                loop.execute(() -> {
+                    if (gen == generation) {
+                        listener.onMessage(data);
+                    }
+                });
+            });
+            s.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) buf -> {
+                byte[] data = new byte[buf.remaining()];
+                buf.get(data);
+                loop.execute(() -> {
+                    if (gen == generation) {
+                        listener.onMessage(data);
+                    }
+                });
+            });
+            s.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p ->
+                    loop.execute(() -> lastPong = System.nanoTime()));
+        }
+
+        @Override
+        public void onClose(Session s, CloseReason reason) {
+            int code = reason.getCloseCode().getCode();
+            String text = reason.getReasonPhrase();
+            loop.execute(() -> {
+                if (gen != generation) {
+                    return;
+                }
+                session = null;
+                if (pinger != null) {
+                    pinger.cancel();
+                }
+                listener.onClosed(code, text, closingLocally);
+            });
+        }
+
+        @Override
+        public void onError(Session s, Throwable thr) {
+            // onClose follows; the error itself has nothing the user needs beyond the close code
+        }
+    }
+
+    @Override
+    public boolean send(String message) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return false;
+        }
+        try {
+            s.getAsyncRemote().sendText(message);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closingLocally = true;
+        if (pinger != null) {
+            pinger.cancel();
+        }
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            try {
+                s.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye"));
+            } catch (IOException | RuntimeException e) {
+                // the close event still follows, or the socket is already gone
+            }
+        } else {
+            generation++;
+        }
+        ClientManager c = client;
+        if (c != null) {
+            Thread t = new Thread(c::shutdown, "ws-shutdown");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static void closeQuietly(Session s) {
+        try {
+            s.close();
+        } catch (IOException | RuntimeException e) {
+            // nothing to do
+        }
+    }
+
+    private Failure explain(Throwable e) {
+        String where = uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        String tls = TlsErrors.explain(e);
+        if (tls != null) {
+            return Failure.of(Layer.TRANSPORT, Cause.TLS_FAILED, "TLS to " + where + " failed: " + tls);
+        }
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException) {
+                return Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR, "cannot connect to " + where + ": connection refused");
+            }
+            if (c instanceof java.net.UnknownHostException) {
+                return Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR, "cannot resolve " + uri.getHost() + " (DNS)");
+            }
+            if (c.getMessage() != null) {
+                all.append(c.getMessage()).append("; ");
+            }
+        }
+        String m = all.toString().toLowerCase(Locale.ROOT);
+        if (m.contains("timeout") || m.contains("timed out")) {
+            return Failure.of(Layer.TRANSPORT, Cause.REQUEST_TIMEOUT, "the WebSocket handshake with " + where
+                    + " did not complete within " + handshakeTimeout.toSeconds() + " s");
+        }
+        if (m.contains("response code was not 101") || m.contains("status code")) {
+            return Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR, "the server at " + where
+                    + " refused the WebSocket upgrade: " + firstLine(all.toString()));
+        }
+        return Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR, "WebSocket to " + where + " failed: "
+                + (all.length() == 0 ? e.getClass().getSimpleName() : firstLine(all.toString())));
+    }
+
+    private static String firstLine(String s) {
+        String t = s.split("; ")[0];
+        return t.length() > 160 ? t.substring(0, 160) + "..." : t;
+    }
+}

@@ -1,0 +1,20 @@
+package dialtone.sip.ua;
+
+import dialtone.event.Failure;
+
+/** Connection life of the user agent, for the scenario that drives it. Called on the UA loop. */
+public interface UaListener {
+    /** The first connection is up. */
+    void onConnected();
+
+    /** The first connection could not be made: the scenario fails. */
+    void onConnectFailed(Failure failure);
+
+    /** The socket dropped; the UA will try to reconnect. */
+    default void onDisconnected() {
+    }
+
+    /** A reconnect succeeded (registration should be renewed). */
+    default void onReconnected() {
+    }
+}
