@@ -6,6 +6,7 @@ import dialtone.event.HttpTiming;
 import dialtone.event.Layer;
 import dialtone.event.TlsFacts;
 import dialtone.support.DialtoneException;
+import dialtone.support.HandshakeClock;
 import dialtone.support.Hosts;
 import dialtone.support.TlsErrors;
 import java.io.ByteArrayOutputStream;

@@ -27,7 +27,8 @@ public final class Redactor {
 
     /** Digest credential parameters that are derived from the password, and the header's full value on Basic. */
     private static final Pattern AUTH_PARAMS = Pattern.compile(
-            "(?i)\\b(response|cnonce|ha1|password|credential)(\\s*=\\s*)(\"[^\"\\r\\n]*\"|[^,\\s\"\\r\\n]+)");
+            "(?i)\\b(response|cnonce|ha1|password|credential)(\\s*=\\s*)"
+                    + "(\\\\\"[^\"\\\\]*\\\\\"|\"[^\"\\r\\n]*\"|[^,\\s\"\\\\\\r\\n]+)");
     private static final Pattern BASIC = Pattern.compile("(?i)(Authorization\\s*:\\s*Basic\\s+)\\S+");
 
     private final Set<String> forms = new LinkedHashSet<>();
@@ -68,7 +69,8 @@ public final class Redactor {
             StringBuilder sb = new StringBuilder();
             while (m.find()) {
                 String v = m.group(3);
-                String masked = v.startsWith("\"") ? "\"" + MASK + "\"" : MASK;
+                String masked = v.startsWith("\\\"") ? "\\\"" + MASK + "\\\""
+                        : v.startsWith("\"") ? "\"" + MASK + "\"" : MASK;
                 m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + m.group(2) + masked));
             }
             m.appendTail(sb);

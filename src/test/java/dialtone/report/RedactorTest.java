@@ -31,6 +31,17 @@ class RedactorTest {
     }
 
     @Test
+    void masksDigestParametersInsideJsonStrings() {
+        Redactor r = new Redactor();
+        String json = "{\"raw\":\"Authorization: Digest username=\\\"u\\\", response=\\\"60ca7e22bfcfa261\\\", "
+                + "algorithm=MD5, qop=auth, nc=00000001, cnonce=\\\"yUsoWVBm\\\"\\r\\n\"}";
+        String out = r.redact(json);
+        assertFalse(out.contains("60ca7e22"), out);
+        assertFalse(out.contains("yUsoWVBm"), out);
+        assertTrue(out.contains("response=\\\"***\\\""), out);
+    }
+
+    @Test
     void writerMasksASecretSplitAcrossWrites() throws Exception {
         Redactor r = new Redactor();
         r.addSecret("topsecret");

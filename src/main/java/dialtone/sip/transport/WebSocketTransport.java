@@ -4,6 +4,7 @@ import dialtone.event.Cause;
 import dialtone.event.Failure;
 import dialtone.event.Layer;
 import dialtone.event.TlsFacts;
+import dialtone.support.HandshakeClock;
 import dialtone.support.Scheduler;
 import dialtone.support.TlsErrors;
 import jakarta.websocket.ClientEndpointConfig;
@@ -24,7 +25,6 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 import org.glassfish.tyrus.client.SslEngineConfigurator;
@@ -76,29 +76,14 @@ public final class WebSocketTransport implements SipTransport {
         loop.assertOnLoop();
         closingLocally = false;
         int gen = ++generation;
-        AtomicReference<SSLEngine> engine = new AtomicReference<>();
+        AtomicReference<HandshakeClock> clocks = new AtomicReference<>();
         ClientManager c = ClientManager.createClient();
         c.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout.toMillis());
         c.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_MESSAGE + 1024);
         if ("wss".equalsIgnoreCase(uri.getScheme())) {
-            SslEngineConfigurator cfg = new SslEngineConfigurator(ssl, true, false, false) {
-                @Override
-                public SSLEngine createSSLEngine(String peerHost) {
-                    SSLEngine out = super.createSSLEngine(peerHost);
-                    engine.set(out);
-                    return out;
-                }
-
-                @Override
-                public SSLEngine configure(SSLEngine e) {
-                    SSLEngine out = super.configure(e);
-                    SSLParameters p = out.getSSLParameters();
-                    p.setEndpointIdentificationAlgorithm("HTTPS");
-                    out.setSSLParameters(p);
-                    engine.set(out);
-                    return out;
-                }
-            };
+            HandshakeClock clock = new HandshakeClock();
+            clocks.set(clock);
+            SslEngineConfigurator cfg = new SslEngineConfigurator(clock.wrap(ssl), true, false, false);
             cfg.setHostVerificationEnabled(true);
             c.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, cfg);
         }
@@ -109,7 +94,8 @@ public final class WebSocketTransport implements SipTransport {
             try {
                 Session s = c.connectToServer(new Ep(gen), cec, uri);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                TlsFacts tls = engine.get() == null ? null : TlsErrors.facts(engine.get().getSession());
+                SSLEngine engine = clocks.get() == null ? null : clocks.get().lastEngine();
+                TlsFacts tls = engine == null ? null : TlsErrors.facts(engine.getSession());
                 loop.execute(() -> opened(gen, s, ms, tls));
             } catch (Exception e) {
                 Failure f = explain(e);

@@ -1,4 +1,4 @@
-package dialtone.config;
+package dialtone.support;
 
 import java.nio.ByteBuffer;
 import java.security.KeyManagementException;
@@ -23,19 +23,26 @@ import javax.net.ssl.TrustManager;
  * {@link SSLContext} that hands out engines which note when the handshake starts (the first {@code wrap}, right
  * after TCP connected) and when it finishes. Everything else is delegated unchanged.
  */
-final class HandshakeClock {
+public final class HandshakeClock {
     private volatile long startNanos = -1;
     private volatile long doneNanos = -1;
 
-    long startNanos() {
+    private volatile SSLEngine lastEngine;
+
+    /** The engine of the most recent connection made through the wrapped context (for its session facts). */
+    public SSLEngine lastEngine() {
+        return lastEngine;
+    }
+
+    public long startNanos() {
         return startNanos;
     }
 
-    long doneNanos() {
+    public long doneNanos() {
         return doneNanos;
     }
 
-    SSLContext wrap(SSLContext real) {
+    public SSLContext wrap(SSLContext real) {
         return new SSLContext(new Spi(real), real.getProvider(), real.getProtocol()) {
         };
     }
@@ -69,7 +76,12 @@ final class HandshakeClock {
 
         @Override
         protected SSLEngine engineCreateSSLEngine(String host, int port) {
-            return new TimedEngine(real.createSSLEngine(host, port));
+            SSLEngine e = real.createSSLEngine(host, port);
+            // Host names are always verified, whoever the client is (the JDK HttpClient sets this too).
+            SSLParameters p = e.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            e.setSSLParameters(p);
+            return new TimedEngine(e);
         }
 
         @Override
@@ -99,6 +111,7 @@ final class HandshakeClock {
         TimedEngine(SSLEngine e) {
             super(e.getPeerHost(), e.getPeerPort());
             this.e = e;
+            lastEngine = this;
         }
 
         private SSLEngineResult note(SSLEngineResult r) {
