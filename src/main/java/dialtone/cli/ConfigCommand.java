@@ -49,8 +49,12 @@ final class ConfigCommand implements Callable<Integer> {
             }
             ConfigResolver resolver = new ConfigResolver(scope::publish, scope::secret, io.clock(), scope.scenario(),
                     "dialtone/" + VersionProvider.version());
-            resolver.resolve(t, TrustMaterial.sslContext(t.caFile()));
-            return null;
+            dialtone.config.SipProfile p = resolver.resolve(t, TrustMaterial.sslContext(t.caFile()));
+            java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("mode", p.mode().wire());
+            summary.put("register", p.needsRegister());
+            summary.put("wsUri", p.wsUri().toString());
+            return new Runner.Outcome(null, summary);
         });
     }
 

@@ -87,7 +87,8 @@ final class RegisterCommand implements Callable<Integer> {
                         .resolve(t, ssl);
                 RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
                         new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10)), ua);
-                return s.run(stop);
+                RegisterScenario.Result r = s.run(stop);
+                return new Runner.Outcome(r.failure(), r.summary());
             });
         } finally {
             finished.countDown();

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Runs one command's scenario with the reporters its flags ask for: publishes {@code run.started}, runs the
@@ -36,10 +37,16 @@ final class Runner {
         Io io();
     }
 
+    /** How a scenario ended: its failure (null when it passed) and its key facts for the summary. */
+    record Outcome(Failure failure, Map<String, Object> summary) {
+        static Outcome passed() {
+            return new Outcome(null, Map.of());
+        }
+    }
+
     @FunctionalInterface
     interface Body {
-        /** @return the failure, or null when the scenario passed */
-        Failure run(Scope scope) throws Exception;
+        Outcome run(Scope scope) throws Exception;
     }
 
     private Runner() {
@@ -97,9 +104,12 @@ final class Runner {
         bus.publish(new RunEvent.Started(start, scenario, JsonLinesReporter.SCHEMA_VERSION, "dialtone",
                 VersionProvider.version(), command));
         Failure failure;
+        Map<String, Object> summary = Map.of();
         Throwable bug = null;
         try {
-            failure = body.run(scope);
+            Outcome o = body.run(scope);
+            failure = o.failure();
+            summary = o.summary();
         } catch (DialtoneException e) {
             failure = e.failure();
         } catch (InterruptedException e) {
@@ -116,7 +126,7 @@ final class Runner {
                 : ExitCodes.of(failure.layer());
         Instant end = io.clock().instant();
         bus.publish(new RunEvent.Finished(end, scenario, failure == null, rc, Duration.between(start, end).toMillis(),
-                failure));
+                failure, summary));
         bus.close();
         io.out().flush();
         if (failure != null && (out.json || !io.terminal())) {

@@ -16,6 +16,9 @@ import dialtone.sip.ua.UserAgent;
 import dialtone.support.UaLoop;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +41,10 @@ public final class RegisterScenario {
     public record Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
     }
 
+    /** The verdict and the summary facts: registered, registrations, refreshes, reconnects, unregistered. */
+    public record Result(Failure failure, Map<String, Object> summary) {
+    }
+
     private static final Duration FIRST_OUTCOME = Duration.ofSeconds(50);
     private static final Duration TEARDOWN = Duration.ofSeconds(5);
 
@@ -49,6 +56,11 @@ public final class RegisterScenario {
     private final Options options;
     private final String userAgent;
     private volatile Failure problem;
+    private final AtomicInteger registrations = new AtomicInteger();
+    private final AtomicInteger refreshes = new AtomicInteger();
+    private final AtomicInteger reconnects = new AtomicInteger();
+    private final AtomicInteger grantedExpires = new AtomicInteger(-1);
+    private volatile boolean unregistered;
 
     public RegisterScenario(SipProfile profile, SSLContext ssl, Consumer<Event> publish, Clock clock, String scenario,
                             Options options, String userAgent) {
@@ -62,7 +74,25 @@ public final class RegisterScenario {
     }
 
     /** Runs to the end; {@code stop} ends it early (Ctrl-C). Returns the failure, or null. */
-    public Failure run(CountDownLatch stop) throws InterruptedException {
+    public Result run(CountDownLatch stop) throws InterruptedException {
+        Failure f = drive(stop);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("registered", registrations.get() > 0 || !profile.needsRegister() && f == null);
+        if (profile.needsRegister()) {
+            summary.put("registrations", registrations.get());
+            summary.put("refreshes", refreshes.get());
+            if (grantedExpires.get() >= 0) {
+                summary.put("expires", grantedExpires.get());
+            }
+        }
+        summary.put("reconnects", reconnects.get());
+        if (profile.needsRegister()) {
+            summary.put("unregistered", unregistered);
+        }
+        return new Result(f, summary);
+    }
+
+    private Failure drive(CountDownLatch stop) throws InterruptedException {
         UaLoop loop = new UaLoop(clock, bug -> publish.accept(new RunEvent.InternalError(clock.instant(), scenario,
                 "ua loop", bug.getClass().getSimpleName() + ": " + bug.getMessage())));
         DigestCredentials creds = profile.password() == null ? null
@@ -76,6 +106,8 @@ public final class RegisterScenario {
                     @Override
                     public void onRegistered(int expires, boolean refresh) {
                         problem = null;
+                        (refresh ? refreshes : registrations).incrementAndGet();
+                        grantedExpires.set(expires);
                         first.complete(null);
                     }
 
@@ -83,6 +115,11 @@ public final class RegisterScenario {
                     public void onFailed(Failure f) {
                         problem = f;
                         first.complete(f);
+                    }
+
+                    @Override
+                    public void onUnregistered() {
+                        unregistered = true;
                     }
                 });
         ua.setListener(new UaListener() {
@@ -113,6 +150,7 @@ public final class RegisterScenario {
 
             @Override
             public void onReconnected() {
+                reconnects.incrementAndGet();
                 if (reg != null) {
                     reg.register();
                 } else {

@@ -18,8 +18,11 @@ public sealed interface RunEvent extends Event {
     @JsonTypeName("run.internal-error")
     record InternalError(Instant at, String scenario, String where, String message) implements RunEvent {}
 
-    /** Last event of every run; the last line of a JSON-lines file. {@code failure} is null when it passed. */
+    /**
+     * Last event of every run; the last line of a JSON-lines file. {@code failure} is null when it passed;
+     * {@code summary} holds the command's key facts (e.g. registered, refreshes, reconnects), in order.
+     */
     @JsonTypeName("run.finished")
-    record Finished(Instant at, String scenario, boolean passed, int exitCode, long durationMs, Failure failure)
-            implements RunEvent {}
+    record Finished(Instant at, String scenario, boolean passed, int exitCode, long durationMs, Failure failure,
+                    java.util.Map<String, Object> summary) implements RunEvent {}
 }

@@ -61,12 +61,13 @@ public final class HumanFormat {
             return one("error", Kind.BAD, "internal error in " + ie.where() + ": " + ie.message());
         } else if (e instanceof RunEvent.Finished f) {
             String time = String.format("%.1f s", f.durationMs() / 1000.0);
+            String facts = facts(f.summary());
             if (f.passed()) {
-                return one("PASS", Kind.GOOD, e.scenario() + " in " + time);
+                return lines("PASS", Kind.GOOD, e.scenario() + " in " + time, facts);
             }
             Failure fl = f.failure();
             String what = fl == null ? "" : ": " + fl.message();
-            return one("FAIL", Kind.BAD, e.scenario() + what + " (exit " + f.exitCode() + ", " + time + ")");
+            return lines("FAIL", Kind.BAD, e.scenario() + what + " (exit " + f.exitCode() + ", " + time + ")", facts);
         }
         throw new IllegalStateException("unhandled " + e);
     }
@@ -202,6 +203,25 @@ public final class HumanFormat {
         if (v != null) {
             l.add(String.format("  %-12s %s", k, v));
         }
+    }
+
+    private static String facts(Map<String, Object> summary) {
+        if (summary == null || summary.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Object> e : summary.entrySet()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            Object v = e.getValue();
+            sb.append(e.getKey()).append(' ').append(v instanceof Boolean b ? (b ? "yes" : "no") : String.valueOf(v));
+        }
+        return sb.toString();
+    }
+
+    private static Rendered lines(String tag, Kind kind, String first, String second) {
+        return second == null ? one(tag, kind, first) : new Rendered(tag, kind, List.of(first, "  " + second));
     }
 
     private static Rendered one(String tag, Kind kind, String line) {

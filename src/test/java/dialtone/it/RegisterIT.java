@@ -51,7 +51,10 @@ class RegisterIT {
         assertTrue(o.contains("Authorization: Digest username=\\\"c2c-widget-user\\\""), o);
         assertTrue(o.contains("response=\\\"***\\\""), o);
         String[] lines = o.strip().split("\n");
-        assertTrue(lines[lines.length - 1].contains("\"type\":\"run.finished\"") && lines[lines.length - 1].contains("\"passed\":true"));
+        String last = lines[lines.length - 1];
+        assertTrue(last.contains("\"type\":\"run.finished\"") && last.contains("\"passed\":true"), last);
+        assertTrue(last.contains("\"summary\":{\"registered\":true,\"registrations\":1,\"refreshes\":0,\"expires\":600,"
+                + "\"reconnects\":0,\"unregistered\":true}"), last);
         assertNoSecrets(r.all());
         assertNoSecrets(Files.readString(xml));
     }
@@ -140,6 +143,37 @@ class RegisterIT {
         assertEquals(0, r.rc(), r.toString());
         assertTrue(r.out().contains("answered OPTIONS with 200 OK"), r.out());
         assertTrue(r.out().contains("answered INVITE with 480 Temporarily Unavailable"), r.out());
+    }
+
+    @Test
+    void ctrlCUnregistersAndExits130() throws Exception {
+        String jar = System.getProperty("dialtone.jar");
+        Path out = Lab.dir().resolve("log/sigint-it.jsonl");
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar, "register", "--ws-uri", Lab.wss(), "--user", "alice",
+                "--realm", Lab.get("LAB_REALM"), "--password-env", "LAB_PW", "--ca-file", Lab.ca(), "--json")
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("LAB_PW", Lab.get("LAB_ALICE_PASSWORD"));
+        Process p = pb.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < end && !Files.readString(out).contains("registration.registered")) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.readString(out).contains("registration.registered"), Files.readString(out));
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "still running after SIGINT");
+        assertEquals(130, p.exitValue());
+        String o = Files.readString(out);
+        assertTrue(o.contains("\"type\":\"registration.unregistered\""), o);
+        assertTrue(o.strip().lines().reduce((a, b) -> b).orElse("").contains("\"exitCode\":130"), o);
+    }
+
+    @Test
+    void kamailioStoppedIsATransportFailure() throws Exception {
+        // the lab's UDP/WS ports stay, but nothing listens on this WSS port: like a stopped server
+        CliRun r = CliRun.run(ALICE, "register", "--ws-uri", "wss://127.0.0.1:" + (Integer.parseInt(Lab.get("LAB_WSS_PORT")) + 7),
+                "--user", "alice", "--password-env", "LAB_PW", "--ca-file", Lab.ca(), "--duration", "1s", "--json");
+        assertEquals(ExitCodes.TRANSPORT, r.rc(), r.toString());
+        assertTrue(r.out().contains("\"type\":\"transport.failed\""), r.out());
     }
 
     @Test
