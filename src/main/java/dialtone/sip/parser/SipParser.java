@@ -93,10 +93,10 @@ public final class SipParser {
             List<String> lines = splitLines(head, pos, lineSpans);
             startLine = utf8(lines.get(0));
             int startOffset = lineSpans.get(0)[0];
+            Object first = startLine(lines.get(0), startOffset);
             List<Header> headers = new ArrayList<>();
             List<Integer> headerOffsets = new ArrayList<>();
             unfoldHeaders(lines, lineSpans, headers, headerOffsets);
-            Object first = startLine(lines.get(0), startOffset);
             List<String> defects = new ArrayList<>();
             if (noBlankLine) {
                 defects.add("no empty line after the header fields");
