@@ -156,14 +156,17 @@ function _complete_dialtone() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} register" ];    then _picocli_dialtone; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} call" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_dialtone; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(config)
   local cmds1=(register)
-  local cmds2=(help)
+  local cmds2=(call)
+  local cmds3=(help)
 
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_dialtone_help; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_dialtone_help; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_dialtone_call; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_dialtone_register; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_dialtone_config; return $?; fi
 
@@ -176,7 +179,7 @@ function _picocli_dialtone() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="config register help"
+  local commands="config register call help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -265,8 +268,8 @@ function _picocli_dialtone_register() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--junit' '-v' '--verbose' '--duration' '--expires' '--keepalive'"
+  local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--junit' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -325,6 +328,162 @@ function _picocli_dialtone_register() {
     '--keepalive')
       return
       ;;
+    '--answer')
+      return
+      ;;
+    '--answer-after')
+      return
+      ;;
+    '--record-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--ice-server')
+      return
+      ;;
+    '--turn-user')
+      return
+      ;;
+    '--turn-password-env')
+      return
+      ;;
+    '--turn-password-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--turn-secret-env')
+      return
+      ;;
+    '--ice-bind')
+      return
+      ;;
+    '--port-range')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `call` subcommand.
+function _picocli_dialtone_call() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--allow-ws' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--expect-audio' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--junit' '-v' '--verbose'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--endpoint')
+      return
+      ;;
+    '--ca-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--ws-uri')
+      return
+      ;;
+    '--user')
+      return
+      ;;
+    '--auth-user')
+      return
+      ;;
+    '--realm')
+      return
+      ;;
+    '--password-env')
+      return
+      ;;
+    '--password-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--user-id')
+      return
+      ;;
+    '--config-timeout')
+      return
+      ;;
+    '--ice-server')
+      return
+      ;;
+    '--turn-user')
+      return
+      ;;
+    '--turn-password-env')
+      return
+      ;;
+    '--turn-password-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--turn-secret-env')
+      return
+      ;;
+    '--ice-bind')
+      return
+      ;;
+    '--port-range')
+      return
+      ;;
+    '--play')
+      return
+      ;;
+    '--record')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--duration')
+      return
+      ;;
+    '--setup-timeout')
+      return
+      ;;
+    '--expect-tone')
+      return
+      ;;
+    '--assert')
+      return
+      ;;
+    '--header')
+      return
+      ;;
+    '--expires')
+      return
+      ;;
+    '--junit')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -341,7 +500,7 @@ function _picocli_dialtone_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="config register"
+  local commands="config register call"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 

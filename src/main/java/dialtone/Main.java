@@ -19,6 +19,14 @@ public final class Main {
         Logger.getLogger("").setLevel(Level.OFF);
         int rc = Dialtone.execute(args, new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
                 new OutputStreamWriter(System.err, StandardCharsets.UTF_8), System.getenv(), System.console() != null);
+        System.out.flush();
+        System.err.flush();
+        if (dialtone.cli.Dialtone.nativeMediaLoaded()) {
+            dialtone.engine.Engine.releaseMedia();
+            // libwebrtc's native threads print "VM attach current thread failed" while a normal JVM exit tears
+            // down; all output is flushed and the media closed, so leave without that noise.
+            Runtime.getRuntime().halt(rc);
+        }
         System.exit(rc);
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
             "server over WSS, registers, and reports every layer: TLS, WebSocket, SIP, ICE, DTLS, RTP, audio.",
             "Output is a human timeline, JSON lines (--json) or JUnit XML (--junit FILE); the exit code names the",
             "layer that failed."},
-        subcommands = {ConfigCommand.class, RegisterCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ConfigCommand.class, RegisterCommand.class, CallCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n")
 public final class Dialtone implements Runnable {
     @Spec
@@ -70,6 +70,11 @@ public final class Dialtone implements Runnable {
         for (CommandLine sub : cl.getSubcommands().values()) {
             applyExitCodeList(sub);
         }
+    }
+
+    /** Whether this process loaded the WebRTC native library (a call or an answering registration ran). */
+    public static boolean nativeMediaLoaded() {
+        return dialtone.engine.Engine.mediaLoaded();
     }
 
     /** Runs dialtone with this process's streams; returns the exit code. */

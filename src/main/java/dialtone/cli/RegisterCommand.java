@@ -54,6 +54,20 @@ final class RegisterCommand implements Callable<Integer> {
             description = "WebSocket ping interval on an idle connection; 0 turns it off (default: ${DEFAULT-VALUE}).")
     Duration keepAlive;
 
+    @Option(names = "--answer", paramLabel = "MODE",
+            description = "Answer inbound calls: echo, tone:HZ, play:FILE.wav, silence, reject:CODE, or ring (never answer).")
+    String answer;
+
+    @Option(names = "--answer-after", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Ring this long before answering (default: ${DEFAULT-VALUE}).")
+    Duration answerAfter;
+
+    @Option(names = "--record-dir", paramLabel = "DIR", description = "Keep one WAV per answered call in DIR.")
+    java.nio.file.Path recordDir;
+
+    @CommandLine.Mixin
+    MediaMixin media = new MediaMixin();
+
     @Override
     public Integer call() {
         Io io = root.io();
@@ -64,6 +78,19 @@ final class RegisterCommand implements Callable<Integer> {
         if (expires < 0 || expires > 86_400) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--expires must be between 0 and 86400");
         }
+        dialtone.engine.AnswerMode mode = null;
+        if (answer != null) {
+            try {
+                mode = dialtone.engine.AnswerMode.parse(answer, answerAfter);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if (recordDir != null && !java.nio.file.Files.isDirectory(recordDir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir + " is not a directory");
+        }
+        dialtone.engine.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
+        dialtone.engine.AnswerMode answerMode = mode;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -86,7 +113,8 @@ final class RegisterCommand implements Callable<Integer> {
                 SipProfile p = new ConfigResolver(scope::publish, scope::secret, io.clock(), scope.scenario(), ua)
                         .resolve(t, ssl);
                 RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
-                        new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10)), ua);
+                        new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10), answerMode,
+                                mediaSetup, recordDir), ua);
                 RegisterScenario.Result r = s.run(stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });

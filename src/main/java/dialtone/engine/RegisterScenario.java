@@ -38,7 +38,11 @@ public final class RegisterScenario {
      * @param expires   the Expires to ask for (JsSIP's default is 600)
      * @param keepAlive WebSocket ping interval (zero: none)
      */
-    public record Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
+    public record Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout,
+                          AnswerMode answer, MediaSetup media, java.nio.file.Path recordDir) {
+        public Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
+            this(duration, expires, keepAlive, handshakeTimeout, null, null, null);
+        }
     }
 
     /** The verdict and the summary facts: registered, registrations, refreshes, reconnects, unregistered. */
@@ -61,6 +65,7 @@ public final class RegisterScenario {
     private final AtomicInteger reconnects = new AtomicInteger();
     private final AtomicInteger grantedExpires = new AtomicInteger(-1);
     private volatile boolean unregistered;
+    private Answerer answerer;
 
     public RegisterScenario(SipProfile profile, SSLContext ssl, Consumer<Event> publish, Clock clock, String scenario,
                             Options options, String userAgent) {
@@ -86,6 +91,10 @@ public final class RegisterScenario {
             }
         }
         summary.put("reconnects", reconnects.get());
+        if (answerer != null) {
+            summary.put("calls", answerer.calls());
+            summary.put("answered", answerer.answered());
+        }
         if (profile.needsRegister()) {
             summary.put("unregistered", unregistered);
         }
@@ -100,6 +109,11 @@ public final class RegisterScenario {
         Identity id = Identity.of(profile.aor(), profile.realm(), creds, userAgent);
         UserAgent ua = new UserAgent(loop, id, l -> new WebSocketTransport(profile.wsUri(), ssl, loop, l,
                 options.handshakeTimeout(), options.keepAlive()), publish, scenario, profile.wsUri().toString());
+        if (options.answer() != null) {
+            answerer = new Answerer(ua, publish, options.answer(), (play, n) -> options.media().options(play,
+                    options.recordDir() == null ? null : options.recordDir().resolve("inbound-" + n + ".wav"), new double[0]));
+            ua.setRequestHandler(answerer);
+        }
         CompletableFuture<Failure> first = new CompletableFuture<>();
         Registration reg = !profile.needsRegister() ? null
                 : new Registration(ua, options.expires(), publish, scenario, new Registration.Listener() {
@@ -192,6 +206,18 @@ public final class RegisterScenario {
 
     /** REGISTER expires 0, then close the socket; bounded even when the server does not answer. */
     private void teardown(UaLoop loop, UserAgent ua, Registration reg) {
+        if (answerer != null) {
+            loop.execute(answerer::hangUp);
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            CallMedia m = answerer.media();
+            if (m != null) {
+                m.close();
+            }
+        }
         CompletableFuture<Void> unregistered = new CompletableFuture<>();
         loop.execute(() -> {
             if (reg != null) {

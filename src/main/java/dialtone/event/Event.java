@@ -11,7 +11,8 @@ import java.time.Instant;
  * the permitted subclasses, and a test checks that every leaf has a unique name and a human rendering.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-public sealed interface Event permits RunEvent, ConfigEvent, TransportEvent, SipEvent, RegistrationEvent {
+public sealed interface Event
+        permits RunEvent, ConfigEvent, TransportEvent, SipEvent, RegistrationEvent, CallEvent, MediaEvent {
     /** When it happened, from the injected clock. */
     Instant at();
 

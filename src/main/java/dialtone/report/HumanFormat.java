@@ -1,6 +1,8 @@
 package dialtone.report;
 
+import dialtone.event.CallEvent;
 import dialtone.event.ConfigEvent;
+import dialtone.event.MediaEvent;
 import dialtone.event.ConfigSummary;
 import dialtone.event.Event;
 import dialtone.event.Failure;
@@ -48,8 +50,102 @@ public final class HumanFormat {
             return sip(s);
         } else if (e instanceof RegistrationEvent r) {
             return registration(r);
+        } else if (e instanceof CallEvent c) {
+            return call(c);
+        } else if (e instanceof MediaEvent m) {
+            return media(m);
         }
         throw new IllegalStateException("unhandled " + e);
+    }
+
+    private Rendered call(CallEvent e) {
+        if (e instanceof CallEvent.Dialing d) {
+            return lines("call", Kind.INFO, "INVITE " + d.target(), "offering " + d.codecs());
+        } else if (e instanceof CallEvent.Progress p) {
+            return one("call", Kind.INFO, p.status() + " " + p.reason() + (p.earlyMedia() ? " (early media)" : ""));
+        } else if (e instanceof CallEvent.Incoming i) {
+            return one("call", Kind.INFO, "incoming call from " + i.from());
+        } else if (e instanceof CallEvent.Answered a) {
+            return one("call", Kind.GOOD, "answered" + (a.setupMs() > 0 ? " after " + a.setupMs() + " ms" : "")
+                    + (a.codec() == null || a.codec().isEmpty() ? "" : ", codec " + a.codec()));
+        } else if (e instanceof CallEvent.Cancelling c) {
+            return one("call", Kind.WARN, "CANCEL: " + c.why());
+        } else if (e instanceof CallEvent.Ended x) {
+            return one("call", Kind.INFO, "ended by " + x.by().name().toLowerCase(java.util.Locale.ROOT) + ": " + x.reason()
+                    + (x.talkMs() > 0 ? String.format(" after %.1f s of talk", x.talkMs() / 1000.0) : ""));
+        } else if (e instanceof CallEvent.Failed f) {
+            return one("call", Kind.BAD, f.failure().message());
+        } else if (e instanceof CallEvent.Check c) {
+            return one("check", c.passed() ? Kind.GOOD : Kind.BAD, (c.passed() ? "ok   " : "FAIL ") + c.name() + ": " + c.detail());
+        } else if (e instanceof CallEvent.Summary s) {
+            List<String> l = new ArrayList<>();
+            l.add(String.format("setup %s, talk %.1f s, estimated MOS %.2f", s.setupMs() > 0 ? s.setupMs() + " ms" : "n/a",
+                    s.talkMs() / 1000.0, s.mos()));
+            if (s.stats() != null) {
+                l.add("  " + stats(s.stats()));
+            }
+            return new Rendered("call", Kind.INFO, l);
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    private Rendered media(MediaEvent e) {
+        if (e instanceof MediaEvent.Gathering g) {
+            return one("ice", Kind.DETAIL, "gathering " + g.state());
+        } else if (e instanceof MediaEvent.Candidate c) {
+            return one("ice", Kind.INFO, "local candidate " + c.candidateType() + " " + c.protocol() + " " + c.address() + ":" + c.port()
+                    + (c.relayProtocol() == null ? "" : " relayed over " + c.relayProtocol()));
+        } else if (e instanceof MediaEvent.IceState s) {
+            return one("ice", s.state().equals("failed") ? Kind.BAD : s.state().equals("connected") || s.state().equals("completed")
+                    ? Kind.GOOD : Kind.INFO, "ICE " + s.state());
+        } else if (e instanceof MediaEvent.ConnectionState s) {
+            return one("pc", Kind.DETAIL, "peer connection " + s.state());
+        } else if (e instanceof MediaEvent.SelectedPair p) {
+            return one("ice", Kind.GOOD, "selected pair: local " + p.localType() + " " + p.localProtocol() + " " + p.localAddress()
+                    + " <-> remote " + p.remoteType() + " " + p.remoteAddress()
+                    + (p.relayProtocol() == null ? "" : ", relay over " + p.relayProtocol())
+                    + (p.rttMs() >= 0 ? String.format(", rtt %.1f ms", p.rttMs()) : ""));
+        } else if (e instanceof MediaEvent.Dtls d) {
+            if (d.cipher() == null) {
+                return one("dtls", d.state().equals("failed") ? Kind.BAD : Kind.DETAIL, "DTLS " + d.state());
+            }
+            return lines("dtls", Kind.GOOD, "DTLS connected" + (d.role() == null ? "" : " as " + d.role()) + ": "
+                    + dtlsVersion(d.tlsVersion()) + " " + d.cipher() + ", SRTP " + d.srtpProfile(),
+                    "remote fingerprint " + d.remoteFingerprint() + (d.fingerprintMatches() == null ? ""
+                            : d.fingerprintMatches() ? " (matches the SDP)" : " (DOES NOT MATCH the SDP)"));
+        } else if (e instanceof MediaEvent.FirstAudio f) {
+            return one("rtp", Kind.GOOD, "first remote audio " + f.sinceAnswerMs() + " ms after the answer");
+        } else if (e instanceof MediaEvent.Stats s) {
+            return one("rtp", Kind.DETAIL, stats(s.stats()));
+        } else if (e instanceof MediaEvent.RecordingSaved r) {
+            return one("audio", Kind.INFO, String.format("recorded %.1f s (%d Hz, %d ch) to %s", r.seconds(), r.sampleRate(),
+                    r.channels(), r.path()));
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    /** libwebrtc reports the DTLS version as its wire code: FEFD is DTLS 1.2, FEFF DTLS 1.0, FEFC DTLS 1.3. */
+    static String dtlsVersion(String v) {
+        if (v == null) {
+            return "DTLS";
+        }
+        return switch (v.toUpperCase(java.util.Locale.ROOT)) {
+            case "FEFD" -> "DTLS 1.2";
+            case "FEFF" -> "DTLS 1.0";
+            case "FEFC" -> "DTLS 1.3";
+            default -> v;
+        };
+    }
+
+    static String stats(dialtone.event.MediaStats m) {
+        return String.format("in %s kbit/s, out %s kbit/s, lost %d/%d, jitter %s, rtt %s, level %.3f%s",
+                num(m.bitrateInKbps()), num(m.bitrateOutKbps()), Math.max(0, m.packetsLost()), Math.max(0, m.packetsReceived()),
+                m.jitterMs() < 0 ? "n/a" : num(m.jitterMs()) + " ms", m.rttMs() < 0 ? "n/a" : num(m.rttMs()) + " ms",
+                Math.max(0, m.audioLevel()), m.codec() == null ? "" : ", " + m.codec());
+    }
+
+    private static String num(double v) {
+        return v < 0 ? "n/a" : v == Math.rint(v) ? Long.toString((long) v) : String.format("%.1f", v);
     }
 
     private Rendered run(RunEvent e) {

@@ -32,6 +32,9 @@ class EventTypesTest {
             String name = EventTypes.name(leaf);
             assertTrue(names.add(name), "duplicate name " + name);
             assertTrue(name.matches("[a-z]+\\.[a-z-]+"), name);
+            for (java.lang.reflect.RecordComponent c : leaf.getRecordComponents()) {
+                assertTrue(!c.getName().equals("type") && !c.getName().equals("t"), leaf + " has a field that clashes with the JSON envelope: " + c.getName());
+            }
             Event e = sample(leaf);
             HumanFormat.Rendered r = human.render(e);
             assertNotNull(r, "no human rendering for " + leaf);
@@ -80,6 +83,10 @@ class EventTypesTest {
         } else if (t == ConfigSummary.class) {
             return new ConfigSummary("endpoint", "legacy", true, "wss://x", "r", "u", "id", true, "sip:id@r",
                     "sip:app-1@r", Map.of("X-Source", "webrtc"), true, true, "o", "p", null, "n");
+        } else if (t == MediaStats.class) {
+            return new MediaStats(10, 1, 10, 1000, 1000, 32.5, 33.1, 2.5, 12.0, 0.2, "audio/opus");
+        } else if (t == Double.class) {
+            return 1.0;
         } else if (t == List.class) {
             return List.of();
         } else if (t == Map.class) {

@@ -5,6 +5,10 @@ import dialtone.sip.message.SipResponse;
 
 /** The outcome of one request sent through {@link UserAgent#send}. Called on the UA loop. */
 public interface ResponseHandler {
+    /** The request as it went out (each attempt: a digest retry has a new branch and CSeq). */
+    default void onSent(dialtone.sip.message.SipRequest request) {
+    }
+
     default void onProvisional(SipResponse r) {
     }
 

@@ -51,6 +51,7 @@ public final class UserAgent implements TransportListener {
     private final String url;
     private UaListener listener;
     private RequestHandler handler;
+    private Consumer<ServerTransaction> cancelListener;
     private boolean everConnected;
     private boolean stopping;
     private int reconnectAttempt;
@@ -81,6 +82,11 @@ public final class UserAgent implements TransportListener {
 
     public void setRequestHandler(RequestHandler h) {
         this.handler = h;
+    }
+
+    /** Told when a CANCEL ended an INVITE server transaction (after the 487 went out). */
+    public void setCancelListener(Consumer<ServerTransaction> l) {
+        this.cancelListener = l;
     }
 
     public boolean isConnected() {
@@ -222,6 +228,7 @@ public final class UserAgent implements TransportListener {
             }
             byte[] body = req.body() == null ? new byte[0] : req.body();
             SipRequest r = new SipRequest(req.method(), req.requestUri(), new Headers(hs), body);
+            h.onSent(r);
             tx.send(r, branch, this);
         }
 
@@ -253,6 +260,27 @@ public final class UserAgent implements TransportListener {
         public void onTransportError() {
             h.onTransportError();
         }
+    }
+
+    /** A new top Via for a request sent outside the send() path (the ACK of a 2xx). */
+    public String newVia() {
+        return "SIP/2.0/" + transport.viaTransport() + " " + id.viaHost() + ";branch=z9hG4bK" + RandomTokens.alnum(16) + ";rport";
+    }
+
+    /** Sends a message with no transaction (the ACK of a 2xx, §13.2.2.4); false when not connected. */
+    public boolean sendStateless(SipMessage m) {
+        loop.assertOnLoop();
+        return wire(m);
+    }
+
+    /** Starts a client transaction for a request built elsewhere (CANCEL: same Via as the INVITE, §9.1). */
+    public void sendInTransaction(SipRequest r, String branch, ClientTransactionUser tu) {
+        loop.assertOnLoop();
+        tx.send(r, branch, tu);
+    }
+
+    public DigestAuthenticator digest() {
+        return digest;
     }
 
     static Optional<DigestChallenge> bestChallenge(SipResponse r, String header) {
@@ -304,6 +332,9 @@ public final class UserAgent implements TransportListener {
         if (invite.isPresent() && !invite.get().answered()) {
             answer(cancel, 200, "OK", List.of());
             answer(invite.get(), 487, "Request Terminated", List.of());
+            if (cancelListener != null) {
+                cancelListener.accept(invite.get());
+            }
         } else {
             answer(cancel, 481, "Call/Transaction Does Not Exist", List.of());
         }
@@ -324,11 +355,27 @@ public final class UserAgent implements TransportListener {
         }
     }
 
+    /** Answers with a chosen To tag (a dialog's), so every response of the session carries the same one. */
+    public void answerWithTag(ServerTransaction st, int status, String reason, List<Header> extra, String tag,
+                              String contentType, byte[] body) {
+        loop.assertOnLoop();
+        SipResponse r = response(st.request(), status, reason, extra, contentType, body, tag);
+        st.respond(r);
+        if (status >= 200) {
+            publish.accept(new SipEvent.Answered(loop.now(), scenario, st.request().method(), status, reason));
+        }
+    }
+
     private void respondStateless(SipRequest req, int status, String reason) {
         wire(response(req, status, reason, List.of(), null, null));
     }
 
     SipResponse response(SipRequest req, int status, String reason, List<Header> extra, String contentType, byte[] body) {
+        return response(req, status, reason, extra, contentType, body, null);
+    }
+
+    SipResponse response(SipRequest req, int status, String reason, List<Header> extra, String contentType, byte[] body,
+                         String tag) {
         List<Header> hs = new ArrayList<>();
         for (String v : req.headers().lines("Via")) {
             hs.add(new Header("Via", v));
@@ -341,7 +388,7 @@ public final class UserAgent implements TransportListener {
         req.header("From").ifPresent(v -> hs.add(new Header("From", v)));
         String to = req.header("To").orElse("");
         if (status > 100 && req.to().flatMap(t -> t.tag()).isEmpty() && !to.isEmpty()) {
-            to = to + ";tag=" + tagFor(req);
+            to = to + ";tag=" + (tag != null ? tag : tagFor(req));
         }
         hs.add(new Header("To", to));
         hs.add(new Header("Call-ID", req.callId()));

@@ -1,0 +1,174 @@
+package dialtone.cli;
+
+import dialtone.config.ConfigResolver;
+import dialtone.config.SipProfile;
+import dialtone.config.TargetSpec;
+import dialtone.config.TrustMaterial;
+import dialtone.engine.CallScenario;
+import dialtone.engine.Check;
+import dialtone.engine.MediaSetup;
+import dialtone.engine.Play;
+import dialtone.sip.message.Header;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code dialtone call}: a real WebRTC audio call over SIP/WSS, verified. */
+@Command(name = "call", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        header = "Place a WebRTC audio call over SIP/WSS and verify that audio flows.",
+        description = {
+            "Does what the Click To Call SDK's connectAndCall() does: fetch the configuration (or take the direct flags),",
+            "connect over WSS, REGISTER (legacy endpoints), INVITE app-<applicationSid> (or the runtime endpointId, or",
+            "TARGET) with the SDK's X- headers and a complete WebRTC offer (Opus, G.711, telephone-event; DTLS-SRTP only),",
+            "run ICE and DTLS, send audio, record and analyse what comes back, hang up, and check the expectations."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  DIALTONE_ENDPOINT=https://endpoint.example.com/<token> dialtone call --duration 20s --expect-audio",
+            "  dialtone call --endpoint https://127.0.0.1:19443/c2c/<token> --ca-file .lab/ca.pem --ice-bind 127.0.0.1 \\",
+            "      --play tone:440 --expect-tone 1000 --record out.wav --junit call.xml",
+            "  dialtone call sip:bob@example.com --ws-uri wss://sip.example.com --user alice --password-env PW \\",
+            "      --ice-server turns:turn.example.com:5349 --turn-user u --turn-password-env TP --relay-only"})
+final class CallCommand implements Callable<Integer> {
+    @ParentCommand
+    Dialtone root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET",
+            description = "Who to call: a SIP URI, or a user in the realm (default: the endpoint's target).")
+    String target;
+
+    @Mixin
+    TargetOptions targetOptions = new TargetOptions();
+
+    @Mixin
+    MediaMixin mediaOptions = new MediaMixin();
+
+    @Option(names = "--play", paramLabel = "SOURCE", defaultValue = "silence",
+            description = "What to send: tone:HZ, silence, or a WAV file (any rate and channel count) (default: ${DEFAULT-VALUE}).")
+    String play;
+
+    @Option(names = "--play-once", description = "Play the WAV once, then silence (default: loop it).")
+    boolean playOnce;
+
+    @Option(names = "--record", paramLabel = "FILE.wav", description = "Write what the far end sent to this WAV file.")
+    Path record;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Talk time after the answer, then BYE (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--setup-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "CANCEL an attempt not answered in this time (default: ${DEFAULT-VALUE}, as the SDK's widget).")
+    Duration setupTimeout;
+
+    @Option(names = "--expect-audio", description = "Fail unless remote audio above -50 dBFS arrives.")
+    boolean expectAudio;
+
+    @Option(names = "--expect-tone", paramLabel = "HZ", description = "Fail unless the received audio carries this tone.")
+    Double expectTone;
+
+    @Option(names = "--assert", paramLabel = "EXPR",
+            description = "Check the final figures, repeatable: mos>=4.0, loss<1%, rtt<150ms, jitter<30ms, setup<3s, bitrate>20, packets>100.")
+    List<String> asserts = new ArrayList<>();
+
+    @Option(names = "--header", paramLabel = "'NAME: value'", description = "Add a header to the INVITE, repeatable.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--expires", paramLabel = "SECONDS", defaultValue = "600", description = "REGISTER expiry to ask for.")
+    int expires;
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @Override
+    public Integer call() {
+        Io io = root.io();
+        CommandLine cl = spec.commandLine();
+        if (targetOptions.endpoint != null && targetOptions.hasDirectFlags()) {
+            throw new CommandLine.ParameterException(cl, "give either --endpoint or the direct flags (--ws-uri, --user, ...), not both");
+        }
+        Play playSpec;
+        List<Check> checks = new ArrayList<>();
+        List<Header> extra = new ArrayList<>();
+        try {
+            playSpec = Play.parse(play, playOnce);
+            for (String a : asserts) {
+                checks.add(Check.parse(a));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        for (String h : headers) {
+            int c = h.indexOf(':');
+            String name = c < 0 ? "" : h.substring(0, c).trim();
+            String value = c < 0 ? "" : h.substring(c + 1).trim();
+            if (!dialtone.sip.message.Grammar.isToken(name) || value.isEmpty() || value.contains("\r") || value.contains("\n")) {
+                throw new CommandLine.ParameterException(cl, "--header '" + h + "' is not 'Name: value'");
+            }
+            extra.add(new Header(name, value));
+        }
+        if (playSpec.wav() != null && !Files.isRegularFile(playSpec.wav())) {
+            throw new CommandLine.ParameterException(cl, "--play " + play + ": no such file");
+        }
+        if (expectTone != null && !(expectTone >= 20 && expectTone <= 20_000)) {
+            throw new CommandLine.ParameterException(cl, "--expect-tone must be between 20 and 20000 Hz");
+        }
+        if (record != null && record.toAbsolutePath().getParent() != null && !Files.isDirectory(record.toAbsolutePath().getParent())) {
+            throw new CommandLine.ParameterException(cl, "--record " + record + ": the directory does not exist");
+        }
+        MediaSetup media = mediaOptions.toSetup(io.env(), io.redactor()::addSecret, cl);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dialtone-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return Runner.run(io, output, "call", "call", scope -> {
+                TargetSpec t = targetOptions.toSpec(io.env());
+                if (t.endpoint() != null) {
+                    dialtone.config.UrlPolicy.secrets(ConfigCommand.safeUri(t.endpoint())).forEach(scope::secret);
+                }
+                String ua = "dialtone/" + VersionProvider.version();
+                SSLContext ssl = TrustMaterial.sslContext(t.caFile());
+                SipProfile p = new ConfigResolver(scope::publish, scope::secret, io.clock(), scope.scenario(), ua).resolve(t, ssl);
+                String to = target == null ? null : target.contains(":") ? target : "sip:" + target + "@" + p.realm();
+                if (to == null && p.target() == null) {
+                    throw new CommandLine.ParameterException(cl, "direct mode needs a TARGET to call (a SIP URI or a user)");
+                }
+                CallScenario.Options opts = new CallScenario.Options(to, extra, duration, setupTimeout, playSpec, record,
+                        media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
+                        media.noUdp(), media.noTcp(), expectAudio ? Duration.ofSeconds(5) : null, expectTone, checks,
+                        expires, Duration.ofSeconds(30));
+                CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts, ua).run(stop);
+                return new Runner.Outcome(r.failure(), r.summary());
+            });
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dialtone.cli;
+
+import dialtone.config.PasswordSource;
+import dialtone.engine.MediaSetup;
+import dialtone.media.IceServer;
+import dialtone.support.Secret;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** ICE servers, TURN credentials, interfaces and ports: the media path's flags. */
+public final class MediaMixin {
+    @Option(names = "--ice-server", paramLabel = "URL",
+            description = "STUN/TURN server, repeatable: stun:host:port, turn:host:port?transport=udp|tcp, turns:host:port.")
+    List<String> iceServers = new ArrayList<>();
+
+    @Option(names = "--turn-user", paramLabel = "USER", description = "TURN username (long-term credentials).")
+    String turnUser;
+
+    @Option(names = "--turn-password-env", paramLabel = "VAR", description = "Read the TURN password from this environment variable.")
+    String turnPasswordEnv;
+
+    @Option(names = "--turn-password-file", paramLabel = "FILE", description = "Read the TURN password from this file.")
+    Path turnPasswordFile;
+
+    @Option(names = "--turn-secret-env", paramLabel = "VAR",
+            description = "TURN REST API: derive time-limited credentials from the shared secret in this environment variable.")
+    String turnSecretEnv;
+
+    @Option(names = "--relay-only", description = "Use only TURN relay candidates (iceTransportPolicy relay).")
+    boolean relayOnly;
+
+    @Option(names = "--ice-bind", paramLabel = "ADDRESS",
+            description = "Offer host candidates on this address (e.g. 127.0.0.1); sockets listen on all addresses.")
+    String iceBind;
+
+    @Option(names = "--port-range", paramLabel = "MIN-MAX", description = "Confine local media ports (e.g. 40000-40100).")
+    String portRange;
+
+    @Option(names = "--no-udp", description = "No UDP candidates (TCP and TURN/TCP/TLS only).")
+    boolean noUdp;
+
+    @Option(names = "--no-tcp", description = "No TCP host candidates.")
+    boolean noTcp;
+
+    MediaSetup toSetup(Map<String, String> env, Consumer<String> secrets, CommandLine cl) {
+        int min = 0;
+        int max = 0;
+        if (portRange != null) {
+            String[] p = portRange.split("-");
+            try {
+                min = Integer.parseInt(p[0].trim());
+                max = Integer.parseInt(p[1].trim());
+            } catch (RuntimeException e) {
+                throw new CommandLine.ParameterException(cl, "--port-range must be MIN-MAX (e.g. 40000-40100)");
+            }
+            if (min < 1024 || max > 65535 || min > max) {
+                throw new CommandLine.ParameterException(cl, "--port-range must lie within 1024-65535, MIN <= MAX");
+            }
+        }
+        if (iceBind != null && !dialtone.support.Hosts.isIpLiteral(iceBind)) {
+            throw new CommandLine.ParameterException(cl, "--ice-bind takes an IP address (got " + iceBind + ")");
+        }
+        String user = turnUser;
+        Secret password = PasswordSource.read(turnPasswordEnv, turnPasswordFile, env, "TURN password");
+        if (turnSecretEnv != null) {
+            Secret secret = PasswordSource.read(turnSecretEnv, null, env, "TURN shared secret");
+            secrets.accept(secret.reveal());
+            long expiry = System.currentTimeMillis() / 1000 + 3600;
+            user = expiry + ":" + (turnUser == null ? "dialtone" : turnUser);
+            password = Secret.of(restCredential(secret, user));
+        }
+        if (password != null) {
+            secrets.accept(password.reveal());
+        }
+        List<IceServer> servers = new ArrayList<>();
+        for (String url : iceServers) {
+            String u = url.trim();
+            if (!u.matches("(?i)(stun|stuns|turn|turns):[^\\s]+")) {
+                throw new CommandLine.ParameterException(cl, "--ice-server " + url + " is not a stun:, turn: or turns: URL");
+            }
+            boolean turn = u.toLowerCase(java.util.Locale.ROOT).startsWith("turn");
+            if (turn && (user == null || password == null)) {
+                throw new CommandLine.ParameterException(cl, "--ice-server " + url
+                        + " needs TURN credentials: --turn-user with --turn-password-env/--turn-password-file, or --turn-secret-env");
+            }
+            servers.add(new IceServer(List.of(u), turn ? user : null, turn ? password : null));
+        }
+        if (relayOnly && servers.stream().noneMatch(s -> s.username() != null)) {
+            throw new CommandLine.ParameterException(cl, "--relay-only needs a TURN server (--ice-server turn:...)");
+        }
+        return new MediaSetup(servers, relayOnly, iceBind, min, max, noUdp, noTcp);
+    }
+
+    /** TURN REST API (draft-uberti-behave-turn-rest): credential = base64(HMAC-SHA1(secret, username)). */
+    static String restCredential(Secret secret, String username) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(secret.reveal().getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA1 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dialtone.engine;
+
+import dialtone.event.MediaStats;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code --assert} on the final figures: {@code mos>=4.0}, {@code loss<1%}, {@code rtt<150ms},
+ * {@code jitter<30ms}, {@code setup<3s}, {@code bitrate>20} (kbit/s in), {@code packets>100} (received).
+ */
+public record Check(String text, String metric, String op, double value) {
+    private static final Pattern P = Pattern.compile("\\s*([a-z]+)\\s*(<=|>=|<|>|==|=)\\s*([0-9.]+)\\s*(%|ms|s|kbps)?\\s*");
+
+    public static Check parse(String text) {
+        Matcher m = P.matcher(text.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not METRIC OP VALUE (e.g. mos>=4.0, loss<1%, rtt<150ms)");
+        }
+        String metric = m.group(1);
+        if (!java.util.Set.of("mos", "loss", "rtt", "jitter", "setup", "bitrate", "packets").contains(metric)) {
+            throw new IllegalArgumentException("unknown metric '" + metric + "' in '" + text
+                    + "' (mos, loss, rtt, jitter, setup, bitrate, packets)");
+        }
+        double v = Double.parseDouble(m.group(3));
+        String unit = m.group(4);
+        if ("s".equals(unit)) {
+            v *= 1000;
+        }
+        if (metric.equals("setup") && unit == null) {
+            v *= 1000;
+        }
+        return new Check(text.trim(), metric, m.group(2).equals("=") ? "==" : m.group(2), v);
+    }
+
+    /** The measured value in the metric's unit (ms for times, percent for loss), or NaN if unknown. */
+    public double measure(MediaStats s, long setupMs, double mos) {
+        return switch (metric) {
+            case "mos" -> mos;
+            case "setup" -> setupMs;
+            case "loss" -> s == null || s.packetsReceived() < 0 ? Double.NaN
+                    : 100.0 * Math.max(0, s.packetsLost()) / Math.max(1, s.packetsReceived() + Math.max(0, s.packetsLost()));
+            case "rtt" -> s == null || s.rttMs() < 0 ? Double.NaN : s.rttMs();
+            case "jitter" -> s == null || s.jitterMs() < 0 ? Double.NaN : s.jitterMs();
+            case "bitrate" -> s == null || s.bitrateInKbps() < 0 ? Double.NaN : s.bitrateInKbps();
+            case "packets" -> s == null ? Double.NaN : s.packetsReceived();
+            default -> Double.NaN;
+        };
+    }
+
+    public boolean holds(double measured) {
+        if (Double.isNaN(measured)) {
+            return false;
+        }
+        return switch (op) {
+            case "<" -> measured < value;
+            case "<=" -> measured <= value;
+            case ">" -> measured > value;
+            case ">=" -> measured >= value;
+            default -> Math.abs(measured - value) < 1e-9;
+        };
+    }
+
+    /**
+     * An estimated MOS from the simplified ITU-T G.107 E-model: effective latency = RTT/2 + 2 x jitter + 10 ms,
+     * R = 93.2 - delay impairment - 2.5 x loss%, MOS = 1 + 0.035 R + 7e-6 R (R - 60)(100 - R).
+     */
+    public static double mos(MediaStats s) {
+        if (s == null || s.packetsReceived() <= 0) {
+            return 1.0;
+        }
+        double rtt = Math.max(0, s.rttMs());
+        double jitter = Math.max(0, s.jitterMs());
+        double latency = rtt / 2 + 2 * jitter + 10;
+        double r = 93.2 - (latency < 160 ? latency / 40 : (latency - 120) / 10);
+        double loss = 100.0 * Math.max(0, s.packetsLost()) / Math.max(1, s.packetsReceived() + Math.max(0, s.packetsLost()));
+        r -= 2.5 * loss;
+        r = Math.max(0, Math.min(100, r));
+        double mos = 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r);
+        return Math.round(Math.max(1, Math.min(4.5, mos)) * 100) / 100.0;
+    }
+}

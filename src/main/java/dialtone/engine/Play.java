@@ -1,0 +1,53 @@
+package dialtone.engine;
+
+import dialtone.media.AudioSource;
+import dialtone.media.EchoSource;
+import dialtone.media.SilenceSource;
+import dialtone.media.ToneSource;
+import dialtone.media.WavSource;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * What to send, as the user wrote it: {@code tone:440}, {@code silence}, {@code echo}, or a WAV path (with
+ * {@code --play-once}). The source itself is made only when the native library is loaded (the WAV resampler).
+ */
+public record Play(String kind, double hz, Path wav, boolean loop) {
+    public static Play parse(String spec, boolean once) {
+        String s = spec.trim();
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (lower.equals("silence")) {
+            return new Play("silence", 0, null, false);
+        }
+        if (lower.equals("echo")) {
+            return new Play("echo", 0, null, false);
+        }
+        if (lower.startsWith("tone:") || lower.equals("tone")) {
+            double hz = 440;
+            if (lower.startsWith("tone:")) {
+                try {
+                    hz = Double.parseDouble(s.substring(5));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + spec + "' is not tone:HZ (e.g. tone:440)");
+                }
+            }
+            if (!(hz >= 20 && hz <= 20_000)) {
+                throw new IllegalArgumentException("a tone must be between 20 and 20000 Hz (got " + spec + ")");
+            }
+            return new Play("tone", hz, null, false);
+        }
+        if (lower.equals("mic")) {
+            throw new IllegalArgumentException("--play mic is not available yet (issue #4 note): use a WAV file or a tone");
+        }
+        return new Play("wav", 0, Path.of(s), !once);
+    }
+
+    AudioSource source() {
+        return switch (kind) {
+            case "tone" -> ToneSource.of(hz);
+            case "echo" -> EchoSource.create();
+            case "wav" -> WavSource.load(wav, loop);
+            default -> new SilenceSource();
+        };
+    }
+}

@@ -1,0 +1,339 @@
+package dialtone.media;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceConnectionState;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCRtpSender;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
+import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One audio call's WebRTC side: an RTCPeerConnection with one sendrecv audio transceiver fed by a
+ * {@link CustomAudioSource}, the remote track's frames going to the analyser (and the recorder, and the echo).
+ * Offers and answers are complete (ICE candidates gathered first, as JsSIP does for SIP), DTLS-SRTP only (libwebrtc
+ * offers no SDES). Native objects are released in one place, in one order that works ({@link #close()}).
+ */
+public final class MediaSession {
+    private final PeerFactory peers;
+    private final MediaOptions options;
+    private final MediaListener listener;
+    private final RTCPeerConnection pc;
+    private final CustomAudioSource source;
+    private final AudioTrack track;
+    private final RTCRtpSender sender;
+    private final AudioAnalyzer analyzer;
+    private final WavRecorder recorder;
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean firstAudio = new AtomicBoolean();
+    private final ScheduledExecutorService pump;
+    private final StatsSampler stats;
+    private volatile AudioTrack remote;
+    private volatile boolean muted;
+    private ScheduledFuture<?> pumping;
+
+    private MediaSession(PeerFactory peers, MediaOptions options, MediaListener listener) {
+        this.peers = peers;
+        this.options = options;
+        this.listener = listener;
+        this.analyzer = new AudioAnalyzer(options.toneFreqs() == null ? new double[0] : options.toneFreqs());
+        this.recorder = options.record() == null ? null : new WavRecorder(options.record());
+        this.pc = peers.factory().createPeerConnection(configuration(options), new Observer());
+        this.source = new CustomAudioSource();
+        this.track = peers.factory().createAudioTrack("dialtone-audio", source);
+        this.sender = pc.addTrack(track, List.of("dialtone"));
+        this.pump = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "audio-pump");
+            t.setDaemon(true);
+            return t;
+        });
+        this.stats = new StatsSampler(pc, analyzer);
+    }
+
+    public static MediaSession create(MediaOptions options, MediaListener listener) {
+        return new MediaSession(PeerFactory.shared(), options, listener);
+    }
+
+    static RTCConfiguration configuration(MediaOptions o) {
+        RTCConfiguration c = new RTCConfiguration();
+        List<RTCIceServer> servers = new ArrayList<>();
+        for (IceServer s : o.iceServers()) {
+            RTCIceServer r = new RTCIceServer();
+            r.urls = s.urls();
+            r.username = s.username();
+            r.password = s.credential() == null ? null : s.credential().reveal();
+            servers.add(r);
+        }
+        c.iceServers = servers;
+        c.iceTransportPolicy = o.relayOnly() ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
+        PortAllocatorConfig p = new PortAllocatorConfig();
+        if (o.iceBind() != null) {
+            // sockets on the wildcard address; the host candidates are rewritten to the chosen address
+            p.setDisableAdapterEnumeration(true);
+        }
+        if (o.minPort() > 0) {
+            p.minPort = o.minPort();
+            p.maxPort = o.maxPort();
+        }
+        p.setDisableUdp(o.noUdp());
+        p.setDisableTcp(o.noTcp());
+        c.portAllocatorConfig = p;
+        return c;
+    }
+
+    // ---- offer / answer ----------------------------------------------------------------------------------------
+
+    /** Creates the offer, gathers candidates, and returns the complete local SDP. */
+    public CompletableFuture<String> offer() {
+        CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
+        pc.createOffer(new RTCOfferOptions(), observer(f));
+        return f.thenCompose(this::setLocal).thenCompose(v -> localSdp());
+    }
+
+    /** Applies the far end's answer. */
+    public CompletableFuture<Void> acceptAnswer(String sdp) {
+        return setRemote(new RTCSessionDescription(RTCSdpType.ANSWER, sdp));
+    }
+
+    /** Applies the far end's offer and returns the complete local answer. */
+    public CompletableFuture<String> answer(String offerSdp) {
+        return setRemote(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp)).thenCompose(v -> {
+            CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
+            pc.createAnswer(new RTCAnswerOptions(), observer(f));
+            return f;
+        }).thenCompose(this::setLocal).thenCompose(v -> localSdp());
+    }
+
+    private CompletableFuture<Void> setLocal(RTCSessionDescription d) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        pc.setLocalDescription(d, setObserver(f));
+        return f;
+    }
+
+    private CompletableFuture<Void> setRemote(RTCSessionDescription d) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        pc.setRemoteDescription(d, setObserver(f));
+        return f;
+    }
+
+    private CompletableFuture<String> localSdp() {
+        Duration max = options.gathering();
+        return gathered.completeOnTimeout(null, max.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(v -> Sdp.rewriteHostCandidates(pc.getLocalDescription().sdp, options.iceBind()));
+    }
+
+    private static CreateSessionDescriptionObserver observer(CompletableFuture<RTCSessionDescription> f) {
+        return new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription d) {
+                f.complete(d);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                f.completeExceptionally(new MediaException(error));
+            }
+        };
+    }
+
+    private static SetSessionDescriptionObserver setObserver(CompletableFuture<Void> f) {
+        return new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                f.complete(null);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                f.completeExceptionally(new MediaException(error));
+            }
+        };
+    }
+
+    // ---- audio --------------------------------------------------------------------------------------------------
+
+    /** Starts sending: stops the module's own recording first (see {@link PeerFactory#stopRecording()}). */
+    public synchronized void startSending() {
+        if (pumping != null || closed.get()) {
+            return;
+        }
+        peers.stopRecording();
+        short[] frame = new short[AudioSource.FRAME];
+        byte[] bytes = new byte[AudioSource.FRAME * 2];
+        AudioSource src = options.source();
+        boolean[] first = {true};
+        pumping = pump.scheduleAtFixedRate(() -> {
+            if (closed.get()) {
+                return;
+            }
+            if (first[0]) {
+                // once more, on the thread that pushes, right before the first push
+                peers.stopRecording();
+                first[0] = false;
+            }
+            boolean more = src.next(frame);
+            for (int i = 0; i < frame.length; i++) {
+                short s = muted || !more ? 0 : frame[i];
+                bytes[2 * i] = (byte) s;
+                bytes[2 * i + 1] = (byte) (s >> 8);
+            }
+            source.pushAudio(bytes, 16, AudioSource.RATE, 1, AudioSource.FRAME);
+        }, 0, 10, TimeUnit.MILLISECONDS);
+    }
+
+    public void setMuted(boolean m) {
+        muted = m;
+    }
+
+    public AudioAnalyzer analyzer() {
+        return analyzer;
+    }
+
+    public StatsSampler stats() {
+        return stats;
+    }
+
+    public String localDescription() {
+        RTCSessionDescription d = pc.getLocalDescription();
+        return d == null ? null : d.sdp;
+    }
+
+    public String remoteDescription() {
+        RTCSessionDescription d = pc.getRemoteDescription();
+        return d == null ? null : d.sdp;
+    }
+
+    private final class RemoteSink implements AudioTrackSink {
+        @Override
+        public void onData(byte[] data, int bits, int rate, int channels, int frames) {
+            analyzer.accept(data, bits, rate, channels, frames);
+            if (analyzer.firstAudioNanos() > 0 && firstAudio.compareAndSet(false, true)) {
+                listener.onFirstAudio();
+            }
+            if (recorder != null) {
+                recorder.accept(data, bits, rate, channels, frames);
+            }
+            if (options.source() instanceof EchoSource echo && bits == 16 && rate == AudioSource.RATE
+                    && frames == AudioSource.FRAME) {
+                short[] mono = new short[frames];
+                for (int i = 0; i < frames; i++) {
+                    int o = i * channels * 2;
+                    mono[i] = (short) ((data[o] & 0xff) | (data[o + 1] << 8));
+                }
+                echo.offer(mono);
+            }
+        }
+    }
+
+    private final RemoteSink sink = new RemoteSink();
+
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate candidate) {
+            // non-trickle: candidates are read from the complete local description
+        }
+
+        @Override
+        public void onIceGatheringChange(RTCIceGatheringState state) {
+            listener.onGathering(state.name().toLowerCase(Locale.ROOT));
+            if (state == RTCIceGatheringState.COMPLETE) {
+                gathered.complete(null);
+            }
+        }
+
+        @Override
+        public void onIceConnectionChange(RTCIceConnectionState state) {
+            listener.onIceState(state.name().toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public void onConnectionChange(dev.onvoid.webrtc.RTCPeerConnectionState state) {
+            listener.onConnectionState(state.name().toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public void onTrack(RTCRtpTransceiver transceiver) {
+            MediaStreamTrack t = transceiver.getReceiver().getTrack();
+            if (t instanceof AudioTrack a && remote == null) {
+                remote = a;
+                a.addSink(sink);
+            }
+        }
+    }
+
+    /**
+     * Releases everything, in the order that works with webrtc-java 0.14 (webrtc-java-notes.md item 7): stop the
+     * pump, remove the sender's track, close the peer connection, then dispose the track and the source. Runs on
+     * a {@code media-close} thread with a watchdog: a native close that hangs (webrtc-java #234) is abandoned after
+     * {@code max} and the caller goes on.
+     *
+     * @return true when everything was released in time
+     */
+    public boolean close(Duration max) {
+        if (!closed.compareAndSet(false, true)) {
+            return true;
+        }
+        pump.shutdownNow();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                try {
+                    pump.awaitTermination(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                AudioTrack r = remote;
+                if (r != null) {
+                    r.removeSink(sink);
+                }
+                pc.removeTrack(sender);
+                pc.close();
+                track.dispose();
+                source.dispose();
+                if (recorder != null) {
+                    recorder.close();
+                }
+                done.complete(null);
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+            }
+        }, "media-close");
+        t.setDaemon(true);
+        t.start();
+        try {
+            done.get(max.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public WavRecorder recorder() {
+        return recorder;
+    }
+}

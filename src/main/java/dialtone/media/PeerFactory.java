@@ -1,0 +1,81 @@
+package dialtone.media;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+
+/**
+ * The one {@link PeerConnectionFactory} of the process, on a {@link HeadlessAudioDeviceModule} (no sound card).
+ * Loading it loads the native library (about 180 ms); commands that need no media never touch this class.
+ * It lives until the process ends (webrtc-java's factory cannot be recreated cheaply, and disposing it while a
+ * native thread still runs is the classic crash).
+ */
+public final class PeerFactory {
+    private static PeerFactory shared;
+
+    private final HeadlessAudioDeviceModule adm;
+    private final PeerConnectionFactory factory;
+
+    private PeerFactory() {
+        this.adm = new HeadlessAudioDeviceModule();
+        this.factory = new PeerConnectionFactory(adm);
+    }
+
+    /** The process's factory; a native library that cannot load is a {@link MediaException} with the fix. */
+    public static synchronized PeerFactory shared() {
+        if (shared == null) {
+            try {
+                shared = new PeerFactory();
+            } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
+                String m = String.valueOf(e.getMessage());
+                String hint = m.contains("libpulse") ? " (install the Debian package libpulse0)" : "";
+                throw new MediaException("cannot load the WebRTC native library" + hint + ": "
+                        + m.lines().findFirst().orElse(e.getClass().getSimpleName()), e);
+            }
+        }
+        return shared;
+    }
+
+    /**
+     * At process end: dispose the audio module, then the factory (webrtc-java's TestBase order), on a thread of its
+     * own, for at most {@code maxMillis}. Returns whether it finished.
+     */
+    public static boolean shutdown(long maxMillis) {
+        PeerFactory f;
+        synchronized (PeerFactory.class) {
+            f = shared;
+            shared = null;
+        }
+        if (f == null) {
+            return true;
+        }
+        Thread t = new Thread(() -> {
+            f.adm.dispose();
+            f.factory.dispose();
+        }, "media-dispose");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(maxMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
+    }
+
+    public static synchronized boolean loaded() {
+        return shared != null;
+    }
+
+    PeerConnectionFactory factory() {
+        return factory;
+    }
+
+    /**
+     * Stops the module's own recording thread. With a CustomAudioSource feeding the send stream, the module's
+     * recording and our pushes would both deliver to it and libwebrtc aborts the process (race checker in
+     * audio_send_stream.cc): see webrtc-java-notes.md item 4. Called before the first push of every call.
+     */
+    synchronized void stopRecording() {
+        adm.stopRecording();
+    }
+}

@@ -1,0 +1,71 @@
+package dialtone.media;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
+
+/**
+ * Reads a WAV file (PCM 8/16/24/32-bit, float, A-law, µ-law; any rate and channel count, through the JDK's
+ * javax.sound) into 16-bit mono PCM at the file's own rate, channels averaged. Files longer than
+ * {@value #MAX_SECONDS} s are refused.
+ */
+public final class WavReader {
+    public static final int MAX_SECONDS = 15 * 60;
+
+    /** Mono samples at {@code rate}, and what the file was. */
+    public record Pcm(short[] samples, int rate, int channels, String format) {
+        public double seconds() {
+            return samples.length / (double) rate;
+        }
+    }
+
+    private WavReader() {
+    }
+
+    public static Pcm read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new MediaException("cannot play " + file + ": no such file");
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+             AudioInputStream in = AudioSystem.getAudioInputStream(raw)) {
+            AudioFormat src = in.getFormat();
+            int channels = src.getChannels();
+            int rate = Math.round(src.getSampleRate());
+            if (channels < 1 || channels > 8 || rate < 4000 || rate > 192_000) {
+                throw new MediaException("cannot play " + file + ": " + channels + " channels at " + rate + " Hz is not supported");
+            }
+            AudioFormat pcm16 = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, rate, 16, channels, 2 * channels, rate, false);
+            AudioInputStream conv = src.matches(pcm16) ? in : AudioSystem.getAudioInputStream(pcm16, in);
+            long maxBytes = (long) MAX_SECONDS * rate * 2 * channels;
+            byte[] bytes = conv.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw new MediaException("cannot play " + file + ": longer than " + MAX_SECONDS / 60 + " minutes");
+            }
+            int frames = bytes.length / (2 * channels);
+            short[] mono = new short[frames];
+            for (int i = 0; i < frames; i++) {
+                int sum = 0;
+                for (int c = 0; c < channels; c++) {
+                    int o = (i * channels + c) * 2;
+                    sum += (short) ((bytes[o] & 0xff) | (bytes[o + 1] << 8));
+                }
+                mono[i] = (short) (sum / channels);
+            }
+            String fmt = src.getEncoding() + " " + src.getSampleSizeInBits() + "-bit " + rate + " Hz " + channels + " ch";
+            return new Pcm(mono, rate, channels, fmt);
+        } catch (UnsupportedAudioFileException e) {
+            throw new MediaException("cannot play " + file + ": not a WAV file dialtone can read");
+        } catch (IllegalArgumentException e) {
+            throw new MediaException("cannot play " + file + ": its audio format cannot be converted to 16-bit PCM");
+        } catch (IOException e) {
+            throw new MediaException("cannot play " + file + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+}

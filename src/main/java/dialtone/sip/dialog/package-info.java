@@ -1,0 +1,2 @@
+/** Dialogs (RFC 3261 §12). Imports {@code dialtone.sip.message}. */
+package dialtone.sip.dialog;
