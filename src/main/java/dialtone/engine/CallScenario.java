@@ -183,6 +183,9 @@ public final class CallScenario {
                         || c.getMessage().startsWith("cannot write") ? Layer.CONFIG : Layer.MEDIA,
                         c.getMessage().startsWith("cannot") ? Cause.SETUP_FAILED : Cause.INTERNAL_ERROR, m.getMessage());
             }
+            if (c instanceof LinkageError) {
+                return Failure.of(Layer.CONFIG, Cause.SETUP_FAILED, "the WebRTC native library is incomplete: " + c.getMessage());
+            }
             return Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "media setup failed: " + c);
         } catch (java.util.concurrent.TimeoutException e) {
             return Failure.of(Layer.MEDIA, Cause.INTERNAL_ERROR, "the WebRTC offer was not ready within 15 s");

@@ -109,6 +109,9 @@ public final class StatsSampler {
                     lp = str(m.get("protocol"));
                     la = addr(m);
                     relay = str(m.get("relayProtocol"));
+                    if (relay != null && !"relay".equals(lt)) {
+                        lt = "relay"; // libwebrtc can label the relayed local candidate of a pair as prflx
+                    }
                 }
                 if (r != null) {
                     Map<String, Object> m = r.getAttributes();

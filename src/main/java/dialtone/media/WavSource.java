@@ -1,6 +1,5 @@
 package dialtone.media;
 
-import dev.onvoid.webrtc.media.audio.AudioResampler;
 import java.nio.file.Path;
 
 /**
@@ -18,7 +17,7 @@ public final class WavSource implements AudioSource {
         this.description = description;
     }
 
-    /** Needs the native library (the resampler): call from media code only. */
+    /** Reads and resamples the whole file once. */
     public static WavSource load(Path file, boolean loop) {
         WavReader.Pcm in = WavReader.read(file);
         short[] out = in.rate() == RATE ? in.samples() : resample(in);
@@ -26,34 +25,45 @@ public final class WavSource implements AudioSource {
                 + String.format("%.1f", in.seconds()) + " s" + (loop ? ", looped" : ", once") + ")");
     }
 
+    /**
+     * Band-limited resampling to 48 kHz: a Hann-windowed sinc, {@value #TAPS} taps a side, cut off at the lower of
+     * the two Nyquist frequencies. (webrtc-java 0.14's AudioResampler has no native implementation in its
+     * linux-x86_64 library: UnsatisfiedLinkError, so it cannot be used.)
+     */
     static short[] resample(WavReader.Pcm in) {
-        if (in.rate() % 100 != 0) {
-            throw new MediaException("cannot play a WAV at " + in.rate() + " Hz: the sample rate must be a multiple of 100 Hz");
+        return resample(in.samples(), in.rate(), RATE);
+    }
+
+    static final int TAPS = 16;
+
+    static short[] resample(short[] x, int from, int to) {
+        if (from == to) {
+            return x.clone();
         }
-        int srcChunk = in.rate() / 100;
-        int chunks = (in.samples().length + srcChunk - 1) / srcChunk;
-        short[] out = new short[chunks * FRAME];
-        AudioResampler r = new AudioResampler(in.rate(), RATE, 1);
-        try {
-            byte[] src = new byte[srcChunk * 2];
-            byte[] dst = new byte[FRAME * 2];
-            for (int c = 0; c < chunks; c++) {
-                java.util.Arrays.fill(src, (byte) 0);
-                for (int i = 0; i < srcChunk; i++) {
-                    int k = c * srcChunk + i;
-                    short s = k < in.samples().length ? in.samples()[k] : 0;
-                    src[2 * i] = (byte) s;
-                    src[2 * i + 1] = (byte) (s >> 8);
-                }
-                r.resample(src, srcChunk, dst, FRAME, 1);
-                for (int i = 0; i < FRAME; i++) {
-                    out[c * FRAME + i] = (short) ((dst[2 * i] & 0xff) | (dst[2 * i + 1] << 8));
+        int n = (int) ((long) x.length * to / from);
+        short[] y = new short[n];
+        double ratio = (double) from / to;
+        double cutoff = Math.min(1.0, (double) to / from);
+        for (int i = 0; i < n; i++) {
+            double t = i * ratio;
+            int center = (int) Math.floor(t);
+            double acc = 0;
+            double norm = 0;
+            for (int k = center - TAPS + 1; k <= center + TAPS; k++) {
+                double d = t - k;
+                double w = 0.5 + 0.5 * Math.cos(Math.PI * d / (TAPS + 1));
+                double arg = Math.PI * cutoff * d;
+                double sinc = Math.abs(arg) < 1e-9 ? 1.0 : Math.sin(arg) / arg;
+                double h = cutoff * sinc * w;
+                norm += h;
+                if (k >= 0 && k < x.length) {
+                    acc += x[k] * h;
                 }
             }
-        } finally {
-            r.dispose();
+            double v = norm == 0 ? 0 : acc / norm;
+            y[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(v)));
         }
-        return out;
+        return y;
     }
 
     @Override

@@ -1,0 +1,208 @@
+package dialtone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.cli.ExitCodes;
+import dialtone.testing.JarRun;
+import dialtone.testing.Lab;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real calls in the lab: one dialtone registers as alice and answers ({@code register --answer}), another calls
+ * alice through Kamailio over WSS. Media goes over 127.0.0.1 (--ice-bind), DTLS-SRTP, Opus.
+ */
+class CallIT {
+    static final Map<String, String> ENV = Map.of("ALICE_PW", Lab.get("LAB_ALICE_PASSWORD"), "BOB_PW",
+            Lab.get("LAB_BOB_PASSWORD"), "TURN_PW", Lab.get("LAB_TURN_PASSWORD"), "TURN_SECRET", Lab.get("LAB_TURN_SECRET"));
+
+    @TempDir
+    Path dir;
+    JarRun answerer;
+
+    @AfterEach
+    void stopAnswerer() throws Exception {
+        if (answerer != null) {
+            answerer.signal("TERM");
+            answerer.waitFor(Duration.ofSeconds(15));
+        }
+    }
+
+    void answer(String mode, String... more) throws Exception {
+        List<String> a = new ArrayList<>(List.of("register", "--ws-uri", Lab.wss(), "--user", "alice", "--realm",
+                Lab.get("LAB_REALM"), "--password-env", "ALICE_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
+                "--answer", mode));
+        a.addAll(List.of(more));
+        if (!a.contains("--duration")) {
+            a.addAll(List.of("--duration", "60s"));
+        }
+        answerer = JarRun.start(dir, "answerer", ENV, a.toArray(new String[0]));
+        assertTrue(answerer.await("registered sip:alice@", Duration.ofSeconds(15)), answerer.toString());
+    }
+
+    JarRun call(String... more) throws Exception {
+        List<String> a = new ArrayList<>(List.of("call", "alice", "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
+                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1"));
+        a.addAll(List.of(more));
+        return JarRun.start(dir, "caller", ENV, a.toArray(new String[0]));
+    }
+
+    static void assertNoSecrets(String text) {
+        for (String s : Lab.secrets()) {
+            assertFalse(text.contains(s), "secret leaked:\n" + text);
+        }
+    }
+
+    @Test
+    void toneFromTheFarEndIsHeardAndRecorded() throws Exception {
+        answer("tone:1000");
+        Path rec = dir.resolve("rec.wav");
+        Path xml = dir.resolve("call.xml");
+        JarRun c = call("--play", "tone:440", "--expect-tone", "1000", "--expect-audio", "--duration", "3s",
+                "--record", rec.toString(), "--junit", xml.toString());
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        String o = c.out();
+        assertTrue(o.contains("DTLS connected"), o);
+        assertTrue(o.contains("(matches the SDP)"), o);
+        assertTrue(o.contains("SRTP AES"), o);
+        assertTrue(o.contains("selected pair: local"), o);
+        assertTrue(o.contains("ok   expect-tone 1000"), o);
+        assertTrue(o.contains("ok   expect-audio"), o);
+        assertTrue(o.contains("estimated MOS"), o);
+        try (AudioInputStream in = AudioSystem.getAudioInputStream(rec.toFile())) {
+            double secs = in.getFrameLength() / in.getFormat().getFrameRate();
+            assertTrue(secs > 2.0 && secs < 4.5, "recording of " + secs + " s");
+        }
+        String x = Files.readString(xml);
+        assertTrue(x.contains("expect-tone") || x.contains("<testcase"), x);
+        assertNoSecrets(o + c.err() + x);
+    }
+
+    @Test
+    void ourToneReachesTheFarEndAndComesBackThroughEcho() throws Exception {
+        answer("echo");
+        JarRun c = call("--play", "tone:440", "--expect-tone", "440", "--duration", "3s", "--json");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("\"type\":\"call.check\""), c.out());
+        assertTrue(c.out().contains("\"passed\":true"), c.out());
+    }
+
+    @Test
+    void wavFilesAt8kMonoAnd44kStereoArePlayed() throws Exception {
+        answer("echo");
+        for (int[] fmt : new int[][] {{8000, 1}, {44100, 2}}) {
+            Path wav = dir.resolve("tone-" + fmt[0] + "-" + fmt[1] + ".wav");
+            writeTone(wav, fmt[0], fmt[1], 660, 2.0);
+            JarRun c = call("--play", wav.toString(), "--expect-tone", "660", "--duration", "3s");
+            assertEquals(0, c.waitFor(Duration.ofSeconds(40)), fmt[0] + " Hz " + fmt[1] + " ch\n" + c);
+        }
+    }
+
+    @Test
+    void busyIsACallFailureWithTheStatusShown() throws Exception {
+        answer("reject:486");
+        JarRun c = call("--duration", "2s", "--json");
+        assertEquals(ExitCodes.CALL, c.waitFor(Duration.ofSeconds(30)), c.toString());
+        assertTrue(c.out().contains("\"cause\":\"BUSY\""), c.out());
+        assertTrue(c.out().contains("\"status\":486"), c.out());
+    }
+
+    @Test
+    void unknownUserIs404() throws Exception {
+        JarRun c = JarRun.start(dir, "caller404", ENV, "call", "nobody-here", "--ws-uri", Lab.wss(), "--user", "bob",
+                "--realm", Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1");
+        assertEquals(ExitCodes.CALL, c.waitFor(Duration.ofSeconds(30)), c.toString());
+        assertTrue(c.err().contains("404"), c.toString());
+    }
+
+    @Test
+    void noAnswerEndsWithCancelAfterTheSetupTimeout() throws Exception {
+        answer("ring");
+        JarRun c = call("--setup-timeout", "3s", "--sip-trace");
+        assertEquals(ExitCodes.CALL, c.waitFor(Duration.ofSeconds(30)), c.toString());
+        assertTrue(c.out().contains("--> CANCEL sip:alice@"), c.out());
+        assertTrue(c.out().contains("<-- SIP/2.0 487"), c.out());
+        assertTrue(c.err().contains("no answer within 3 s"), c.err());
+    }
+
+    @Test
+    void ctrlCWhileRingingSendsCancel() throws Exception {
+        answer("ring");
+        JarRun c = call("--setup-timeout", "30s", "--sip-trace");
+        assertTrue(c.await("180 Ringing", Duration.ofSeconds(20)), c.toString());
+        c.signal("INT");
+        assertEquals(ExitCodes.INTERRUPTED, c.waitFor(Duration.ofSeconds(20)), c.toString());
+        assertTrue(c.out().contains("--> CANCEL sip:alice@"), c.out());
+    }
+
+    @Test
+    void farEndByeEndsTheCall() throws Exception {
+        answer("tone:500", "--duration", "6s");
+        JarRun c = call("--duration", "60s");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("ended by remote"), c.out());
+    }
+
+    @Test
+    void relayOnlyThroughCoturn() throws Exception {
+        answer("tone:1000");
+        JarRun c = call("--ice-server", "turn:127.0.0.1:" + Lab.get("LAB_TURN_PORT") + "?transport=udp", "--turn-user",
+                Lab.get("LAB_TURN_USER"), "--turn-password-env", "TURN_PW", "--relay-only", "--expect-tone", "1000",
+                "--duration", "3s");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("local candidate relay udp"), c.out());
+        assertTrue(c.out().contains("selected pair: local relay"), c.out());
+        assertNoSecrets(c.out() + c.err());
+    }
+
+    @Test
+    void relayOnlyWithTurnRestCredentials() throws Exception {
+        answer("tone:1000");
+        JarRun c = call("--ice-server", "turn:127.0.0.1:" + Lab.get("LAB_TURN2_PORT") + "?transport=tcp",
+                "--turn-secret-env", "TURN_SECRET", "--relay-only", "--expect-tone", "1000", "--duration", "3s");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("selected pair: local relay"), c.out());
+        assertNoSecrets(c.out() + c.err());
+    }
+
+    @Test
+    void aFailedAssertionSetsTheAudioExitCodeAndIsNamed() throws Exception {
+        answer("tone:1000");
+        Path xml = dir.resolve("a.xml");
+        JarRun c = call("--duration", "2s", "--assert", "mos>=4.9", "--assert", "loss<5%", "--junit", xml.toString());
+        assertEquals(ExitCodes.AUDIO, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("FAIL assert mos>=4.9"), c.out());
+        assertTrue(c.out().contains("ok   assert loss<5%"), c.out());
+        assertTrue(c.err().contains("--assert mos>=4.9 failed"), c.err());
+        assertTrue(Files.readString(xml).contains("mos&gt;=4.9"), Files.readString(xml));
+    }
+
+    static void writeTone(Path p, int rate, int channels, double hz, double seconds) throws IOException {
+        int frames = (int) (rate * seconds);
+        ByteBuffer b = ByteBuffer.allocate(44 + frames * channels * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + frames * channels * 2).put("WAVE".getBytes()).put("fmt ".getBytes())
+                .putInt(16).putShort((short) 1).putShort((short) channels).putInt(rate).putInt(rate * channels * 2)
+                .putShort((short) (channels * 2)).putShort((short) 16).put("data".getBytes()).putInt(frames * channels * 2);
+        for (int i = 0; i < frames; i++) {
+            short v = (short) (8000 * Math.sin(2 * Math.PI * hz * i / rate));
+            for (int c = 0; c < channels; c++) {
+                b.putShort(v);
+            }
+        }
+        Files.write(p, b.array());
+    }
+}
