@@ -12,6 +12,14 @@ public final class Main {
     private Main() {
     }
 
+    private static void closeQuietly(java.io.FileDescriptor fd) {
+        try {
+            new java.io.FileOutputStream(fd).close();
+        } catch (java.io.IOException e) {
+            // nothing to do
+        }
+    }
+
     public static void main(String[] args) {
         // Libraries (Tyrus, the JDK's HTTP client) log through java.util.logging; their lines must not reach the
         // user's terminal unredacted and unasked.
@@ -22,6 +30,11 @@ public final class Main {
         System.out.flush();
         System.err.flush();
         if (dialtone.cli.Dialtone.nativeMediaLoaded()) {
+            // Everything dialtone says is written and flushed. libwebrtc's native threads print
+            // "VM attach current thread failed" to the standard streams while the process ends; close them first so
+            // that nothing foreign lands in JSON lines or a terminal.
+            closeQuietly(java.io.FileDescriptor.out);
+            closeQuietly(java.io.FileDescriptor.err);
             dialtone.engine.Engine.releaseMedia();
             // libwebrtc's native threads print "VM attach current thread failed" while a normal JVM exit tears
             // down; all output is flushed and the media closed, so leave without that noise.

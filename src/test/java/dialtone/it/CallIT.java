@@ -93,6 +93,21 @@ class CallIT {
     }
 
     @Test
+    void legacyEndpointCallsTheApplicationWithTheSdkHeaders() throws Exception {
+        answer("tone:1000", "--user-id", "app-" + Lab.get("LAB_APP_SID"));
+        JarRun c = JarRun.start(dir, "legacy", Map.of("DIALTONE_ENDPOINT", Lab.legacyUrl()), "call", "--ca-file", Lab.ca(),
+                "--ice-bind", "127.0.0.1", "--play", "tone:440", "--expect-tone", "1000", "--duration", "3s", "--sip-trace");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        String o = c.out();
+        assertTrue(o.contains("--> INVITE sip:app-" + Lab.get("LAB_APP_SID") + "@" + Lab.get("LAB_REALM")), o);
+        assertTrue(o.contains("X-Source: webrtc"), o);
+        assertTrue(o.contains("X-Organisation-Id: 65a1b2c3d4e5f60718293a4b"), o);
+        assertTrue(o.contains("X-Project-Id: 65a1b2c3d4e5f60718293a4c"), o);
+        assertTrue(o.contains("Proxy-Authorization: Digest username=\"c2c-widget-user\""), o);
+        assertNoSecrets(o + c.err());
+    }
+
+    @Test
     void ourToneReachesTheFarEndAndComesBackThroughEcho() throws Exception {
         answer("echo");
         JarRun c = call("--play", "tone:440", "--expect-tone", "440", "--duration", "3s", "--json");
