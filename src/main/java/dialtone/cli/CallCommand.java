@@ -1,6 +1,5 @@
 package dialtone.cli;
 
-import dialtone.config.ConfigResolver;
 import dialtone.config.SipProfile;
 import dialtone.config.TargetSpec;
 import dialtone.config.TrustMaterial;
@@ -15,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -131,26 +128,13 @@ final class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--record " + record + ": the directory does not exist");
         }
         MediaSetup media = mediaOptions.toSetup(io.env(), io.redactor()::addSecret, cl);
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                finished.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "dialtone-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignal signal = new StopSignal(10);
         try {
             return Runner.run(io, output, "call", "call", scope -> {
                 TargetSpec t = targetOptions.toSpec(io.env());
-                if (t.endpoint() != null) {
-                    dialtone.config.UrlPolicy.secrets(ConfigCommand.safeUri(t.endpoint())).forEach(scope::secret);
-                }
-                String ua = "dialtone/" + VersionProvider.version();
                 SSLContext ssl = TrustMaterial.sslContext(t.caFile());
-                SipProfile p = new ConfigResolver(scope::publish, scope::secret, io.clock(), scope.scenario(), ua).resolve(t, ssl);
+                SipProfile p = Runner.resolve(scope, t, ssl);
+                String ua = Runner.userAgent();
                 String to = target == null ? null : target.contains(":") ? target : "sip:" + target + "@" + p.realm();
                 if (to == null && p.target() == null) {
                     throw new CommandLine.ParameterException(cl, "direct mode needs a TARGET to call (a SIP URI or a user)");
@@ -159,16 +143,11 @@ final class CallCommand implements Callable<Integer> {
                         media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
                         media.noUdp(), media.noTcp(), expectAudio ? Duration.ofSeconds(5) : null, expectTone, checks,
                         expires, Duration.ofSeconds(30));
-                CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts, ua).run(stop);
+                CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts, ua).run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });
         } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
+            signal.close();
         }
     }
 }

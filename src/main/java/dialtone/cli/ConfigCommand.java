@@ -1,6 +1,5 @@
 package dialtone.cli;
 
-import dialtone.config.ConfigResolver;
 import dialtone.config.TargetSpec;
 import dialtone.config.TrustMaterial;
 import java.util.concurrent.Callable;
@@ -44,12 +43,7 @@ final class ConfigCommand implements Callable<Integer> {
         }
         return Runner.run(io, output, "config", "config", scope -> {
             TargetSpec t = target.toSpec(io.env());
-            if (t.endpoint() != null) {
-                dialtone.config.UrlPolicy.secrets(safeUri(t.endpoint())).forEach(scope::secret);
-            }
-            ConfigResolver resolver = new ConfigResolver(scope::publish, scope::secret, io.clock(), scope.scenario(),
-                    "dialtone/" + VersionProvider.version());
-            dialtone.config.SipProfile p = resolver.resolve(t, TrustMaterial.sslContext(t.caFile()));
+            dialtone.config.SipProfile p = Runner.resolve(scope, t, TrustMaterial.sslContext(t.caFile()));
             java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
             summary.put("mode", p.mode().wire());
             summary.put("register", p.needsRegister());

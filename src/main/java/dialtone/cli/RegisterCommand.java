@@ -1,14 +1,11 @@
 package dialtone.cli;
 
-import dialtone.config.ConfigResolver;
 import dialtone.config.SipProfile;
 import dialtone.config.TargetSpec;
 import dialtone.config.TrustMaterial;
 import dialtone.engine.RegisterScenario;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -91,40 +88,21 @@ final class RegisterCommand implements Callable<Integer> {
         }
         dialtone.engine.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
         dialtone.engine.AnswerMode answerMode = mode;
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                finished.await(8, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "dialtone-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignal signal = new StopSignal(8);
         try {
             return Runner.run(io, output, "register", "register", scope -> {
                 TargetSpec t = target.toSpec(io.env());
-                if (t.endpoint() != null) {
-                    dialtone.config.UrlPolicy.secrets(ConfigCommand.safeUri(t.endpoint())).forEach(scope::secret);
-                }
-                String ua = "dialtone/" + VersionProvider.version();
                 SSLContext ssl = TrustMaterial.sslContext(t.caFile());
-                SipProfile p = new ConfigResolver(scope::publish, scope::secret, io.clock(), scope.scenario(), ua)
-                        .resolve(t, ssl);
+                SipProfile p = Runner.resolve(scope, t, ssl);
+                String ua = Runner.userAgent();
                 RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
                         new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10), answerMode,
                                 mediaSetup, recordDir), ua);
-                RegisterScenario.Result r = s.run(stop);
+                RegisterScenario.Result r = s.run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });
         } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already: the hook is running
-            }
+            signal.close();
         }
     }
 }

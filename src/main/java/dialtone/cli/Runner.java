@@ -52,6 +52,22 @@ final class Runner {
     private Runner() {
     }
 
+    static String userAgent() {
+        return "dialtone/" + VersionProvider.version();
+    }
+
+    /**
+     * Resolves the profile of a run: the endpoint URL's token is registered with the redactor before anything can
+     * print it, then the configuration is fetched and validated (or the direct flags checked).
+     */
+    static dialtone.config.SipProfile resolve(Scope scope, dialtone.config.TargetSpec t, javax.net.ssl.SSLContext ssl) {
+        if (t.endpoint() != null) {
+            dialtone.config.UrlPolicy.secrets(ConfigCommand.safeUri(t.endpoint())).forEach(scope::secret);
+        }
+        return new dialtone.config.ConfigResolver(scope::publish, scope::secret, scope.io().clock(), scope.scenario(),
+                userAgent()).resolve(t, ssl);
+    }
+
     static int run(Io io, OutputOptions out, String command, String scenario, Body body) {
         if (out.junit != null) {
             Path parent = out.junit.toAbsolutePath().getParent();

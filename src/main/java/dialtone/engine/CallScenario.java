@@ -367,31 +367,7 @@ public final class CallScenario {
                         Math.round(r.seconds() * 100) / 100.0, r.rate(), r.channels()));
             }
         }
-        CompletableFuture<Void> unregistered = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (reg != null) {
-                reg.unregister(() -> unregistered.complete(null));
-            } else {
-                unregistered.complete(null);
-            }
-        });
-        try {
-            unregistered.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // the registration expires on its own
-        }
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        loop.execute(() -> {
-            ua.stop();
-            closed.complete(null);
-        });
-        try {
-            closed.get(1, TimeUnit.SECONDS);
-            Thread.sleep(100);
-        } catch (Exception e) {
-            // nothing more to do
-        }
-        loop.close();
+        Teardown.unregisterAndClose(loop, ua, reg);
     }
 
     /** Runs the expectations and assertions on the final figures; each is a call.check event. */

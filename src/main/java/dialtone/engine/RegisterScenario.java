@@ -218,34 +218,6 @@ public final class RegisterScenario {
                 m.close();
             }
         }
-        CompletableFuture<Void> unregistered = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (reg != null) {
-                reg.unregister(() -> unregistered.complete(null));
-            } else {
-                unregistered.complete(null);
-            }
-        });
-        try {
-            unregistered.get(TEARDOWN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // went on without the answer: the registration expires on its own
-        }
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        loop.execute(() -> {
-            ua.stop();
-            closed.complete(null);
-        });
-        try {
-            closed.get(1, TimeUnit.SECONDS);
-            Thread.sleep(150); // lets the close frame and its event go out before the loop ends
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // nothing more to do
-        }
-        loop.close();
+        Teardown.unregisterAndClose(loop, ua, reg);
     }
 }
