@@ -375,6 +375,7 @@ public final class CallScenario {
         CallMedia m = media;
         long setupMs = invitedAt == null || answeredAt == null ? -1 : Duration.between(invitedAt, answeredAt).toMillis();
         long talkMs = answeredAt == null ? 0 : Duration.between(answeredAt, endedAt == null ? clock.instant() : endedAt).toMillis();
+        finalStats = averaged(finalStats, talkMs);
         double mos = Check.mos(finalStats);
         Failure checkFailure = null;
         if (answeredAt != null && m != null) {
@@ -427,6 +428,17 @@ public final class CallScenario {
             s.put("recording", recorded.toString());
         }
         return new Result(f, s);
+    }
+
+    /** The summary's bitrates are the call's averages (the last interval may be the silence after BYE). */
+    private static MediaStats averaged(MediaStats s, long talkMs) {
+        if (s == null || talkMs <= 0) {
+            return s;
+        }
+        double in = s.bytesReceived() < 0 ? -1 : Math.round(s.bytesReceived() * 8.0 / talkMs * 100) / 100.0;
+        double out = s.bytesSent() < 0 ? -1 : Math.round(s.bytesSent() * 8.0 / talkMs * 100) / 100.0;
+        return new MediaStats(s.packetsReceived(), s.packetsLost(), s.packetsSent(), s.bytesReceived(), s.bytesSent(),
+                in, out, s.jitterMs(), s.rttMs(), s.audioLevel(), s.codec());
     }
 
     private void check(String name, boolean passed, String detail) {

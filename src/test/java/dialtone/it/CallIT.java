@@ -108,6 +108,18 @@ class CallIT {
     }
 
     @Test
+    void throughRtpengineToSippEchoingPlainRtp() throws Exception {
+        JarRun c = JarRun.start(dir, "gateway", ENV, "call", "echo", "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
+                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
+                "--play", "tone:440", "--expect-tone", "440", "--duration", "3s", "--assert", "loss<1%", "--sip-trace");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        String o = c.out();
+        assertTrue(o.contains("UDP/TLS/RTP/SAVPF"), "rtpengine answered with the WebRTC profile: " + o);
+        assertTrue(o.contains("DTLS connected"), o);
+        assertTrue(o.contains("ok   expect-tone 440"), o);
+    }
+
+    @Test
     void ourToneReachesTheFarEndAndComesBackThroughEcho() throws Exception {
         answer("echo");
         JarRun c = call("--play", "tone:440", "--expect-tone", "440", "--duration", "3s", "--json");
