@@ -55,7 +55,7 @@ final class CallCommand implements Callable<Integer> {
     MediaMixin mediaOptions = new MediaMixin();
 
     @Option(names = "--play", paramLabel = "SOURCE", defaultValue = "silence",
-            description = "What to send: tone:HZ, silence, or a WAV file (any rate and channel count) (default: ${DEFAULT-VALUE}).")
+            description = "What to send: tone:HZ, silence, mic (the default input device, PulseAudio), or a WAV file (any rate and channel count) (default: ${DEFAULT-VALUE}).")
     String play;
 
     @Option(names = "--play-once", description = "Play the WAV once, then silence (default: loop it).")

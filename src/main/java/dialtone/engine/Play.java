@@ -2,6 +2,7 @@ package dialtone.engine;
 
 import dialtone.media.AudioSource;
 import dialtone.media.EchoSource;
+import dialtone.media.MicSource;
 import dialtone.media.SilenceSource;
 import dialtone.media.ToneSource;
 import dialtone.media.WavSource;
@@ -37,7 +38,7 @@ public record Play(String kind, double hz, Path wav, boolean loop) {
             return new Play("tone", hz, null, false);
         }
         if (lower.equals("mic")) {
-            throw new IllegalArgumentException("--play mic is not available yet (issue #4 note): use a WAV file or a tone");
+            return new Play("mic", 0, null, false);
         }
         return new Play("wav", 0, Path.of(s), !once);
     }
@@ -47,6 +48,7 @@ public record Play(String kind, double hz, Path wav, boolean loop) {
             case "tone" -> ToneSource.of(hz);
             case "echo" -> EchoSource.create();
             case "wav" -> WavSource.load(wav, loop);
+            case "mic" -> new MicSource();
             default -> new SilenceSource();
         };
     }

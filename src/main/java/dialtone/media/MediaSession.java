@@ -18,6 +18,7 @@ import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
@@ -44,6 +45,7 @@ public final class MediaSession {
     private final MediaListener listener;
     private final RTCPeerConnection pc;
     private final CustomAudioSource source;
+    private final boolean mic;
     private final AudioTrack track;
     private final RTCRtpSender sender;
     private final AudioAnalyzer analyzer;
@@ -64,8 +66,10 @@ public final class MediaSession {
         this.analyzer = new AudioAnalyzer(options.toneFreqs() == null ? new double[0] : options.toneFreqs());
         this.recorder = options.record() == null ? null : new WavRecorder(options.record());
         this.pc = peers.factory().createPeerConnection(configuration(options), new Observer());
-        this.source = new CustomAudioSource();
-        this.track = peers.factory().createAudioTrack("dialtone-audio", source);
+        this.mic = options.source() instanceof MicSource;
+        this.source = mic ? null : new CustomAudioSource();
+        this.track = peers.factory().createAudioTrack("dialtone-audio",
+                mic ? peers.factory().createAudioSource(new AudioOptions()) : source);
         this.sender = pc.addTrack(track, List.of("dialtone"));
         this.pump = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audio-pump");
@@ -76,7 +80,7 @@ public final class MediaSession {
     }
 
     public static MediaSession create(MediaOptions options, MediaListener listener) {
-        return new MediaSession(PeerFactory.shared(), options, listener);
+        return new MediaSession(PeerFactory.shared(options.source() instanceof MicSource), options, listener);
     }
 
     static RTCConfiguration configuration(MediaOptions o) {
@@ -179,8 +183,8 @@ public final class MediaSession {
 
     /** Starts sending: stops the module's own recording first (see {@link PeerFactory#stopRecording()}). */
     public synchronized void startSending() {
-        if (pumping != null || closed.get()) {
-            return;
+        if (pumping != null || closed.get() || mic) {
+            return; // the microphone is sent by the audio module itself
         }
         peers.stopRecording();
         short[] frame = new short[AudioSource.FRAME];
@@ -208,6 +212,9 @@ public final class MediaSession {
 
     public void setMuted(boolean m) {
         muted = m;
+        if (mic) {
+            track.setEnabled(!m);
+        }
     }
 
     public AudioAnalyzer analyzer() {
@@ -314,7 +321,9 @@ public final class MediaSession {
                 pc.removeTrack(sender);
                 pc.close();
                 track.dispose();
-                source.dispose();
+                if (source != null) {
+                    source.dispose();
+                }
                 if (recorder != null) {
                     recorder.close();
                 }

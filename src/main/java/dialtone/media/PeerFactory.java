@@ -1,6 +1,9 @@
 package dialtone.media;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
+import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 
 /**
@@ -12,19 +15,42 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 public final class PeerFactory {
     private static PeerFactory shared;
 
-    private final HeadlessAudioDeviceModule adm;
+    private final AudioDeviceModuleBase adm;
     private final PeerConnectionFactory factory;
+    private final boolean device;
 
-    private PeerFactory() {
-        this.adm = new HeadlessAudioDeviceModule();
+    private PeerFactory(boolean device) {
+        this.device = device;
+        if (device) {
+            AudioDeviceModule real = new AudioDeviceModule(AudioLayer.kLinuxPulseAudio);
+            if (real.getRecordingDevices().isEmpty()) {
+                real.dispose();
+                throw new MediaException("no audio input device: is PulseAudio running (PULSE_SERVER) with a source?");
+            }
+            this.adm = real;
+        } else {
+            this.adm = new HeadlessAudioDeviceModule();
+        }
         this.factory = new PeerConnectionFactory(adm);
     }
 
-    /** The process's factory; a native library that cannot load is a {@link MediaException} with the fix. */
-    public static synchronized PeerFactory shared() {
+    /** The process's factory on the headless audio module (no sound card). */
+    public static PeerFactory shared() {
+        return shared(false);
+    }
+
+    /**
+     * The process's factory; {@code device} selects the PulseAudio module (for {@code --play mic}). One kind per
+     * process. A native library that cannot load is a {@link MediaException} with the fix.
+     */
+    public static synchronized PeerFactory shared(boolean device) {
+        if (shared != null && shared.device != device) {
+            throw new MediaException("this process already uses the " + (shared.device ? "PulseAudio" : "headless")
+                    + " audio module; the microphone and generated audio cannot be mixed in one process");
+        }
         if (shared == null) {
             try {
-                shared = new PeerFactory();
+                shared = new PeerFactory(device);
             } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
                 String m = String.valueOf(e.getMessage());
                 String hint = m.contains("libpulse") ? " (install the Debian package libpulse0)" : "";
@@ -76,6 +102,12 @@ public final class PeerFactory {
      * audio_send_stream.cc): see webrtc-java-notes.md item 4. Called before the first push of every call.
      */
     synchronized void stopRecording() {
-        adm.stopRecording();
+        if (!device) {
+            adm.stopRecording();
+        }
+    }
+
+    boolean device() {
+        return device;
     }
 }

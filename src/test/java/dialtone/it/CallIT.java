@@ -140,6 +140,19 @@ class CallIT {
     }
 
     @Test
+    void microphoneThroughPulseAudio() throws Exception {
+        answer("echo");
+        Map<String, String> env = new java.util.HashMap<>(ENV);
+        env.put("PULSE_SERVER", "unix:" + Lab.dir().resolve("pulse/native"));
+        List<String> a = new ArrayList<>(List.of("call", "alice", "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
+                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
+                "--play", "mic", "--expect-tone", "800", "--duration", "4s"));
+        JarRun c = JarRun.start(dir, "mic", env, a.toArray(new String[0]));
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("ok   expect-tone 800"), c.out());
+    }
+
+    @Test
     void busyIsACallFailureWithTheStatusShown() throws Exception {
         answer("reject:486");
         JarRun c = call("--duration", "2s", "--json");
