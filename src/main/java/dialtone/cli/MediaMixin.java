@@ -37,6 +37,10 @@ public final class MediaMixin {
             description = "TURN REST API: derive time-limited credentials from the shared secret in this environment variable.")
     String turnSecretEnv;
 
+    @Option(names = "--turns-insecure",
+            description = "Do not check the certificate of turns: servers (libwebrtc cannot take --ca-file); the media stays DTLS-SRTP.")
+    boolean turnsInsecure;
+
     @Option(names = "--relay-only", description = "Use only TURN relay candidates (iceTransportPolicy relay).")
     boolean relayOnly;
 
@@ -94,7 +98,8 @@ public final class MediaMixin {
                 throw new CommandLine.ParameterException(cl, "--ice-server " + url
                         + " needs TURN credentials: --turn-user with --turn-password-env/--turn-password-file, or --turn-secret-env");
             }
-            servers.add(new IceServer(List.of(u), turn ? user : null, turn ? password : null));
+            boolean tls = u.toLowerCase(java.util.Locale.ROOT).startsWith("turns:");
+            servers.add(new IceServer(List.of(u), turn ? user : null, turn ? password : null, tls && turnsInsecure));
         }
         if (relayOnly && servers.stream().noneMatch(s -> s.username() != null)) {
             throw new CommandLine.ParameterException(cl, "--relay-only needs a TURN server (--ice-server turn:...)");

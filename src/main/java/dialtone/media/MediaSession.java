@@ -91,6 +91,9 @@ public final class MediaSession {
             r.urls = s.urls();
             r.username = s.username();
             r.password = s.credential() == null ? null : s.credential().reveal();
+            if (s.tlsInsecure()) {
+                r.tlsCertPolicy = dev.onvoid.webrtc.TlsCertPolicy.INSECURE_NO_CHECK;
+            }
             servers.add(r);
         }
         c.iceServers = servers;

@@ -210,6 +210,17 @@ class CallIT {
     }
 
     @Test
+    void relayOnlyOverTurnsTls() throws Exception {
+        answer("tone:1000");
+        JarRun c = call("--ice-server", "turns:127.0.0.1:" + Lab.get("LAB_TURNS_PORT") + "?transport=tcp", "--turn-user",
+                Lab.get("LAB_TURN_USER"), "--turn-password-env", "TURN_PW", "--turns-insecure", "--relay-only",
+                "--expect-tone", "1000", "--duration", "3s");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("selected pair: local relay"), c.out());
+        assertTrue(c.out().contains("relay over tls"), c.out());
+    }
+
+    @Test
     void relayOnlyWithTurnRestCredentials() throws Exception {
         answer("tone:1000");
         JarRun c = call("--ice-server", "turn:127.0.0.1:" + Lab.get("LAB_TURN2_PORT") + "?transport=tcp",
