@@ -268,7 +268,7 @@ function _picocli_dialtone_register() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
   local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--junit' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
 
   type compopt &>/dev/null && compopt +o default
@@ -382,7 +382,7 @@ function _picocli_dialtone_call() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--expect-audio' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--expect-audio' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
   local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--junit' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default

@@ -29,7 +29,9 @@ public final class Main {
                 new OutputStreamWriter(System.err, StandardCharsets.UTF_8), System.getenv(), System.console() != null);
         System.out.flush();
         System.err.flush();
-        if (dialtone.cli.Dialtone.nativeMediaLoaded()) {
+        boolean archiving = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit"));
+        if (dialtone.cli.Dialtone.nativeMediaLoaded() && !archiving) {
             // Everything dialtone says is written and flushed. libwebrtc's native threads print
             // "VM attach current thread failed" to the standard streams while the process ends; close them first so
             // that nothing foreign lands in JSON lines or a terminal.

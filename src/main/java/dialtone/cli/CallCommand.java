@@ -128,6 +128,8 @@ final class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--record " + record + ": the directory does not exist");
         }
         MediaSetup media = mediaOptions.toSetup(io.env(), io.redactor()::addSecret, cl);
+        // Load the native media library while the configuration is fetched: it is the slowest start-up step.
+        dialtone.engine.Engine.preloadMedia("mic".equalsIgnoreCase(play.trim()));
         StopSignal signal = new StopSignal(10);
         try {
             return Runner.run(io, output, "call", "call", scope -> {

@@ -10,6 +10,19 @@ public final class Engine {
         dialtone.media.PeerFactory.shutdown(1000);
     }
 
+    /** Starts loading the native media library on a background thread (errors surface when the call needs it). */
+    public static void preloadMedia(boolean microphone) {
+        Thread t = new Thread(() -> {
+            try {
+                dialtone.media.PeerFactory.shared(microphone);
+            } catch (RuntimeException | LinkageError e) {
+                // reported by the call itself, with its fix
+            }
+        }, "media-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** True once a scenario loaded the WebRTC native library in this process. */
     public static boolean mediaLoaded() {
         return dialtone.media.PeerFactory.loaded();
