@@ -87,6 +87,19 @@ class CallIT {
             double secs = in.getFrameLength() / in.getFormat().getFrameRate();
             assertTrue(secs > 2.0 && secs < 4.5, "recording of " + secs + " s");
         }
+        // the recording carries the far end's tone
+        dialtone.media.WavReader.Pcm pcm = dialtone.media.WavReader.read(rec);
+        dialtone.media.AudioAnalyzer an = new dialtone.media.AudioAnalyzer(1000, 440);
+        int frame = pcm.rate() / 100;
+        byte[] b = new byte[frame * 2];
+        for (int off = 0; off + frame <= pcm.samples().length; off += frame) {
+            for (int i = 0; i < frame; i++) {
+                b[2 * i] = (byte) pcm.samples()[off + i];
+                b[2 * i + 1] = (byte) (pcm.samples()[off + i] >> 8);
+            }
+            an.accept(b, 16, pcm.rate(), 1, frame);
+        }
+        assertTrue(an.toneShare(0) > 0.8 && an.toneShare(1) < 0.1, "1000 Hz share in the recording: " + an.toneShare(0));
         String x = Files.readString(xml);
         assertTrue(x.contains("expect-tone") || x.contains("<testcase"), x);
         assertNoSecrets(o + c.err() + x);
