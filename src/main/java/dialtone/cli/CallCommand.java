@@ -88,6 +88,30 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--expires", paramLabel = "SECONDS", defaultValue = "600", description = "REGISTER expiry to ask for.")
     int expires;
 
+    @Option(names = "--dtmf", paramLabel = "TONES", description = "Send DTMF after the answer: 0-9 A-D # * (',' pauses 2 s).")
+    String dtmf;
+
+    @Option(names = "--dtmf-delay", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Wait this long after the answer before --dtmf and --info (default: ${DEFAULT-VALUE}).")
+    Duration dtmfDelay;
+
+    @Option(names = "--dtmf-mode", paramLabel = "MODE", defaultValue = "info",
+            description = "info (SIP INFO application/dtmf-relay, what Voice Gateway expects) or rfc4733 (default: ${DEFAULT-VALUE}).")
+    String dtmfMode;
+
+    @Option(names = "--info", paramLabel = "TEXT", description = "Send a SIP INFO as the SDK's sendInfo does: {\"text\": TEXT, \"data\": ...}.")
+    String info;
+
+    @Option(names = "--info-data", paramLabel = "JSON", description = "The data object of --info.")
+    String infoData;
+
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "Drive the call with commands from FILE ('-' for stdin): wait 2s, dtmf 1, info TEXT, expect-tone HZ 5s, expect-info REGEX 5s, hangup, ...")
+    String script;
+
+    @Option(names = "--interactive", description = "An in-call console on the terminal: dtmf, info, mute, unmute, stats, hangup, help.")
+    boolean interactive;
+
     @Mixin
     OutputOptions output = new OutputOptions();
 
@@ -128,11 +152,50 @@ final class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--record " + record + ": the directory does not exist");
         }
         MediaSetup media = mediaOptions.toSetup(io.env(), io.redactor()::addSecret, cl);
+        if (dtmf != null && CallScenarioSupport.invalidTone(dtmf) != null) {
+            throw new CommandLine.ParameterException(cl, "--dtmf '" + dtmf + "': '" + CallScenarioSupport.invalidTone(dtmf)
+                    + "' is not a DTMF tone (0-9, A-D, #, *, ',')");
+        }
+        if (!dtmfMode.equals("info") && !dtmfMode.equals("rfc4733")) {
+            throw new CommandLine.ParameterException(cl, "--dtmf-mode must be info or rfc4733");
+        }
+        if (infoData != null) {
+            try {
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(infoData);
+            } catch (java.io.IOException e) {
+                throw new CommandLine.ParameterException(cl, "--info-data is not valid JSON");
+            }
+            if (info == null) {
+                throw new CommandLine.ParameterException(cl, "--info-data needs --info TEXT");
+            }
+        }
+        if (script != null && interactive) {
+            throw new CommandLine.ParameterException(cl, "give either --script or --interactive");
+        }
+        dialtone.engine.CommandSource commands = null;
+        Console console = null;
+        if (script != null) {
+            commands = CallScenarioSupport.script(script, cl);
+        } else if (interactive) {
+            if (!io.terminal()) {
+                throw new CommandLine.ParameterException(cl, "--interactive needs a terminal (use --script - to read commands from stdin)");
+            }
+            try {
+                console = new Console();
+            } catch (java.io.IOException e) {
+                throw new CommandLine.ParameterException(cl, "--interactive: no terminal: " + e.getMessage());
+            }
+            commands = console;
+        }
+        boolean talkGiven = cl.getParseResult().hasMatchedOption("--duration");
+        Duration talk = commands != null && !talkGiven ? null : duration;
+        CallScenario.InCall inCall = new CallScenario.InCall(dtmf, dtmfMode, dtmfDelay, info, infoData, commands);
+        Io runIo = console == null ? io : new Io(console.out(), io.err(), io.env(), io.clock(), true, io.redactor());
         // Load the native media library while the configuration is fetched: it is the slowest start-up step.
         dialtone.engine.Engine.preloadMedia("mic".equalsIgnoreCase(play.trim()));
         StopSignal signal = new StopSignal(10);
         try {
-            return Runner.run(io, output, "call", "call", scope -> {
+            return Runner.run(runIo, output, "call", "call", scope -> {
                 TargetSpec t = targetOptions.toSpec(io.env());
                 SSLContext ssl = TrustMaterial.sslContext(t.caFile());
                 SipProfile p = Runner.resolve(scope, t, ssl);
@@ -141,15 +204,22 @@ final class CallCommand implements Callable<Integer> {
                 if (to == null && p.target() == null) {
                     throw new CommandLine.ParameterException(cl, "direct mode needs a TARGET to call (a SIP URI or a user)");
                 }
-                CallScenario.Options opts = new CallScenario.Options(to, extra, duration, setupTimeout, playSpec, record,
+                CallScenario.Options opts = new CallScenario.Options(to, extra, talk, setupTimeout, playSpec, record,
                         media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
                         media.noUdp(), media.noTcp(), expectAudio ? Duration.ofSeconds(5) : null, expectTone, checks,
-                        expires, Duration.ofSeconds(30));
+                        expires, Duration.ofSeconds(30), inCall);
                 CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts, ua).run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });
         } finally {
             signal.close();
+            if (console != null) {
+                try {
+                    console.close();
+                } catch (java.io.IOException e) {
+                    // the terminal is gone
+                }
+            }
         }
     }
 }

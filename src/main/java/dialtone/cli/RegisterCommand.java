@@ -62,6 +62,10 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--record-dir", paramLabel = "DIR", description = "Keep one WAV per answered call in DIR.")
     java.nio.file.Path recordDir;
 
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "With --answer: run these in-call commands on every answered call (play the IVR's side).")
+    java.nio.file.Path script;
+
     @CommandLine.Mixin
     MediaMixin media = new MediaMixin();
 
@@ -86,6 +90,21 @@ final class RegisterCommand implements Callable<Integer> {
         if (recordDir != null && !java.nio.file.Files.isDirectory(recordDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir + " is not a directory");
         }
+        java.util.List<String> scriptLines = null;
+        if (script != null) {
+            if (answer == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--script needs --answer");
+            }
+            try {
+                scriptLines = java.nio.file.Files.readAllLines(script);
+                dialtone.engine.Script.parse(scriptLines);
+            } catch (java.io.IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--script " + script + ": cannot read it");
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--script " + script + ": " + e.getMessage());
+            }
+        }
+        java.util.List<String> answerScript = scriptLines;
         dialtone.engine.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
         dialtone.engine.AnswerMode answerMode = mode;
         StopSignal signal = new StopSignal(8);
@@ -97,7 +116,7 @@ final class RegisterCommand implements Callable<Integer> {
                 String ua = Runner.userAgent();
                 RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
                         new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10), answerMode,
-                                mediaSetup, recordDir), ua);
+                                mediaSetup, recordDir, answerScript), ua);
                 RegisterScenario.Result r = s.run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });

@@ -40,10 +40,19 @@ final class Answerer implements RequestHandler {
         MediaOptions create(Play play, int callNumber);
     }
 
-    Answerer(UserAgent ua, Consumer<Event> publish, AnswerMode mode, MediaOptionsFactory mediaOptions) {
+    private final List<String> script;
+    private final java.util.concurrent.CopyOnWriteArrayList<Consumer<Event>> taps = ScriptRunner.newTaps();
+
+    Answerer(UserAgent ua, Consumer<Event> publish, AnswerMode mode, MediaOptionsFactory mediaOptions, List<String> script) {
         this.ua = ua;
         this.loop = ua.loop();
-        this.publish = publish;
+        this.script = script;
+        this.publish = e -> {
+            publish.accept(e);
+            for (Consumer<Event> t : taps) {
+                t.accept(e);
+            }
+        };
         this.mode = mode;
         this.mediaOptions = mediaOptions;
         ua.setCancelListener(st -> {
@@ -152,15 +161,46 @@ final class Answerer implements RequestHandler {
         return media;
     }
 
+    private CallControl control;
+
     private final class Listener implements InviteSession.Listener {
+        @Override
+        public boolean onDialogRequest(InviteSession s, ServerTransaction st) {
+            return control != null && control.onDialogRequest(st);
+        }
+
         @Override
         public void onAnswered(String remoteSdp) {
             answeredAt = loop.now();
             answered++;
-            publish.accept(new CallEvent.Answered(loop.now(), scenario, 0, Sdp.audioCodecs(remoteSdp).split(",")[0]));
+            control = new CallControl(ua, publish, scenario, current, media, null);
             if (media != null) {
                 media.negotiated();
             }
+            if (script != null) {
+                ScriptRunner runner = new ScriptRunner(loop, publish, scenario, current, media, control, taps, "info");
+                InviteSession s = current;
+                Thread t = new Thread(() -> {
+                    int n = 0;
+                    try {
+                        for (String line : script) {
+                            n++;
+                            Script.Command c = Script.parseLine(line, n);
+                            if (c == null) {
+                                continue;
+                            }
+                            if (!s.established() || runner.run(c) != null || c.verb().equals("hangup")) {
+                                return;
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "answer-script");
+                t.setDaemon(true);
+                t.start();
+            }
+            publish.accept(new CallEvent.Answered(loop.now(), scenario, 0, Sdp.audioCodecs(remoteSdp).split(",")[0]));
         }
 
         @Override

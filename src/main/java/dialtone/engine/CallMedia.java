@@ -206,6 +206,11 @@ final class CallMedia implements MediaListener {
                 answeredAt == null ? 0 : Duration.between(answeredAt, loop.now()).toMillis())));
     }
 
+    @Override
+    public void onDtmf(String digit) {
+        loop.execute(() -> publish.accept(new dialtone.event.CallEvent.DtmfReceived(loop.now(), scenario, digit, "audio")));
+    }
+
     CompletableFuture<String> offer() {
         return session.offer();
     }

@@ -51,7 +51,18 @@ public final class CallScenario {
     public record Options(String target, List<Header> headers, Duration talk, Duration setupTimeout, Play play,
                           Path record, List<IceServer> iceServers, boolean relayOnly, String iceBind, int minPort,
                           int maxPort, boolean noUdp, boolean noTcp, Duration expectAudio, Double expectTone,
-                          List<Check> checks, int expires, Duration keepAlive) {
+                          List<Check> checks, int expires, Duration keepAlive, InCall inCall) {
+    }
+
+    /**
+     * In-call actions: DTMF and an INFO sent {@code delay} after the answer, and a command source (script or
+     * console). Any of them may be null.
+     */
+    public record InCall(String dtmf, String dtmfMode, Duration delay, String infoText, String infoData,
+                         CommandSource commands) {
+        public static InCall none() {
+            return new InCall(null, "info", Duration.ofSeconds(1), null, null, null);
+        }
     }
 
     public record Result(Failure failure, Map<String, Object> summary) {
@@ -60,6 +71,7 @@ public final class CallScenario {
     private final SipProfile profile;
     private final SSLContext ssl;
     private final Consumer<Event> publish;
+    private final java.util.concurrent.CopyOnWriteArrayList<Consumer<Event>> taps = ScriptRunner.newTaps();
     private final Clock clock;
     private final String scenario;
     private final Options o;
@@ -73,12 +85,18 @@ public final class CallScenario {
     private volatile String endReason;
     private volatile Originator endedBy;
     private volatile boolean timedOut;
+    private volatile CallControl control;
 
     public CallScenario(SipProfile profile, SSLContext ssl, Consumer<Event> publish, Clock clock, String scenario,
                         Options options, String userAgent) {
         this.profile = profile;
         this.ssl = ssl;
-        this.publish = publish;
+        this.publish = e -> {
+            publish.accept(e);
+            for (Consumer<Event> t : taps) {
+                t.accept(e);
+            }
+        };
         this.clock = clock;
         this.scenario = scenario;
         this.o = options;
@@ -145,6 +163,7 @@ public final class CallScenario {
                         + " was lost during the call"));
             }
         });
+        agent = ua;
         loop.execute(ua::start);
         Failure result;
         try {
@@ -252,6 +271,8 @@ public final class CallScenario {
                     return;
                 }
                 media.negotiated();
+                control = new CallControl(ua(), publish, scenario, call, media, null);
+                startInCall(loop);
                 if (o.talk() != null) {
                     loop.schedule(o.talk(), () -> {
                         if (call.established()) {
@@ -261,6 +282,12 @@ public final class CallScenario {
                     });
                 }
             }));
+        }
+
+        @Override
+        public boolean onDialogRequest(InviteSession s, dialtone.sip.transaction.ServerTransaction st) {
+            CallControl c = control;
+            return c != null && c.onDialogRequest(st);
         }
 
         @Override
@@ -285,6 +312,89 @@ public final class CallScenario {
             }
         }
     }
+
+    private UserAgent agent;
+
+    private UserAgent ua() {
+        return agent;
+    }
+
+    /** DTMF/INFO from the flags after the delay; the script or console on its own thread. */
+    private void startInCall(UaLoop loop) {
+        InCall in = o.inCall() == null ? InCall.none() : o.inCall();
+        if (in.dtmf() != null || in.infoText() != null) {
+            loop.schedule(in.delay(), () -> {
+                if (!call.established()) {
+                    return;
+                }
+                if (in.dtmf() != null) {
+                    control.dtmf(in.dtmf(), in.dtmfMode(), 100, 70);
+                }
+                if (in.infoText() != null) {
+                    com.fasterxml.jackson.databind.JsonNode data = null;
+                    try {
+                        data = in.infoData() == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.infoData());
+                    } catch (java.io.IOException e) {
+                        // validated by the command before the call
+                    }
+                    control.info(in.infoText(), data);
+                }
+            });
+        }
+        if (in.commands() != null) {
+            ScriptRunner runner = new ScriptRunner(loop, publish, scenario, call, media, control, taps, in.dtmfMode());
+            Thread t = new Thread(() -> runCommands(loop, runner, in.commands()), "script");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void runCommands(UaLoop loop, ScriptRunner runner, CommandSource src) {
+        try {
+            String line;
+            int n = 0;
+            while ((line = src.next()) != null && call.established() && !done.isDone()) {
+                n++;
+                Script.Command c;
+                try {
+                    c = Script.parseLine(line, src.interactive() ? 0 : n);
+                } catch (IllegalArgumentException e) {
+                    publish.accept(new CallEvent.Step(clock.instant(), scenario, src.interactive() ? 0 : n, line.strip(), false,
+                            e.getMessage()));
+                    if (src.interactive()) {
+                        continue;
+                    }
+                    finishAndHangUp(loop, Failure.of(Layer.AUDIO, Cause.ASSERTION_FAILED, e.getMessage()));
+                    return;
+                }
+                if (c == null) {
+                    continue;
+                }
+                Failure f = runner.run(c);
+                if (c.verb().equals("hangup")) {
+                    return;
+                }
+                if (f != null && !src.interactive()) {
+                    finishAndHangUp(loop, f);
+                    return;
+                }
+            }
+            if (!src.interactive() && o.talk() == null) {
+                loop.execute(() -> call.bye("the script ended"));
+            } else if (src.interactive() && call.established()) {
+                loop.execute(() -> call.bye("the console was closed"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void finishAndHangUp(UaLoop loop, Failure f) {
+        scriptFailure = f;
+        loop.execute(() -> call.bye("the script failed"));
+    }
+
+    private volatile Failure scriptFailure;
 
     private void mediaFailed(Failure f) {
         InviteSession c = call;
@@ -411,7 +521,7 @@ public final class CallScenario {
             }
             publish.accept(new CallEvent.Summary(clock.instant(), scenario, setupMs, talkMs, mos, finalStats));
         }
-        Failure f = failure != null ? failure : checkFailure;
+        Failure f = failure != null ? failure : scriptFailure != null ? scriptFailure : checkFailure;
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("answered", answeredAt != null);
         if (setupMs >= 0) {

@@ -17,6 +17,7 @@ import dialtone.support.UaLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +40,9 @@ public final class RegisterScenario {
      * @param keepAlive WebSocket ping interval (zero: none)
      */
     public record Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout,
-                          AnswerMode answer, MediaSetup media, java.nio.file.Path recordDir) {
+                          AnswerMode answer, MediaSetup media, java.nio.file.Path recordDir, List<String> script) {
         public Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
-            this(duration, expires, keepAlive, handshakeTimeout, null, null, null);
+            this(duration, expires, keepAlive, handshakeTimeout, null, null, null, null);
         }
     }
 
@@ -111,7 +112,7 @@ public final class RegisterScenario {
                 options.handshakeTimeout(), options.keepAlive()), publish, scenario, profile.wsUri().toString());
         if (options.answer() != null) {
             answerer = new Answerer(ua, publish, options.answer(), (play, n) -> options.media().options(play,
-                    options.recordDir() == null ? null : options.recordDir().resolve("inbound-" + n + ".wav"), new double[0]));
+                    options.recordDir() == null ? null : options.recordDir().resolve("inbound-" + n + ".wav"), new double[0]), options.script());
             ua.setRequestHandler(answerer);
         }
         CompletableFuture<Failure> first = new CompletableFuture<>();

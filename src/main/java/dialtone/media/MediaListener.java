@@ -19,4 +19,8 @@ public interface MediaListener {
 
     default void onStats(MediaStats stats) {
     }
+
+    /** A DTMF digit heard in the received audio. */
+    default void onDtmf(String digit) {
+    }
 }

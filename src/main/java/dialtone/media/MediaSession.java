@@ -213,6 +213,26 @@ public final class MediaSession {
         }, 0, 10, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Sends RFC 4733 telephone-events through libwebrtc's DTMF sender.
+     *
+     * @return false when the far end did not accept telephone-event
+     */
+    public boolean insertDtmf(String tones, int durationMs, int gapMs) {
+        dev.onvoid.webrtc.RTCDtmfSender d = sender.getDtmfSender();
+        return d != null && d.canInsertDtmf() && d.insertDtmf(tones, durationMs, gapMs);
+    }
+
+    /** Answers a new offer inside the call (a re-INVITE or UPDATE): ICE is up, so no gathering wait. */
+    public CompletableFuture<String> reanswer(String offerSdp) {
+        return setRemote(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp)).thenCompose(v -> {
+            CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
+            pc.createAnswer(new RTCAnswerOptions(), observer(f));
+            return f;
+        }).thenCompose(this::setLocal).thenApply(v -> Sdp.rewriteHostCandidates(pc.getLocalDescription().sdp,
+                options.iceBind()));
+    }
+
     public void setMuted(boolean m) {
         muted = m;
         if (mic) {
@@ -239,9 +259,20 @@ public final class MediaSession {
     }
 
     private final class RemoteSink implements AudioTrackSink {
+        private DtmfDetector dtmf;
+
         @Override
         public void onData(byte[] data, int bits, int rate, int channels, int frames) {
             analyzer.accept(data, bits, rate, channels, frames);
+            if (bits == 16) {
+                for (AudioTap t : taps) {
+                    t.onAudio(data, rate, channels, frames);
+                }
+                if (dtmf == null) {
+                    dtmf = new DtmfDetector(rate, listener::onDtmf);
+                }
+                dtmf.accept(data, channels, frames);
+            }
             if (analyzer.firstAudioNanos() > 0 && firstAudio.compareAndSet(false, true)) {
                 listener.onFirstAudio();
             }
@@ -261,6 +292,20 @@ public final class MediaSession {
     }
 
     private final RemoteSink sink = new RemoteSink();
+    private final java.util.concurrent.CopyOnWriteArrayList<AudioTap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A listener of the received audio (16-bit PCM frames), called on the audio thread: copy, never block. */
+    public interface AudioTap {
+        void onAudio(byte[] data, int rate, int channels, int frames);
+    }
+
+    public void addTap(AudioTap t) {
+        taps.add(t);
+    }
+
+    public void removeTap(AudioTap t) {
+        taps.remove(t);
+    }
 
     private final class Observer implements PeerConnectionObserver {
         @Override

@@ -105,6 +105,29 @@ public final class Sdp {
         return String.join(", ", names);
     }
 
+    /** The direction attribute of the first audio m-line (sendrecv when none is given). */
+    public static String audioDirection(String sdp) {
+        if (sdp == null) {
+            return null;
+        }
+        boolean audio = false;
+        String session = null;
+        for (String line : sdp.split("\r?\n")) {
+            if (line.startsWith("m=")) {
+                audio = line.startsWith("m=audio");
+            }
+            for (String d : new String[] {"sendrecv", "sendonly", "recvonly", "inactive"}) {
+                if (line.equals("a=" + d)) {
+                    if (audio) {
+                        return d;
+                    }
+                    session = d;
+                }
+            }
+        }
+        return session == null ? "sendrecv" : session;
+    }
+
     /** The profile of the first audio m-line, e.g. {@code UDP/TLS/RTP/SAVPF}. */
     public static String audioProfile(String sdp) {
         if (sdp == null) {

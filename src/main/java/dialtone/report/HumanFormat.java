@@ -77,6 +77,25 @@ public final class HumanFormat {
             return one("call", Kind.BAD, f.failure().message());
         } else if (e instanceof CallEvent.Check c) {
             return one("check", c.passed() ? Kind.GOOD : Kind.BAD, (c.passed() ? "ok   " : "FAIL ") + c.name() + ": " + c.detail());
+        } else if (e instanceof CallEvent.DtmfSent d) {
+            return one("dtmf", Kind.INFO, "sent " + d.digits() + " (" + d.mode() + ")");
+        } else if (e instanceof CallEvent.DtmfReceived d) {
+            return one("dtmf", Kind.GOOD, "received " + d.digit() + " (" + d.via() + ")");
+        } else if (e instanceof CallEvent.InfoSent i) {
+            return one("info", i.status() / 100 == 2 ? Kind.INFO : Kind.BAD, "sent INFO " + i.contentType() + " " + i.body()
+                    + " -> " + i.status());
+        } else if (e instanceof CallEvent.InfoReceived i) {
+            return one("info", Kind.INFO, "received INFO " + i.contentType() + " " + i.body());
+        } else if (e instanceof CallEvent.Transcript t) {
+            return one("say", Kind.GOOD, t.originator() + ": " + t.text());
+        } else if (e instanceof CallEvent.Muted m) {
+            return one("call", Kind.INFO, m.muted() ? "muted (sending silence)" : "unmuted");
+        } else if (e instanceof CallEvent.Refreshed r) {
+            return one("call", r.hold() ? Kind.WARN : Kind.INFO, r.method() + " from the far end"
+                    + (r.direction() == null ? "" : ", direction " + r.direction()) + (r.hold() ? " (on hold)" : ""));
+        } else if (e instanceof CallEvent.Step st) {
+            return one("step", st.passed() ? Kind.GOOD : Kind.BAD, (st.line() > 0 ? "#" + st.line() + " " : "") + st.command()
+                    + (st.detail() == null || st.detail().isEmpty() ? "" : ": " + st.detail()) + (st.passed() ? "" : " (FAILED)"));
         } else if (e instanceof CallEvent.Summary s) {
             List<String> l = new ArrayList<>();
             l.add(String.format("setup %s, talk %.1f s, estimated MOS %.2f", s.setupMs() > 0 ? s.setupMs() + " ms" : "n/a",

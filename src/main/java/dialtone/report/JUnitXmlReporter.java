@@ -1,5 +1,6 @@
 package dialtone.report;
 
+import dialtone.event.CallEvent;
 import dialtone.event.Event;
 import dialtone.event.EventSink;
 import dialtone.event.Failure;
@@ -75,10 +76,20 @@ public final class JUnitXmlReporter implements EventSink {
             w.writeStartDocument("UTF-8", "1.0");
             w.writeCharacters("\n");
             int failures = finished != null && !finished.passed() ? 1 : 0;
+            java.util.List<CallEvent> checks = new ArrayList<>();
+            for (List<Event> l : byScenario.values()) {
+                for (Event e : l) {
+                    if (e instanceof CallEvent.Check || e instanceof CallEvent.Step) {
+                        checks.add((CallEvent) e);
+                    }
+                }
+            }
+            int checkFailures = (int) checks.stream().filter(c -> c instanceof CallEvent.Check k ? !k.passed()
+                    : !((CallEvent.Step) c).passed()).count();
             w.writeStartElement("testsuite");
             w.writeAttribute("name", suite);
-            w.writeAttribute("tests", Integer.toString(Math.max(1, byScenario.size())));
-            w.writeAttribute("failures", Integer.toString(failures));
+            w.writeAttribute("tests", Integer.toString(Math.max(1, byScenario.size()) + checks.size()));
+            w.writeAttribute("failures", Integer.toString(failures + checkFailures));
             w.writeAttribute("errors", "0");
             w.writeAttribute("skipped", "0");
             w.writeAttribute("time", secs(finished == null ? 0 : finished.durationMs()));
@@ -111,6 +122,27 @@ public final class JUnitXmlReporter implements EventSink {
                 w.writeCData(timeline(events).replace("]]>", "]]]]><![CDATA[>"));
                 w.writeEndElement();
                 w.writeCharacters("\n  ");
+                w.writeEndElement();
+                w.writeCharacters("\n");
+            }
+            for (CallEvent c : checks) {
+                String name = c instanceof CallEvent.Check k ? k.name() : "step " + ((CallEvent.Step) c).command();
+                boolean ok = c instanceof CallEvent.Check k ? k.passed() : ((CallEvent.Step) c).passed();
+                String detail = c instanceof CallEvent.Check k ? k.detail() : ((CallEvent.Step) c).detail();
+                w.writeCharacters("  ");
+                w.writeStartElement("testcase");
+                w.writeAttribute("classname", suite.replace(' ', '.') + "." + c.scenario());
+                w.writeAttribute("name", name);
+                w.writeAttribute("time", "0");
+                if (!ok) {
+                    w.writeCharacters("\n    ");
+                    w.writeStartElement("failure");
+                    w.writeAttribute("type", "AUDIO/ASSERTION_FAILED");
+                    w.writeAttribute("message", name + ": " + detail);
+                    w.writeCharacters(detail == null ? "" : detail);
+                    w.writeEndElement();
+                    w.writeCharacters("\n  ");
+                }
                 w.writeEndElement();
                 w.writeCharacters("\n");
             }

@@ -1,0 +1,124 @@
+package dialtone.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The in-call command language of {@code --script} and the interactive console, one command per line:
+ * <pre>
+ *   wait 2s                      dtmf 12#                 info TEXT [{"json": "data"}]
+ *   mute / unmute                stats                    hangup
+ *   expect-tone 1000 5s          expect-dtmf 12 5s        expect-info REGEX 5s
+ * </pre>
+ * {@code #} starts a comment. Parsing happens before the call, so a typo fails at once (usage error).
+ */
+public final class Script {
+    /** One parsed command. {@code arg} is the text argument, {@code hz} a frequency, {@code within} a wait. */
+    public record Command(int line, String verb, String arg, double hz, Duration within, String json, Pattern regex,
+                          String text) {
+    }
+
+    private Script() {
+    }
+
+    public static List<Command> parse(List<String> lines) {
+        List<Command> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Command c = parseLine(lines.get(i), i + 1);
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Null for blank and comment lines; IllegalArgumentException with the line number for bad ones. */
+    public static Command parseLine(String raw, int line) {
+        String s = raw.strip();
+        if (s.isEmpty() || s.startsWith("#")) {
+            return null;
+        }
+        String where = line > 0 ? "line " + line + ": " : "";
+        String[] w = s.split("\\s+", 2);
+        String verb = w[0].toLowerCase(Locale.ROOT);
+        String rest = w.length > 1 ? w[1].strip() : "";
+        try {
+            switch (verb) {
+                case "wait":
+                    return new Command(line, verb, null, 0, duration(rest), null, null, s);
+                case "dtmf":
+                    if (rest.isEmpty() || CallControl.invalidTone(rest) != null) {
+                        throw new IllegalArgumentException("dtmf takes tones 0-9, A-D, #, *, ',' (got '" + rest + "')");
+                    }
+                    return new Command(line, verb, rest, 0, null, null, null, s);
+                case "info": {
+                    if (rest.isEmpty()) {
+                        throw new IllegalArgumentException("info takes a text, and optionally JSON data");
+                    }
+                    int brace = rest.indexOf(" {");
+                    String text = brace < 0 ? rest : rest.substring(0, brace).strip();
+                    String json = brace < 0 ? null : rest.substring(brace + 1).strip();
+                    return new Command(line, verb, text, 0, null, json, null, s);
+                }
+                case "mute":
+                case "unmute":
+                case "stats":
+                case "hangup":
+                case "help":
+                    return new Command(line, verb, null, 0, null, null, null, s);
+                case "expect-tone": {
+                    String[] a = rest.split("\\s+");
+                    if (a.length != 2) {
+                        throw new IllegalArgumentException("expect-tone HZ DURATION (e.g. expect-tone 1000 5s)");
+                    }
+                    double hz = Double.parseDouble(a[0]);
+                    if (!(hz >= 20 && hz <= 20_000)) {
+                        throw new IllegalArgumentException("expect-tone: 20-20000 Hz");
+                    }
+                    return new Command(line, verb, null, hz, duration(a[1]), null, null, s);
+                }
+                case "expect-dtmf": {
+                    String[] a = rest.split("\\s+");
+                    if (a.length != 2 || CallControl.invalidTone(a[0]) != null) {
+                        throw new IllegalArgumentException("expect-dtmf DIGITS DURATION (e.g. expect-dtmf 12# 5s)");
+                    }
+                    return new Command(line, verb, a[0].toUpperCase(Locale.ROOT), 0, duration(a[1]), null, null, s);
+                }
+                case "expect-info": {
+                    int sp = rest.lastIndexOf(' ');
+                    if (sp < 0) {
+                        throw new IllegalArgumentException("expect-info REGEX DURATION (e.g. expect-info welcome 5s)");
+                    }
+                    Pattern p = Pattern.compile(rest.substring(0, sp).strip());
+                    return new Command(line, verb, rest.substring(0, sp).strip(), 0, duration(rest.substring(sp + 1)), null, p, s);
+                }
+                default:
+                    throw new IllegalArgumentException("unknown command '" + w[0] + "' (wait, dtmf, info, mute, unmute,"
+                            + " stats, hangup, expect-tone, expect-dtmf, expect-info)");
+            }
+        } catch (NumberFormatException | PatternSyntaxException e) {
+            throw new IllegalArgumentException(where + "'" + s + "': " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage());
+        }
+    }
+
+    static Duration duration(String s) {
+        java.util.regex.Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?").matcher(s.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + s + "' is not a duration (500ms, 2s, 1m)");
+        }
+        double v = Double.parseDouble(m.group(1));
+        String u = m.group(2) == null ? "s" : m.group(2);
+        return Duration.ofMillis(Math.round(u.equals("ms") ? v : u.equals("m") ? v * 60_000 : v * 1000));
+    }
+
+    public static String help() {
+        return "commands: wait 2s | dtmf 12# | info TEXT [{json}] | mute | unmute | stats | hangup | "
+                + "expect-tone HZ 5s | expect-dtmf DIGITS 5s | expect-info REGEX 5s";
+    }
+}

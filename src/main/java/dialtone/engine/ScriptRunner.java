@@ -1,0 +1,228 @@
+package dialtone.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dialtone.event.CallEvent;
+import dialtone.event.Cause;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.MediaEvent;
+import dialtone.media.MediaSession;
+import dialtone.sip.ua.InviteSession;
+import dialtone.support.Scheduler;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Runs {@link Script} commands against an established call, one after the other, on its own thread; every step is
+ * a {@code call.step} event (and a JUnit test case). The first failed expectation stops the script: the call is
+ * hung up and the run fails with the audio/assertion exit code.
+ */
+final class ScriptRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Scheduler loop;
+    private final Consumer<Event> publish;
+    private final String scenario;
+    private final InviteSession call;
+    private final CallMedia media;
+    private final CallControl control;
+    private final List<Consumer<Event>> taps;
+    private final String dtmfMode;
+
+    ScriptRunner(Scheduler loop, Consumer<Event> publish, String scenario, InviteSession call, CallMedia media,
+                 CallControl control, List<Consumer<Event>> taps, String dtmfMode) {
+        this.loop = loop;
+        this.publish = publish;
+        this.scenario = scenario;
+        this.call = call;
+        this.media = media;
+        this.control = control;
+        this.taps = taps;
+        this.dtmfMode = dtmfMode;
+        taps.add(e -> {
+            if (e instanceof CallEvent.DtmfReceived || e instanceof CallEvent.InfoReceived || e instanceof CallEvent.Transcript) {
+                synchronized (history) {
+                    history.add(e);
+                    history.notifyAll();
+                }
+            }
+        });
+    }
+
+    /** What the far end sent since the script started; expectations consume it in order, so nothing is missed. */
+    private final List<Event> history = new java.util.ArrayList<>();
+    private int cursor;
+
+    /** Waits for an event after the cursor that {@code p} accepts; moves the cursor past it. */
+    private Event consume(Predicate<Event> p, Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        synchronized (history) {
+            while (true) {
+                for (int i = cursor; i < history.size(); i++) {
+                    if (p.test(history.get(i))) {
+                        cursor = i + 1;
+                        return history.get(i);
+                    }
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                history.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    /** Runs one command; returns the failure of an expectation, else null. {@code hangup} returns null too. */
+    Failure run(Script.Command c) throws InterruptedException {
+        String detail;
+        boolean ok = true;
+        switch (c.verb()) {
+            case "wait" -> {
+                Thread.sleep(c.within().toMillis());
+                detail = "";
+            }
+            case "dtmf" -> {
+                loop.execute(() -> control.dtmf(c.arg(), dtmfMode, 100, 70));
+                int n = c.arg().length();
+                Thread.sleep(n * 170L + 50);
+                detail = dtmfMode;
+            }
+            case "info" -> {
+                JsonNode data = null;
+                if (c.json() != null) {
+                    try {
+                        data = JSON.readTree(c.json());
+                    } catch (java.io.IOException e) {
+                        return fail(c, "the data is not JSON");
+                    }
+                }
+                CompletableFuture<CallEvent.InfoSent> sent = await(e -> e instanceof CallEvent.InfoSent, CallEvent.InfoSent.class);
+                JsonNode d = data;
+                loop.execute(() -> control.info(c.arg(), d));
+                CallEvent.InfoSent r = get(sent, Duration.ofSeconds(10));
+                ok = r != null && r.status() / 100 == 2;
+                detail = r == null ? "no answer" : "answered " + r.status();
+            }
+            case "mute", "unmute" -> {
+                loop.execute(() -> control.mute(c.verb().equals("mute")));
+                detail = "";
+            }
+            case "stats" -> {
+                if (media != null) {
+                    media.session().stats().sample().thenAccept(s -> publish.accept(new MediaEvent.Stats(loop.now(), scenario, s.media())));
+                }
+                detail = "";
+            }
+            case "hangup" -> {
+                loop.execute(() -> call.bye("hung up by the script"));
+                detail = "";
+            }
+            case "help" -> detail = Script.help();
+            case "expect-tone" -> {
+                boolean heard = media != null && heard(media.session(), c.hz(), c.within());
+                ok = heard;
+                detail = heard ? Math.round(c.hz()) + " Hz heard" : "no " + Math.round(c.hz()) + " Hz within " + c.within().toMillis() / 1000.0 + " s";
+            }
+            case "expect-dtmf" -> {
+                StringBuilder got = new StringBuilder();
+                long end = System.nanoTime() + c.within().toNanos();
+                while (got.indexOf(c.arg()) < 0) {
+                    Event e = consume(x -> x instanceof CallEvent.DtmfReceived,
+                            Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+                    if (e == null) {
+                        break;
+                    }
+                    got.append(((CallEvent.DtmfReceived) e).digit());
+                }
+                ok = got.indexOf(c.arg()) >= 0;
+                detail = ok ? "received " + c.arg() : "received '" + got + "', not " + c.arg();
+            }
+            case "expect-info" -> {
+                Event e = consume(x -> (x instanceof CallEvent.InfoReceived i && c.regex().matcher(i.body()).find())
+                        || (x instanceof CallEvent.Transcript tr && c.regex().matcher(tr.text()).find()), c.within());
+                ok = e != null;
+                detail = ok ? "matched" : "no INFO or transcript matching /" + c.arg() + "/ within " + c.within().toMillis() / 1000.0 + " s";
+            }
+            default -> detail = "unknown";
+        }
+        publish.accept(new CallEvent.Step(loop.now(), scenario, c.line(), c.text(), ok, detail));
+        return ok ? null : fail(c, detail);
+    }
+
+    private Failure fail(Script.Command c, String detail) {
+        return Failure.of(Layer.AUDIO, Cause.ASSERTION_FAILED, (c.line() > 0 ? "script line " + c.line() + ": " : "")
+                + c.text() + ": " + detail);
+    }
+
+    private <T> CompletableFuture<T> await(Predicate<Event> p, Class<T> type) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Consumer<Event> t = new Consumer<>() {
+            @Override
+            public void accept(Event e) {
+                if (p.test(e)) {
+                    f.complete(type.cast(e));
+                    taps.remove(this);
+                }
+            }
+        };
+        taps.add(t);
+        f.whenComplete((v, e) -> taps.remove(t));
+        return f;
+    }
+
+    private static <T> T get(CompletableFuture<T> f, Duration max) throws InterruptedException {
+        try {
+            return f.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            f.cancel(false);
+            return null;
+        }
+    }
+
+    /** True when {@code hz} carries most of the received power for 200 ms in a row within {@code max}. */
+    static boolean heard(MediaSession session, double hz, Duration max) throws InterruptedException {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        int[] run = {0};
+        MediaSession.AudioTap tap = (data, rate, channels, frames) -> {
+            double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);
+            double s1 = 0;
+            double s2 = 0;
+            double sum = 0;
+            for (int i = 0; i < frames; i++) {
+                int o = i * channels * 2;
+                double x = (short) ((data[o] & 0xff) | (data[o + 1] << 8)) / 32768.0;
+                sum += x * x;
+                double s0 = x + coeff * s1 - s2;
+                s2 = s1;
+                s1 = s0;
+            }
+            double total = sum / frames;
+            double p = 2 * (s1 * s1 + s2 * s2 - coeff * s1 * s2) / ((double) frames * frames);
+            if (total > 1e-5 && p > 0.5 * total) {
+                if (++run[0] >= 20) {
+                    f.complete(true);
+                }
+            } else {
+                run[0] = 0;
+            }
+        };
+        session.addTap(tap);
+        try {
+            return Boolean.TRUE.equals(get(f, max));
+        } finally {
+            session.removeTap(tap);
+        }
+    }
+
+    static CopyOnWriteArrayList<Consumer<Event>> newTaps() {
+        return new CopyOnWriteArrayList<>();
+    }
+}

@@ -1,0 +1,140 @@
+package dialtone.media;
+
+import java.util.function.Consumer;
+
+/**
+ * Detects DTMF digits in received audio (ITU-T Q.23 frequencies) with the Goertzel algorithm over a 25 ms window
+ * moved in 10 ms steps. RFC 4733 telephone-events arrive this way too: libwebrtc's jitter buffer plays them out as
+ * tones, often only 50-80 ms long. A digit is reported once, when two consecutive windows see it; it must then go
+ * away before it can repeat.
+ */
+public final class DtmfDetector {
+    private static final double[] LOW = {697, 770, 852, 941};
+    private static final double[] HIGH = {1209, 1336, 1477, 1633};
+    private static final String[] KEYS = {"123A", "456B", "789C", "*0#D"};
+
+    private final Consumer<String> onDigit;
+    private final int rate;
+    private final double[] block;
+    private final double[] ring;
+    private final int hop;
+    private int fill;
+    private long total;
+    private char candidate;
+    private int seen;
+    private boolean reported;
+    private int quiet;
+
+    public DtmfDetector(int rate, Consumer<String> onDigit) {
+        this.rate = rate;
+        this.onDigit = onDigit;
+        this.block = new double[rate / 40];
+        this.ring = new double[block.length];
+        this.hop = rate / 100;
+    }
+
+    private void push(double x) {
+        ring[(int) (total % ring.length)] = x;
+        total++;
+        if (++fill >= hop && total >= ring.length) {
+            fill = 0;
+            int start = (int) (total % ring.length);
+            for (int i = 0; i < block.length; i++) {
+                block[i] = ring[(start + i) % ring.length];
+            }
+            analyse();
+        }
+    }
+
+    /** 16-bit PCM, interleaved; the first channel is used. Called on the audio thread. */
+    public void accept(byte[] data, int channels, int frames) {
+        for (int i = 0; i < frames; i++) {
+            int o = i * channels * 2;
+            push((short) ((data[o] & 0xff) | (data[o + 1] << 8)) / 32768.0);
+        }
+    }
+
+    /** For tests and non-PCM sources: mono samples in [-1, 1). */
+    public void accept(short[] samples) {
+        for (short x : samples) {
+            push(x / 32768.0);
+        }
+    }
+
+    private void analyse() {
+        double energy = 0;
+        for (double x : block) {
+            energy += x * x;
+        }
+        double total = energy / block.length;
+        char digit = 0;
+        if (total > 1e-5) {
+            int lo = strongest(LOW);
+            int hi = strongest(HIGH);
+            double pl = power(LOW[lo]);
+            double ph = power(HIGH[hi]);
+            // both tones present, together most of the energy, neither more than 8 dB above the other (twist)
+            if (pl + ph > 0.4 * total && pl > 0.15 * ph && ph > 0.15 * pl && secondBest(LOW, lo) < 0.2 * pl
+                    && secondBest(HIGH, hi) < 0.2 * ph) {
+                digit = KEYS[lo].charAt(hi);
+            }
+        }
+        if (digit == 0) {
+            if (++quiet >= 3) {
+                reported = false;
+                candidate = 0;
+                seen = 0;
+            }
+            return;
+        }
+        quiet = 0;
+        if (digit == candidate) {
+            seen++;
+        } else {
+            candidate = digit;
+            seen = 1;
+            reported = false;
+        }
+        if (seen >= 2 && !reported) {
+            reported = true;
+            onDigit.accept(String.valueOf(digit));
+        }
+    }
+
+    private int strongest(double[] freqs) {
+        int best = 0;
+        double bp = -1;
+        for (int i = 0; i < freqs.length; i++) {
+            double p = power(freqs[i]);
+            if (p > bp) {
+                bp = p;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private double secondBest(double[] freqs, int best) {
+        double m = 0;
+        for (int i = 0; i < freqs.length; i++) {
+            if (i != best) {
+                m = Math.max(m, power(freqs[i]));
+            }
+        }
+        return m;
+    }
+
+    /** Mean-square power of the block at {@code hz} (a full-scale sine of amplitude A gives A^2/2). */
+    private double power(double hz) {
+        double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);
+        double s1 = 0;
+        double s2 = 0;
+        for (double x : block) {
+            double s0 = x + coeff * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        double n = block.length;
+        return 2 * (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (n * n);
+    }
+}
