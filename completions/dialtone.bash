@@ -269,7 +269,7 @@ function _picocli_dialtone_register() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--junit' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--junit' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -340,6 +340,12 @@ function _picocli_dialtone_register() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '--script')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--ice-server')
       return
       ;;
@@ -382,8 +388,8 @@ function _picocli_dialtone_call() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--expect-audio' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--junit' '-v' '--verbose'"
+  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--expect-audio' '--interactive' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -473,6 +479,24 @@ function _picocli_dialtone_call() {
       return
       ;;
     '--expires')
+      return
+      ;;
+    '--dtmf')
+      return
+      ;;
+    '--dtmf-delay')
+      return
+      ;;
+    '--dtmf-mode')
+      return
+      ;;
+    '--info')
+      return
+      ;;
+    '--info-data')
+      return
+      ;;
+    '--script')
       return
       ;;
     '--junit')

@@ -190,7 +190,8 @@ final class CallCommand implements Callable<Integer> {
         boolean talkGiven = cl.getParseResult().hasMatchedOption("--duration");
         Duration talk = commands != null && !talkGiven ? null : duration;
         CallScenario.InCall inCall = new CallScenario.InCall(dtmf, dtmfMode, dtmfDelay, info, infoData, commands);
-        Io runIo = console == null ? io : new Io(console.out(), io.err(), io.env(), io.clock(), true, io.redactor());
+        // the console owns the terminal: the timeline goes above its prompt, without a live status line
+        Io runIo = console == null ? io : new Io(console.out(), io.err(), io.env(), io.clock(), false, io.redactor());
         // Load the native media library while the configuration is fetched: it is the slowest start-up step.
         dialtone.engine.Engine.preloadMedia("mic".equalsIgnoreCase(play.trim()));
         StopSignal signal = new StopSignal(10);

@@ -23,8 +23,8 @@ final class CallScenarioSupport {
         if (tones.isEmpty()) {
             return "(none)";
         }
-        for (char c : tones.toUpperCase(java.util.Locale.ROOT).toCharArray()) {
-            if (KEYS.indexOf(c) < 0) {
+        for (char c : tones.toCharArray()) {
+            if (KEYS.indexOf(Character.toUpperCase(c)) < 0) {
                 return String.valueOf(c);
             }
         }

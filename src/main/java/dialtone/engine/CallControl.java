@@ -72,7 +72,8 @@ final class CallControl {
         loop.assertOnLoop();
         String t = tones.toUpperCase(Locale.ROOT);
         if (mode.equals("rfc4733")) {
-            boolean ok = media != null && media.session().insertDtmf(t, Math.max(40, durationMs), Math.max(30, gapMs));
+            // RFC 4733 events a little longer than INFO's: the far end's jitter buffer shortens what it plays out
+            boolean ok = media != null && media.session().insertDtmf(t, Math.max(160, durationMs), Math.max(90, gapMs));
             emit(new CallEvent.DtmfSent(loop.now(), scenario, t, ok ? "rfc4733" : "rfc4733 refused: no telephone-event"));
             return;
         }

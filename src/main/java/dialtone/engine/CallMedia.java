@@ -183,9 +183,9 @@ final class CallMedia implements MediaListener {
                 dtlsConnecting = true;
                 publish.accept(new MediaEvent.Dtls(loop.now(), scenario, "connecting", null, null, null, null, null, null));
             } else if (state.equals("connected")) {
-                // DTLS is up: libwebrtc starts the send stream (and the audio module's recording) about now.
-                // Sending starts a little later, after the recording was stopped (MediaSession.startSending).
-                loop.schedule(Duration.ofMillis(200), session::startSending);
+                // DTLS is up: libwebrtc starts the send stream (and the audio module's recording) about now; the pump
+                // starts once that settled and stops the recording before every push (MediaSession.startSending).
+                loop.schedule(Duration.ofMillis(60), session::startSending);
                 sampleSoon();
             }
         });

@@ -122,7 +122,7 @@ final class ScriptRunner {
                 detail = "";
             }
             case "hangup" -> {
-                loop.execute(() -> call.bye("hung up by the script"));
+                loop.execute(() -> call.bye("hangup command"));
                 detail = "";
             }
             case "help" -> detail = Script.help();

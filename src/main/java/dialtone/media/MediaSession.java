@@ -193,16 +193,14 @@ public final class MediaSession {
         short[] frame = new short[AudioSource.FRAME];
         byte[] bytes = new byte[AudioSource.FRAME * 2];
         AudioSource src = options.source();
-        boolean[] first = {true};
         pumping = pump.scheduleAtFixedRate(() -> {
             if (closed.get()) {
                 return;
             }
-            if (first[0]) {
-                // once more, on the thread that pushes, right before the first push
-                peers.stopRecording();
-                first[0] = false;
-            }
+            // Before every push: libwebrtc restarts the module's recording whenever the send stream is (re)started
+            // (DTLS connected, a new candidate pair, a renegotiation), and a push concurrent with that recording
+            // thread aborts the process. Stopping is a no-op when it is already stopped.
+            peers.stopRecording();
             boolean more = src.next(frame);
             for (int i = 0; i < frame.length; i++) {
                 short s = muted || !more ? 0 : frame[i];

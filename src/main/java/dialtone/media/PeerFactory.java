@@ -1,6 +1,7 @@
 package dialtone.media;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.AudioDevice;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
@@ -29,7 +30,17 @@ public final class PeerFactory {
             }
             this.adm = real;
         } else {
-            this.adm = new HeadlessAudioDeviceModule();
+            HeadlessAudioDeviceModule headless = new HeadlessAudioDeviceModule();
+            // Point the module's recording at a device that does not exist, so that libwebrtc's automatic
+            // InitRecording/StartRecording (when a send stream starts) finds nothing to record: our CustomAudioSource
+            // must be the only producer of the send stream (webrtc-java-notes.md item 4).
+            try {
+                headless.setRecordingDevice(new AudioDevice("dialtone-no-recording", "dialtone-no-recording") {
+                });
+            } catch (RuntimeException e) {
+                // older native code: the per-push stopRecording() still applies
+            }
+            this.adm = headless;
         }
         this.factory = new PeerConnectionFactory(adm);
     }

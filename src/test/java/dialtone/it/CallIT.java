@@ -33,6 +33,8 @@ class CallIT {
     @TempDir
     Path dir;
     JarRun answerer;
+    /** Each test's answerer registers under its own user id, so a leftover registration can never answer. */
+    final String callee = "alice-" + Long.toHexString(System.nanoTime());
 
     @AfterEach
     void stopAnswerer() throws Exception {
@@ -47,6 +49,9 @@ class CallIT {
                 Lab.get("LAB_REALM"), "--password-env", "ALICE_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
                 "--answer", mode));
         a.addAll(List.of(more));
+        if (!a.contains("--user-id")) {
+            a.addAll(List.of("--user-id", callee));
+        }
         if (!a.contains("--duration")) {
             a.addAll(List.of("--duration", "60s"));
         }
@@ -55,7 +60,7 @@ class CallIT {
     }
 
     JarRun call(String... more) throws Exception {
-        List<String> a = new ArrayList<>(List.of("call", "alice", "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
+        List<String> a = new ArrayList<>(List.of("call", callee, "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
                 Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1"));
         a.addAll(List.of(more));
         return JarRun.start(dir, "caller", ENV, a.toArray(new String[0]));
@@ -157,7 +162,7 @@ class CallIT {
         answer("echo");
         Map<String, String> env = new java.util.HashMap<>(ENV);
         env.put("PULSE_SERVER", "unix:" + Lab.dir().resolve("pulse/native"));
-        List<String> a = new ArrayList<>(List.of("call", "alice", "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
+        List<String> a = new ArrayList<>(List.of("call", callee, "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
                 Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
                 "--play", "mic", "--expect-tone", "800", "--duration", "4s"));
         JarRun c = JarRun.start(dir, "mic", env, a.toArray(new String[0]));
@@ -187,7 +192,7 @@ class CallIT {
         answer("ring");
         JarRun c = call("--setup-timeout", "3s", "--sip-trace");
         assertEquals(ExitCodes.CALL, c.waitFor(Duration.ofSeconds(30)), c.toString());
-        assertTrue(c.out().contains("--> CANCEL sip:alice@"), c.out());
+        assertTrue(c.out().contains("--> CANCEL sip:" + callee + "@"), c.out());
         assertTrue(c.out().contains("<-- SIP/2.0 487"), c.out());
         assertTrue(c.err().contains("no answer within 3 s"), c.err());
     }
@@ -199,7 +204,7 @@ class CallIT {
         assertTrue(c.await("180 Ringing", Duration.ofSeconds(20)), c.toString());
         c.signal("INT");
         assertEquals(ExitCodes.INTERRUPTED, c.waitFor(Duration.ofSeconds(20)), c.toString());
-        assertTrue(c.out().contains("--> CANCEL sip:alice@"), c.out());
+        assertTrue(c.out().contains("--> CANCEL sip:" + callee + "@"), c.out());
     }
 
     @Test

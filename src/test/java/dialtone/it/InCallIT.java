@@ -1,0 +1,182 @@
+package dialtone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.cli.ExitCodes;
+import dialtone.testing.JarRun;
+import dialtone.testing.Lab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** In-call control between two dialtones in the lab: DTMF, INFO, transcripts, scripts, the console. */
+class InCallIT {
+    static final Map<String, String> ENV = Map.of("ALICE_PW", Lab.get("LAB_ALICE_PASSWORD"), "BOB_PW",
+            Lab.get("LAB_BOB_PASSWORD"));
+
+    @TempDir
+    Path dir;
+    JarRun answerer;
+    /** Each test's answerer registers under its own user id, so a leftover registration can never answer. */
+    final String callee = "alice-" + Long.toHexString(System.nanoTime());
+
+    @AfterEach
+    void stop() throws Exception {
+        if (answerer != null) {
+            answerer.signal("TERM");
+            answerer.waitFor(Duration.ofSeconds(15));
+        }
+    }
+
+    void answer(String mode, String... more) throws Exception {
+        List<String> a = new ArrayList<>(List.of("register", "--ws-uri", Lab.wss(), "--user", "alice", "--realm",
+                Lab.get("LAB_REALM"), "--password-env", "ALICE_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
+                "--answer", mode, "--duration", "60s", "--json"));
+        a.addAll(List.of(more));
+        a.addAll(List.of("--user-id", callee));
+        answerer = JarRun.start(dir, "answerer", ENV, a.toArray(new String[0]));
+        assertTrue(answerer.await("registration.registered", Duration.ofSeconds(15)), answerer.toString());
+    }
+
+    String[] caller(String... more) {
+        List<String> a = new ArrayList<>(List.of("call", callee, "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
+                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1"));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    static String digits(String jsonl, String via) {
+        StringBuilder sb = new StringBuilder();
+        Matcher m = Pattern.compile("\"type\":\"call.dtmf-received\".*?\"digit\":\"(.)\",\"via\":\"" + via + "\"").matcher(jsonl);
+        while (m.find()) {
+            sb.append(m.group(1));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void dtmfByInfoArrivesInOrder() throws Exception {
+        answer("silence");
+        JarRun c = JarRun.start(dir, "caller", ENV, caller("--dtmf", "1234567890*#", "--dtmf-delay", "500ms", "--duration", "5s"));
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("sent 1234567890*# (info)"), c.out());
+        assertTrue(answerer.await("\"digit\":\"#\"", Duration.ofSeconds(5)), answerer.toString());
+        assertEquals("1234567890*#", digits(answerer.out(), "INFO"), answerer.out());
+    }
+
+    @Test
+    void dtmfByRfc4733ArrivesInOrder() throws Exception {
+        answer("silence");
+        JarRun c = JarRun.start(dir, "caller", ENV, caller("--dtmf", "159#*0", "--dtmf-mode", "rfc4733", "--dtmf-delay",
+                "500ms", "--duration", "4s"));
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("sent 159#*0 (rfc4733)"), c.out());
+        assertTrue(answerer.await("\"digit\":\"0\"", Duration.ofSeconds(5)), answerer.toString());
+        assertEquals("159#*0", digits(answerer.out(), "audio"), answerer.out());
+    }
+
+    @Test
+    void scriptedIvrWithInfoBothWaysAndATranscript() throws Exception {
+        Path ivr = dir.resolve("ivr.txt");
+        Files.writeString(ivr, String.join("\n", "# the bot's side", "expect-dtmf 1 10s",
+                "info menu {\"_transcription\": {\"originator\": \"bot\", \"messages\": [{\"text\": \"You pressed one\"}]}}",
+                "expect-info thanks 5s", "wait 2s"));
+        answer("tone:1000", "--script", ivr.toString());
+        Path script = dir.resolve("caller.txt");
+        Files.writeString(script, String.join("\n", "expect-tone 1000 5s", "dtmf 1", "expect-info pressed 5s",
+                "info thanks {\"rating\": 5}", "wait 500ms", "hangup"));
+        Path xml = dir.resolve("ivr.xml");
+        JarRun c = JarRun.start(dir, "caller", ENV, caller("--script", script.toString(), "--junit", xml.toString()));
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        String o = c.out();
+        assertTrue(o.contains("say    bot: You pressed one"), o);
+        assertTrue(o.contains("#1 expect-tone 1000 5s: 1000 Hz heard"), o);
+        assertTrue(o.contains("#3 expect-info pressed 5s: matched"), o);
+        String x = Files.readString(xml);
+        assertTrue(x.contains("name=\"step expect-tone 1000 5s\""), x);
+        assertTrue(answerer.await("step expect-info thanks", Duration.ofSeconds(2)) || answerer.out().contains("\"command\":\"expect-info thanks 5s\",\"passed\":true"),
+                answerer.out());
+        assertTrue(answerer.out().contains("\"text\\\":\\\"thanks\\\"") || answerer.out().contains("thanks"), answerer.out());
+    }
+
+    @Test
+    void theSameScriptFailsWhenThePromptToneNeverComes() throws Exception {
+        answer("silence");
+        Path script = dir.resolve("caller.txt");
+        Files.writeString(script, String.join("\n", "expect-tone 1000 3s", "dtmf 1", "hangup"));
+        JarRun c = JarRun.start(dir, "caller", ENV, caller("--script", script.toString()));
+        assertEquals(ExitCodes.AUDIO, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.err().contains("script line 1: expect-tone 1000 3s: no 1000 Hz within 3.0 s"), c.err());
+    }
+
+    @Test
+    void aBadScriptIsAUsageErrorBeforeDialling() throws Exception {
+        Path script = dir.resolve("bad.txt");
+        Files.writeString(script, "wait 1s\njump 3\n");
+        JarRun c = JarRun.start(dir, "caller", ENV, caller("--script", script.toString()));
+        assertEquals(ExitCodes.USAGE, c.waitFor(Duration.ofSeconds(20)), c.toString());
+        assertTrue(c.err().contains("line 2: unknown command 'jump'"), c.err());
+        JarRun d = JarRun.start(dir, "caller2", ENV, caller("--dtmf", "12x"));
+        assertEquals(ExitCodes.USAGE, d.waitFor(Duration.ofSeconds(20)), d.toString());
+        assertTrue(d.err().contains("'x' is not a DTMF tone"), d.err());
+    }
+
+    @Test
+    void interactiveConsoleInARealTerminal() throws Exception {
+        answer("tone:1000");
+        String session = "dialtone-it-" + ProcessHandle.current().pid();
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", System.getProperty("dialtone.jar")));
+        cmd.addAll(List.of(caller("--interactive", "--no-color")));
+        String shell = "ALICE_PW= BOB_PW='" + Lab.get("LAB_BOB_PASSWORD") + "' " + String.join(" ", cmd.stream()
+                .map(s -> "'" + s + "'").toList()) + "; echo EXIT=$? ; sleep 30";
+        run("tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "50", "bash", "-c", shell);
+        try {
+            assertTrue(waitPane(session, "dialtone>", 20), pane(session));
+            assertTrue(waitPane(session, "ICE connected", 10), pane(session));
+            run("tmux", "send-keys", "-t", session, "dtmf 12#", "Enter");
+            assertTrue(waitPane(session, "sent 12# (info)", 10), pane(session));
+            run("tmux", "send-keys", "-t", session, "bogus", "Enter");
+            assertTrue(waitPane(session, "unknown command 'bogus'", 10), pane(session));
+            run("tmux", "send-keys", "-t", session, "stats", "Enter");
+            run("tmux", "send-keys", "-t", session, "hangup", "Enter");
+            assertTrue(waitPane(session, "EXIT=0", 20), pane(session));
+            String p = pane(session);
+            assertTrue(p.contains("ended by local"), p);
+        } finally {
+            run("tmux", "kill-session", "-t", session);
+        }
+        assertTrue(answerer.await("\"digit\":\"#\"", Duration.ofSeconds(5)), answerer.toString());
+    }
+
+    static void run(String... cmd) throws Exception {
+        new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    static String pane(String session) throws Exception {
+        Process p = new ProcessBuilder("tmux", "capture-pane", "-p", "-S", "-200", "-t", session).redirectErrorStream(true).start();
+        String s = new String(p.getInputStream().readAllBytes());
+        p.waitFor(5, TimeUnit.SECONDS);
+        return s;
+    }
+
+    static boolean waitPane(String session, String text, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (pane(session).contains(text)) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+}
