@@ -132,6 +132,19 @@ class InCallIT {
     }
 
     @Test
+    void referIsRefused() throws Exception {
+        answer("silence");
+        Path log = dir.resolve("sipp-refer.log");
+        Process sipp = new ProcessBuilder("sipp", Lab.get("LAB_IP") + ":" + Lab.get("LAB_SIP_UDP_PORT"),
+                "-sf", Lab.repo().resolve("scripts/lab/sipp-refer.xml").toString(), "-s", callee, "-m", "1",
+                "-i", "127.0.0.1", "-p", "15098", "-mp", "16100", "-ci", "127.0.0.1", "-cp", "18886", "-nostdin",
+                "-timeout", "20s", "-timeout_error").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(sipp.waitFor(30, TimeUnit.SECONDS), "sipp did not finish");
+        assertEquals(0, sipp.exitValue(), "sipp scenario failed:\n" + Files.readString(log) + answerer);
+        assertTrue(answerer.await("\"method\":\"REFER\",\"status\":603", Duration.ofSeconds(5)), answerer.toString());
+    }
+
+    @Test
     void interactiveConsoleInARealTerminal() throws Exception {
         answer("tone:1000");
         String session = "dialtone-it-" + ProcessHandle.current().pid();
