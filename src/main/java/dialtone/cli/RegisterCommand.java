@@ -66,6 +66,10 @@ final class RegisterCommand implements Callable<Integer> {
             description = "With --answer: run these in-call commands on every answered call (play the IVR's side).")
     java.nio.file.Path script;
 
+    @Option(names = "--max-calls", paramLabel = "N", defaultValue = "1",
+            description = "With --answer: how many inbound calls at once; more get 486 Busy Here (default: ${DEFAULT-VALUE}).")
+    int maxCalls;
+
     @CommandLine.Mixin
     MediaMixin media = new MediaMixin();
 
@@ -86,6 +90,9 @@ final class RegisterCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+        }
+        if (maxCalls < 1 || maxCalls > 50) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-calls must be between 1 and 50");
         }
         if (recordDir != null && !java.nio.file.Files.isDirectory(recordDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir + " is not a directory");
@@ -116,7 +123,7 @@ final class RegisterCommand implements Callable<Integer> {
                 String ua = Runner.userAgent();
                 RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
                         new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10), answerMode,
-                                mediaSetup, recordDir, answerScript), ua);
+                                mediaSetup, recordDir, answerScript, maxCalls), ua);
                 RegisterScenario.Result r = s.run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });

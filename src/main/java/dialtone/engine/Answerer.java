@@ -3,6 +3,7 @@ package dialtone.engine;
 import dialtone.event.CallEvent;
 import dialtone.event.Event;
 import dialtone.event.Failure;
+import dialtone.event.MediaStats;
 import dialtone.event.Originator;
 import dialtone.media.MediaOptions;
 import dialtone.media.Sdp;
@@ -14,156 +15,45 @@ import dialtone.sip.ua.UserAgent;
 import dialtone.support.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The answering side ({@code register --answer MODE}): takes inbound INVITEs one at a time, rings, then answers
- * with media (echo, a tone, a WAV), rejects with a status, or only rings. Each inbound call is its own scenario
- * ({@code inbound#N}) with the same timeline, stats and summary as an outbound one.
+ * The answering side ({@code register --answer MODE}): takes up to {@code maxCalls} inbound INVITEs at once (more
+ * get 486), rings, then answers with media (echo, a tone, a WAV), rejects with a status, or only rings. Each inbound
+ * call is its own scenario ({@code inbound#N}) with the same timeline, stats and summary as an outbound one, and
+ * may run a script (the IVR's side).
  */
 final class Answerer implements RequestHandler {
-    private final UserAgent ua;
-    private final Scheduler loop;
-    private final Consumer<Event> publish;
-    private final AnswerMode mode;
-    private final MediaOptionsFactory mediaOptions;
-    private InviteSession current;
-    private CallMedia media;
-    private String scenario;
-    private Instant answeredAt;
-    private int calls;
-    private int answered;
-
     /** Media options for one inbound call (its source made fresh, its recording path). */
     interface MediaOptionsFactory {
         MediaOptions create(Play play, int callNumber);
     }
 
-    private final List<String> script;
-    private final java.util.concurrent.CopyOnWriteArrayList<Consumer<Event>> taps = ScriptRunner.newTaps();
+    /** One inbound call. */
+    private final class Inbound implements InviteSession.Listener {
+        final String scenario;
+        final int number;
+        InviteSession session;
+        CallMedia media;
+        CallControl control;
+        Instant answeredAt;
+        final CopyOnWriteArrayList<Consumer<Event>> taps = ScriptRunner.newTaps();
+        final Consumer<Event> publish;
 
-    Answerer(UserAgent ua, Consumer<Event> publish, AnswerMode mode, MediaOptionsFactory mediaOptions, List<String> script) {
-        this.ua = ua;
-        this.loop = ua.loop();
-        this.script = script;
-        this.publish = e -> {
-            publish.accept(e);
-            for (Consumer<Event> t : taps) {
-                t.accept(e);
-            }
-        };
-        this.mode = mode;
-        this.mediaOptions = mediaOptions;
-        ua.setCancelListener(st -> {
-            if (current != null && current.inviteTransaction() == st) {
-                current.cancelledByCaller();
-            }
-        });
-    }
+        Inbound(int number) {
+            this.number = number;
+            this.scenario = "inbound#" + number;
+            this.publish = e -> {
+                Answerer.this.publish.accept(e);
+                for (Consumer<Event> t : taps) {
+                    t.accept(e);
+                }
+            };
+        }
 
-    int calls() {
-        return calls;
-    }
-
-    int answered() {
-        return answered;
-    }
-
-    @Override
-    public boolean onRequest(ServerTransaction st) {
-        SipRequest r = st.request();
-        if (current != null && current.owns(r)) {
-            current.onRequest(st);
-            return true;
-        }
-        if (!r.is("INVITE") || r.to().flatMap(t -> t.tag()).isPresent()) {
-            return false;
-        }
-        if (current != null && !current.ended()) {
-            ua.answer(st, 486, "Busy Here", List.of());
-            return true;
-        }
-        calls++;
-        scenario = "inbound#" + calls;
-        answeredAt = null;
-        publish.accept(new CallEvent.Incoming(loop.now(), scenario, r.header("From").orElse("?"), r.callId()));
-        InviteSession s = InviteSession.incoming(ua, st, new Listener());
-        current = s;
-        if (mode.kind().equals("reject")) {
-            s.reject(mode.rejectStatus(), AnswerMode.reason(mode.rejectStatus()));
-            publish.accept(new CallEvent.Ended(loop.now(), scenario, Originator.LOCAL,
-                    "rejected with " + mode.rejectStatus(), 0));
-            return true;
-        }
-        s.ring();
-        if (mode.kind().equals("ring")) {
-            return true;
-        }
-        String offer = r.bodyText();
-        String problem = offer.isEmpty() ? "the INVITE has no SDP offer" : Sdp.checkAnswer(offer);
-        if (problem != null) {
-            s.reject(488, "Not Acceptable Here");
-            publish.accept(new CallEvent.Ended(loop.now(), scenario, Originator.LOCAL, "rejected with 488: "
-                    + problem.replace("the answer", "the offer"), 0));
-            return true;
-        }
-        loop.schedule(mode.after(), () -> answer(s, offer));
-        return true;
-    }
-
-    private void answer(InviteSession s, String offer) {
-        if (s != current || s.ended()) {
-            return;
-        }
-        String sc = scenario;
-        try {
-            media = new CallMedia(loop, publish, sc, mediaOptions.create(mode.play(), calls), f -> {
-                publish.accept(new CallEvent.Failed(loop.now(), sc, f));
-                s.bye(f.message());
-            });
-        } catch (RuntimeException e) {
-            s.reject(500, "Server Internal Error");
-            publish.accept(new CallEvent.Ended(loop.now(), sc, Originator.LOCAL, "media setup failed: " + e.getMessage(), 0));
-            return;
-        }
-        CallMedia m = media;
-        m.session().answer(offer).whenComplete((sdp, e) -> loop.execute(() -> {
-            if (e != null) {
-                s.reject(488, "Not Acceptable Here");
-                closeMedia(m);
-                return;
-            }
-            m.showCandidates(sdp);
-            s.accept(sdp);
-        }));
-    }
-
-    private void closeMedia(CallMedia m) {
-        if (m != null) {
-            Thread t = new Thread(m::close, "media-close-wait");
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
-    /** Ends any call in progress (the register run is ending). */
-    void hangUp() {
-        loop.assertOnLoop();
-        if (current != null && current.established()) {
-            current.bye("dialtone is stopping");
-        } else if (current != null && !current.ended()) {
-            current.reject(480, "Temporarily Unavailable");
-        }
-    }
-
-    CallMedia media() {
-        return media;
-    }
-
-    private CallControl control;
-
-    private final class Listener implements InviteSession.Listener {
         @Override
         public boolean onDialogRequest(InviteSession s, ServerTransaction st) {
             return control != null && control.onDialogRequest(st);
@@ -173,34 +63,37 @@ final class Answerer implements RequestHandler {
         public void onAnswered(String remoteSdp) {
             answeredAt = loop.now();
             answered++;
-            control = new CallControl(ua, publish, scenario, current, media, null);
+            publish.accept(new CallEvent.Answered(loop.now(), scenario, 0, Sdp.audioCodecs(remoteSdp).split(",")[0]));
+            control = new CallControl(ua, publish, scenario, session, media, null);
             if (media != null) {
                 media.negotiated();
             }
             if (script != null) {
-                ScriptRunner runner = new ScriptRunner(loop, publish, scenario, current, media, control, taps, "info");
-                InviteSession s = current;
-                Thread t = new Thread(() -> {
-                    int n = 0;
-                    try {
-                        for (String line : script) {
-                            n++;
-                            Script.Command c = Script.parseLine(line, n);
-                            if (c == null) {
-                                continue;
-                            }
-                            if (!s.established() || runner.run(c) != null || c.verb().equals("hangup")) {
-                                return;
-                            }
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "answer-script");
-                t.setDaemon(true);
-                t.start();
+                startScript();
             }
-            publish.accept(new CallEvent.Answered(loop.now(), scenario, 0, Sdp.audioCodecs(remoteSdp).split(",")[0]));
+        }
+
+        private void startScript() {
+            ScriptRunner runner = new ScriptRunner(loop, publish, scenario, session, media, control, taps, "info");
+            Thread t = new Thread(() -> {
+                int n = 0;
+                try {
+                    for (String line : script) {
+                        n++;
+                        Script.Command c = Script.parseLine(line, n);
+                        if (c == null) {
+                            continue;
+                        }
+                        if (!session.established() || runner.run(c) != null || c.verb().equals("hangup")) {
+                            return;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "answer-script-" + number);
+            t.setDaemon(true);
+            t.start();
         }
 
         @Override
@@ -215,10 +108,152 @@ final class Answerer implements RequestHandler {
             CallMedia m = media;
             media = null;
             if (m != null && answeredAt != null) {
-                dialtone.event.MediaStats st = m.lastStats();
+                MediaStats st = m.lastStats();
                 publish.accept(new CallEvent.Summary(loop.now(), scenario, 0, talk, Check.mos(st), st));
             }
             closeMedia(m);
+            calls.remove(this);
         }
+    }
+
+    private final UserAgent ua;
+    private final Scheduler loop;
+    private final Consumer<Event> publish;
+    private final AnswerMode mode;
+    private final MediaOptionsFactory mediaOptions;
+    private final List<String> script;
+    private final int maxCalls;
+    private final List<Inbound> calls = new ArrayList<>();
+    private int total;
+    private int answered;
+
+    Answerer(UserAgent ua, Consumer<Event> publish, AnswerMode mode, MediaOptionsFactory mediaOptions,
+             List<String> script, int maxCalls) {
+        this.ua = ua;
+        this.loop = ua.loop();
+        this.publish = publish;
+        this.mode = mode;
+        this.mediaOptions = mediaOptions;
+        this.script = script;
+        this.maxCalls = Math.max(1, maxCalls);
+        ua.setCancelListener(st -> {
+            for (Inbound c : List.copyOf(calls)) {
+                if (c.session.inviteTransaction() == st) {
+                    c.session.cancelledByCaller();
+                }
+            }
+        });
+    }
+
+    int calls() {
+        return total;
+    }
+
+    int answered() {
+        return answered;
+    }
+
+    @Override
+    public boolean onRequest(ServerTransaction st) {
+        SipRequest r = st.request();
+        for (Inbound c : List.copyOf(calls)) {
+            if (c.session.owns(r)) {
+                c.session.onRequest(st);
+                return true;
+            }
+        }
+        if (!r.is("INVITE") || r.to().flatMap(t -> t.tag()).isPresent()) {
+            return false;
+        }
+        calls.removeIf(c -> c.session.ended());
+        if (calls.size() >= maxCalls) {
+            ua.answer(st, 486, "Busy Here", List.of());
+            return true;
+        }
+        Inbound in = new Inbound(++total);
+        in.publish.accept(new CallEvent.Incoming(loop.now(), in.scenario, r.header("From").orElse("?"), r.callId()));
+        InviteSession s = InviteSession.incoming(ua, st, in);
+        in.session = s;
+        calls.add(in);
+        if (mode.kind().equals("reject")) {
+            s.reject(mode.rejectStatus(), AnswerMode.reason(mode.rejectStatus()));
+            in.publish.accept(new CallEvent.Ended(loop.now(), in.scenario, Originator.LOCAL, "rejected with " + mode.rejectStatus(), 0));
+            calls.remove(in);
+            return true;
+        }
+        s.ring();
+        if (mode.kind().equals("ring")) {
+            return true;
+        }
+        String offer = r.bodyText();
+        String problem = offer.isEmpty() ? "the INVITE has no SDP offer" : Sdp.checkAnswer(offer);
+        if (problem != null) {
+            s.reject(488, "Not Acceptable Here");
+            in.publish.accept(new CallEvent.Ended(loop.now(), in.scenario, Originator.LOCAL, "rejected with 488: "
+                    + problem.replace("the answer", "the offer"), 0));
+            calls.remove(in);
+            return true;
+        }
+        loop.schedule(mode.after(), () -> answer(in, offer));
+        return true;
+    }
+
+    private void answer(Inbound in, String offer) {
+        InviteSession s = in.session;
+        if (s.ended()) {
+            return;
+        }
+        try {
+            in.media = new CallMedia(loop, in.publish, in.scenario, mediaOptions.create(mode.play(), in.number), f -> {
+                in.publish.accept(new CallEvent.Failed(loop.now(), in.scenario, f));
+                s.bye(f.message());
+            });
+        } catch (RuntimeException e) {
+            s.reject(500, "Server Internal Error");
+            in.publish.accept(new CallEvent.Ended(loop.now(), in.scenario, Originator.LOCAL, "media setup failed: " + e.getMessage(), 0));
+            calls.remove(in);
+            return;
+        }
+        CallMedia m = in.media;
+        m.session().answer(offer).whenComplete((sdp, e) -> loop.execute(() -> {
+            if (e != null) {
+                s.reject(488, "Not Acceptable Here");
+                closeMedia(m);
+                return;
+            }
+            m.showCandidates(sdp);
+            s.accept(sdp);
+        }));
+    }
+
+    private static void closeMedia(CallMedia m) {
+        if (m != null) {
+            Thread t = new Thread(m::close, "media-close-wait");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Ends every call in progress (the register run is ending). */
+    void hangUp() {
+        loop.assertOnLoop();
+        for (Inbound c : List.copyOf(calls)) {
+            if (c.session.established()) {
+                c.session.bye("dialtone is stopping");
+            } else if (!c.session.ended()) {
+                c.session.reject(480, "Temporarily Unavailable");
+            }
+        }
+    }
+
+    /** The media still open (to close at the end of the run). */
+    List<CallMedia> media() {
+        List<CallMedia> out = new ArrayList<>();
+        for (Inbound c : List.copyOf(calls)) {
+            if (c.media != null) {
+                out.add(c.media);
+            }
+        }
+        return out;
     }
 }

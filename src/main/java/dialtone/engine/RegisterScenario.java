@@ -40,9 +40,10 @@ public final class RegisterScenario {
      * @param keepAlive WebSocket ping interval (zero: none)
      */
     public record Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout,
-                          AnswerMode answer, MediaSetup media, java.nio.file.Path recordDir, List<String> script) {
+                          AnswerMode answer, MediaSetup media, java.nio.file.Path recordDir, List<String> script,
+                          int maxCalls) {
         public Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
-            this(duration, expires, keepAlive, handshakeTimeout, null, null, null, null);
+            this(duration, expires, keepAlive, handshakeTimeout, null, null, null, null, 1);
         }
     }
 
@@ -112,7 +113,7 @@ public final class RegisterScenario {
                 options.handshakeTimeout(), options.keepAlive()), publish, scenario, profile.wsUri().toString());
         if (options.answer() != null) {
             answerer = new Answerer(ua, publish, options.answer(), (play, n) -> options.media().options(play,
-                    options.recordDir() == null ? null : options.recordDir().resolve("inbound-" + n + ".wav"), new double[0]), options.script());
+                    options.recordDir() == null ? null : options.recordDir().resolve("inbound-" + n + ".wav"), new double[0]), options.script(), options.maxCalls());
             ua.setRequestHandler(answerer);
         }
         CompletableFuture<Failure> first = new CompletableFuture<>();
@@ -214,8 +215,7 @@ public final class RegisterScenario {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            CallMedia m = answerer.media();
-            if (m != null) {
+            for (CallMedia m : answerer.media()) {
                 m.close();
             }
         }

@@ -171,6 +171,25 @@ class CallIT {
     }
 
     @Test
+    void twoCallsAtOnceAndAThirdIsBusy() throws Exception {
+        answer("echo", "--max-calls", "2", "--record-dir", dir.toString());
+        JarRun a = call("--play", "tone:440", "--expect-tone", "440", "--duration", "5s");
+        JarRun b = JarRun.start(dir, "caller-b", ENV, "call", callee, "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
+                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
+                "--play", "tone:660", "--expect-tone", "660", "--duration", "5s");
+        assertTrue(a.await("answered after", Duration.ofSeconds(20)) && b.await("answered after", Duration.ofSeconds(20)),
+                a + "\n" + b);
+        JarRun third = JarRun.start(dir, "caller-c", ENV, "call", callee, "--ws-uri", Lab.wss(), "--user", "bob",
+                "--realm", Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind",
+                "127.0.0.1", "--duration", "1s");
+        assertEquals(ExitCodes.CALL, third.waitFor(Duration.ofSeconds(30)), third.toString());
+        assertTrue(third.err().contains("486"), third.toString());
+        assertEquals(0, a.waitFor(Duration.ofSeconds(40)), a.toString());
+        assertEquals(0, b.waitFor(Duration.ofSeconds(40)), b.toString());
+        assertTrue(Files.exists(dir.resolve("inbound-1.wav")) && Files.exists(dir.resolve("inbound-2.wav")));
+    }
+
+    @Test
     void busyIsACallFailureWithTheStatusShown() throws Exception {
         answer("reject:486");
         JarRun c = call("--duration", "2s", "--json");
