@@ -145,6 +145,43 @@ class InCallIT {
     }
 
     @Test
+    void answersAPlainRtpPhoneThroughRtpengine() throws Exception {
+        Path ivr = dir.resolve("listen.txt");
+        Files.writeString(ivr, "expect-tone 440 5s\n");
+        answer("echo", "--script", ivr.toString());
+        Path ulaw = dir.resolve("tone.ulaw");
+        byte[] audio = new byte[8000 * 2];
+        for (int i = 0; i < audio.length; i++) {
+            audio[i] = ulaw((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
+        }
+        Files.write(ulaw, audio);
+        Path log = dir.resolve("sipp-plain.log");
+        Process sipp = new ProcessBuilder("sipp", Lab.get("LAB_IP") + ":" + Lab.get("LAB_SIP_UDP_PORT"),
+                "-sf", Lab.repo().resolve("scripts/lab/sipp-plain-caller.xml").toString(), "-s", callee, "-m", "1",
+                "-i", "127.0.0.1", "-p", "15097", "-mi", "127.0.0.1", "-mp", "16200",
+                "-ci", "127.0.0.1", "-cp", "18885", "-nostdin", "-timeout", "30s", "-timeout_error")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(sipp.waitFor(40, TimeUnit.SECONDS), "sipp did not finish");
+        assertEquals(0, sipp.exitValue(), "sipp scenario failed:\n" + Files.readString(log) + answerer);
+        String o = answerer.out();
+        assertTrue(o.contains("\"type\":\"media.dtls\"") && o.contains("\"state\":\"connected\""), o);
+        assertTrue(o.contains("\"command\":\"expect-tone 440 5s\",\"passed\":true"), o);
+    }
+
+    /** ITU-T G.711 mu-law. */
+    static byte ulaw(short pcm) {
+        int sign = (pcm >> 8) & 0x80;
+        int v = sign != 0 ? -pcm : pcm;
+        v = Math.min(v, 32635) + 0x84;
+        int exp = 7;
+        for (int mask = 0x4000; (v & mask) == 0 && exp > 0; mask >>= 1) {
+            exp--;
+        }
+        int mant = (v >> (exp + 3)) & 0x0f;
+        return (byte) ~(sign | (exp << 4) | mant);
+    }
+
+    @Test
     void interactiveConsoleInARealTerminal() throws Exception {
         answer("tone:1000");
         String session = "dialtone-it-" + ProcessHandle.current().pid();
