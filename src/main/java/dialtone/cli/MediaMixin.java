@@ -57,6 +57,26 @@ public final class MediaMixin {
     @Option(names = "--no-tcp", description = "No TCP host candidates.")
     boolean noTcp;
 
+    /** TURN credentials as given (long-term) or derived from the REST secret; null user when none. */
+    record TurnAuth(String user, Secret password) {
+    }
+
+    TurnAuth turnAuth(Map<String, String> env, Consumer<String> secrets) {
+        String user = turnUser;
+        Secret password = PasswordSource.read(turnPasswordEnv, turnPasswordFile, env, "TURN password");
+        if (turnSecretEnv != null) {
+            Secret secret = PasswordSource.read(turnSecretEnv, null, env, "TURN shared secret");
+            secrets.accept(secret.reveal());
+            long expiry = System.currentTimeMillis() / 1000 + 3600;
+            user = expiry + ":" + (turnUser == null ? "dialtone" : turnUser);
+            password = Secret.of(restCredential(secret, user));
+        }
+        if (password != null) {
+            secrets.accept(password.reveal());
+        }
+        return new TurnAuth(user, password);
+    }
+
     MediaSetup toSetup(Map<String, String> env, Consumer<String> secrets, CommandLine cl) {
         int min = 0;
         int max = 0;
@@ -75,18 +95,9 @@ public final class MediaMixin {
         if (iceBind != null && !dialtone.support.Hosts.isIpLiteral(iceBind)) {
             throw new CommandLine.ParameterException(cl, "--ice-bind takes an IP address (got " + iceBind + ")");
         }
-        String user = turnUser;
-        Secret password = PasswordSource.read(turnPasswordEnv, turnPasswordFile, env, "TURN password");
-        if (turnSecretEnv != null) {
-            Secret secret = PasswordSource.read(turnSecretEnv, null, env, "TURN shared secret");
-            secrets.accept(secret.reveal());
-            long expiry = System.currentTimeMillis() / 1000 + 3600;
-            user = expiry + ":" + (turnUser == null ? "dialtone" : turnUser);
-            password = Secret.of(restCredential(secret, user));
-        }
-        if (password != null) {
-            secrets.accept(password.reveal());
-        }
+        TurnAuth auth = turnAuth(env, secrets);
+        String user = auth.user();
+        Secret password = auth.password();
         List<IceServer> servers = new ArrayList<>();
         for (String url : iceServers) {
             String u = url.trim();

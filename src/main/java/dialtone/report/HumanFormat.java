@@ -3,6 +3,7 @@ package dialtone.report;
 import dialtone.event.CallEvent;
 import dialtone.event.ConfigEvent;
 import dialtone.event.MediaEvent;
+import dialtone.event.ProbeEvent;
 import dialtone.event.ConfigSummary;
 import dialtone.event.Event;
 import dialtone.event.Failure;
@@ -54,6 +55,28 @@ public final class HumanFormat {
             return call(c);
         } else if (e instanceof MediaEvent m) {
             return media(m);
+        } else if (e instanceof ProbeEvent p) {
+            return probe(p);
+        }
+        throw new IllegalStateException("unhandled " + e);
+    }
+
+    private Rendered probe(ProbeEvent e) {
+        if (e instanceof ProbeEvent.Check c) {
+            String what = String.format("%-5s %-4s %-34s %6d ms  %s", c.check(), c.transport() == null ? "" : c.transport(),
+                    c.target(), c.ms(), c.detail());
+            return one(c.passed() ? "ok" : "FAIL", c.passed() ? Kind.GOOD : Kind.BAD, what);
+        } else if (e instanceof ProbeEvent.Verdict v) {
+            List<String> l = new ArrayList<>();
+            l.add(v.passed() + " passed, " + v.failed() + " failed");
+            l.add("  media can use: " + (v.mediaWays().isEmpty() ? "nothing that was checked" : String.join(", ", v.mediaWays())));
+            if (v.turnRequired() != null) {
+                l.add("  TURN required: " + (v.turnRequired() ? "yes (direct UDP did not work)" : "no"));
+            }
+            if (v.firstBroken() != null) {
+                l.add("  first broken layer: " + v.firstBroken());
+            }
+            return new Rendered("probe", v.failed() == 0 ? Kind.GOOD : Kind.BAD, l);
         }
         throw new IllegalStateException("unhandled " + e);
     }

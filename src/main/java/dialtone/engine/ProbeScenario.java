@@ -1,0 +1,283 @@
+package dialtone.engine;
+
+import dialtone.config.SipProfile;
+import dialtone.event.Cause;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.ProbeEvent;
+import dialtone.event.RunEvent;
+import dialtone.probe.IceUrl;
+import dialtone.probe.NetworkChecks;
+import dialtone.sip.message.SipResponse;
+import dialtone.sip.transport.WebSocketTransport;
+import dialtone.sip.ua.Identity;
+import dialtone.sip.ua.OutboundRequest;
+import dialtone.sip.ua.Registration;
+import dialtone.sip.ua.ResponseHandler;
+import dialtone.sip.ua.UaListener;
+import dialtone.sip.ua.UserAgent;
+import dialtone.support.RandomTokens;
+import dialtone.support.Secret;
+import dialtone.support.UaLoop;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * {@code dialtone probe}: checks, concurrently and under one deadline, what a click-to-call client needs from the
+ * network: the configuration over HTTPS, WSS with a SIP round trip, STUN bindings, TURN allocations per transport
+ * with a relay echo. Then a verdict: which ways media can take, whether TURN is required, the first broken layer.
+ */
+public final class ProbeScenario {
+    public record Options(List<String> iceUrls, String turnUser, Secret turnPassword, Set<String> only, Set<String> skip,
+                          Duration deadline, boolean register, int echoPackets, String userAgent) {
+        boolean wants(String check) {
+            return (only.isEmpty() || only.contains(check)) && !skip.contains(check);
+        }
+    }
+
+    public record Result(Failure failure, Map<String, Object> summary) {
+    }
+
+    private final Consumer<Event> publish;
+    private final Clock clock;
+    private final String scenario;
+    private final Options o;
+    private final List<ProbeEvent.Check> results = new ArrayList<>();
+
+    public ProbeScenario(Consumer<Event> publish, Clock clock, String scenario, Options options) {
+        this.publish = publish;
+        this.clock = clock;
+        this.scenario = scenario;
+        this.o = options;
+    }
+
+    /**
+     * @param profile resolves the configuration (the https check, or the direct flags); called on a worker thread
+     */
+    public Result run(Supplier<SipProfile> profile, boolean fromEndpoint, SSLContext ssl) throws InterruptedException {
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "probe");
+            t.setDaemon(true);
+            return t;
+        });
+        long deadlineNanos = System.nanoTime() + o.deadline().toNanos();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        CompletableFuture<SipProfile> resolved = CompletableFuture.supplyAsync(() -> {
+            long t0 = System.nanoTime();
+            try {
+                SipProfile p = profile.get();
+                if (fromEndpoint && o.wants("https")) {
+                    record("https", "endpoint configuration", null, true, t0, "fetched and valid (" + p.mode().wire() + ")", Map.of());
+                }
+                return p;
+            } catch (RuntimeException e) {
+                if (fromEndpoint && o.wants("https")) {
+                    record("https", "endpoint configuration", null, false, t0, e.getMessage(), Map.of());
+                }
+                throw e;
+            }
+        }, pool);
+        all.add(resolved.handle((p, e) -> null));
+        if (o.wants("wss")) {
+            all.add(resolved.thenAcceptAsync(p -> wss(p, ssl), pool).handle((v, e) -> null));
+        }
+        for (String u : o.iceUrls()) {
+            IceUrl url = IceUrl.parse(u);
+            if (o.wants("stun") && url.transports().contains("udp")) {
+                all.add(CompletableFuture.runAsync(() -> {
+                    long t0 = System.nanoTime();
+                    NetworkChecks.Outcome r = NetworkChecks.stunBinding(url, left(deadlineNanos));
+                    record("stun", url.hostPort(), "udp", r.passed(), t0, r.detail(), r.facts());
+                }, pool));
+            }
+            if (o.wants("turn") && url.turn()) {
+                for (String transport : url.transports()) {
+                    all.add(CompletableFuture.runAsync(() -> {
+                        long t0 = System.nanoTime();
+                        NetworkChecks.Outcome r = NetworkChecks.turn(url, transport, o.turnUser(),
+                                o.turnPassword() == null ? null : o.turnPassword().reveal(), ssl, left(deadlineNanos),
+                                o.wants("echo") ? o.echoPackets() : 0);
+                        record("turn", url.hostPort(), transport, r.passed(), t0, r.detail(), r.facts());
+                    }, pool));
+                }
+            }
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(new CompletableFuture[0]))
+                    .get(Math.max(1, deadlineNanos - System.nanoTime()) + 2_000_000_000L, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            publish.accept(new RunEvent.Warning(clock.instant(), scenario, "probe-deadline",
+                    "some checks did not finish within the deadline of " + o.deadline().toSeconds() + " s"));
+        } finally {
+            pool.shutdownNow();
+        }
+        return verdict();
+    }
+
+    private static Duration left(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(500_000_000L, deadlineNanos - System.nanoTime()));
+    }
+
+    private synchronized void record(String check, String target, String transport, boolean passed, long t0,
+                                     String detail, Map<String, Object> facts) {
+        ProbeEvent.Check c = new ProbeEvent.Check(clock.instant(), scenario, check, target, transport, passed,
+                (System.nanoTime() - t0) / 1_000_000, detail, new LinkedHashMap<>(facts));
+        results.add(c);
+        publish.accept(c);
+    }
+
+    /** WSS upgrade with sub-protocol sip, then an OPTIONS round trip (any answer counts); REGISTER with --register. */
+    private void wss(SipProfile p, SSLContext ssl) {
+        long t0 = System.nanoTime();
+        UaLoop loop = new UaLoop(clock, bug -> { });
+        Identity id = Identity.of(p.aor(), p.realm(), p.password() == null ? null
+                : new dialtone.sip.auth.DigestCredentials(p.authUser(), p.password()), o.userAgent());
+        Consumer<Event> quiet = e -> { };
+        UserAgent ua = new UserAgent(loop, id, l -> new WebSocketTransport(p.wsUri(), ssl, loop, l, o.deadline(),
+                Duration.ZERO), quiet, scenario, p.wsUri().toString());
+        CompletableFuture<String> done = new CompletableFuture<>();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        Registration[] registration = new Registration[1];
+        ua.setListener(new UaListener() {
+            @Override
+            public void onConnected() {
+                facts.put("upgradeMs", (System.nanoTime() - t0) / 1_000_000);
+                long s = System.nanoTime();
+                ua.send(new OutboundRequest("OPTIONS", "sip:" + p.realm(), "<" + p.aor() + ">;tag=" + RandomTokens.alnum(8),
+                        "<sip:" + p.realm() + ">", RandomTokens.alnum(16), () -> 1, List.of(), null, null), new ResponseHandler() {
+                            @Override
+                            public void onFinal(SipResponse r) {
+                                facts.put("optionsStatus", r.status());
+                                facts.put("optionsRttMs", (System.nanoTime() - s) / 1_000_000);
+                                if (o.register() && p.needsRegister()) {
+                                    registration[0] = new Registration(ua, 60, quiet, scenario, new Registration.Listener() {
+                                        @Override
+                                        public void onRegistered(int expires, boolean refresh) {
+                                            facts.put("registered", true);
+                                            done.complete(null);
+                                        }
+
+                                        @Override
+                                        public void onFailed(Failure f) {
+                                            done.complete("REGISTER failed: " + f.message());
+                                        }
+                                    });
+                                    registration[0].register();
+                                } else {
+                                    done.complete(null);
+                                }
+                            }
+
+                            @Override
+                            public void onTimeout() {
+                                done.complete("no answer to OPTIONS");
+                            }
+
+                            @Override
+                            public void onTransportError() {
+                                done.complete("the socket closed before OPTIONS was answered");
+                            }
+                        });
+            }
+
+            @Override
+            public void onConnectFailed(Failure f) {
+                done.complete(f.message());
+            }
+        });
+        loop.execute(ua::start);
+        String problem;
+        try {
+            problem = done.get(o.deadline().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            problem = "no result within the deadline";
+        }
+        String detail = problem != null ? problem : "upgraded (sip) in " + facts.get("upgradeMs") + " ms, OPTIONS answered "
+                + facts.get("optionsStatus") + " in " + facts.get("optionsRttMs") + " ms"
+                + (Boolean.TRUE.equals(facts.get("registered")) ? ", registered" : "");
+        record("wss", p.wsUri().toString(), p.wsUri().getScheme(), problem == null, t0, detail, facts);
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (registration[0] != null) {
+                registration[0].unregister(() -> left.complete(null));
+            } else {
+                left.complete(null);
+            }
+        });
+        try {
+            left.get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the registration expires on its own
+        }
+        loop.execute(ua::stop);
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.close();
+    }
+
+    private synchronized Result verdict() {
+        List<String> ways = new ArrayList<>();
+        boolean stunRan = false;
+        boolean direct = false;
+        for (ProbeEvent.Check c : results) {
+            if (c.check().equals("stun")) {
+                stunRan = true;
+                direct |= c.passed();
+            }
+        }
+        if (direct) {
+            ways.add("direct UDP");
+        }
+        for (String t : List.of("udp", "tcp", "tls")) {
+            for (ProbeEvent.Check c : results) {
+                if (c.check().equals("turn") && c.transport().equals(t) && c.passed()) {
+                    String w = t.equals("tls") ? "TURNS" : "TURN/" + t.toUpperCase(java.util.Locale.ROOT);
+                    if (!ways.contains(w)) {
+                        ways.add(w);
+                    }
+                }
+            }
+        }
+        boolean anyTurn = ways.stream().anyMatch(w -> w.startsWith("TURN"));
+        Boolean turnRequired = stunRan ? (Boolean) (!direct && anyTurn ? true : direct ? false : null) : null;
+        String firstBroken = null;
+        for (String layer : List.of("https", "wss", "stun", "turn")) {
+            for (ProbeEvent.Check c : results) {
+                if (c.check().equals(layer) && !c.passed() && firstBroken == null) {
+                    firstBroken = layer + " (" + c.target() + (c.transport() == null ? "" : " over " + c.transport()) + "): " + c.detail();
+                }
+            }
+        }
+        int passed = (int) results.stream().filter(ProbeEvent.Check::passed).count();
+        int failed = results.size() - passed;
+        publish.accept(new ProbeEvent.Verdict(clock.instant(), scenario, ways, turnRequired, firstBroken, passed, failed));
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("checks", results.size());
+        s.put("passed", passed);
+        s.put("failed", failed);
+        s.put("mediaWays", String.join(", ", ways));
+        Failure f = failed == 0 ? null : Failure.of(Layer.PROBE, firstBroken != null && firstBroken.startsWith("turn")
+                ? Cause.TURN_REJECTED : Cause.CONNECTION_ERROR, failed + " of " + results.size() + " checks failed; first broken: "
+                + firstBroken);
+        if (results.isEmpty()) {
+            f = Failure.of(Layer.PROBE, Cause.CONFIG_INVALID, "nothing to probe: give --endpoint or --ws-uri, and/or --ice-server");
+        }
+        return new Result(f, s);
+    }
+}

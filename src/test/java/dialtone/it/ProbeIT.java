@@ -1,0 +1,108 @@
+package dialtone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.cli.ExitCodes;
+import dialtone.testing.CliRun;
+import dialtone.testing.Lab;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code dialtone probe} against the lab's nginx, Kamailio and both coturn instances. */
+class ProbeIT {
+    static final Map<String, String> ENV = Map.of("TP", Lab.get("LAB_TURN_PASSWORD"), "TS", Lab.get("LAB_TURN_SECRET"),
+            "BAD", "not-the-password");
+
+    static String turn(String port) {
+        return "turn:127.0.0.1:" + Lab.get(port);
+    }
+
+    static CliRun probe(String... args) {
+        List<String> a = new ArrayList<>(List.of("probe"));
+        a.addAll(List.of(args));
+        return CliRun.run(ENV, a.toArray(new String[0]));
+    }
+
+    static void assertNoSecrets(String s) {
+        for (String x : Lab.secrets()) {
+            assertFalse(s.contains(x), "secret leaked: " + s);
+        }
+    }
+
+    @Test
+    void everythingGreenWithLongTermCredentials() {
+        CliRun r = probe("--endpoint", Lab.legacyUrl(), "--ca-file", Lab.ca(), "--ice-server", turn("LAB_TURN_PORT"),
+                "--ice-server", "turns:127.0.0.1:" + Lab.get("LAB_TURNS_PORT"), "--turn-user", Lab.get("LAB_TURN_USER"),
+                "--turn-password-env", "TP", "--register", "--json");
+        assertEquals(0, r.rc(), r.toString());
+        String o = r.out();
+        for (String check : List.of("\"check\":\"https\"", "\"check\":\"wss\"", "\"check\":\"stun\"", "\"transport\":\"udp\"",
+                "\"transport\":\"tcp\"", "\"transport\":\"tls\"")) {
+            assertTrue(o.contains(check), check + " in " + o);
+        }
+        assertTrue(o.contains("\"mediaWays\":[\"direct UDP\",\"TURN/UDP\",\"TURN/TCP\",\"TURNS\"]"), o);
+        assertTrue(o.contains("\"echoLossPercent\":0.0"), o);
+        assertTrue(o.contains("\"registered\":true"), o);
+        assertNoSecrets(r.all());
+    }
+
+    @Test
+    void restSharedSecretCredentials() {
+        CliRun r = probe("--ice-server", turn("LAB_TURN2_PORT") + "?transport=udp", "--turn-secret-env", "TS");
+        assertEquals(0, r.rc(), r.toString());
+        assertTrue(r.out().contains("relay echo 20/20 back"), r.out());
+        assertNoSecrets(r.all());
+    }
+
+    @Test
+    void wrongTurnPasswordIsA401AndTheProbeExitCode() {
+        CliRun r = probe("--ice-server", turn("LAB_TURN_PORT") + "?transport=udp", "--turn-user", Lab.get("LAB_TURN_USER"),
+                "--turn-password-env", "BAD");
+        assertEquals(ExitCodes.PROBE, r.rc(), r.toString());
+        assertTrue(r.out().contains("allocation refused: 401"), r.out());
+        assertTrue(r.out().contains("wrong TURN username or password"), r.out());
+    }
+
+    @Test
+    void aTurnServerThatIsDownTimesOutWithinTheDeadlineAndTheOthersAreReported() {
+        long t0 = System.nanoTime();
+        CliRun r = probe("--ice-server", "turn:127.0.0.1:19999?transport=udp", "--ice-server", turn("LAB_TURN_PORT")
+                + "?transport=tcp", "--turn-user", Lab.get("LAB_TURN_USER"), "--turn-password-env", "TP", "--deadline", "4s");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(ExitCodes.PROBE, r.rc(), r.toString());
+        assertTrue(ms < 8000, "took " + ms + " ms");
+        assertTrue(r.out().contains("no answer"), r.out());
+        assertTrue(r.out().contains("ok     turn  tcp"), r.out());
+    }
+
+    @Test
+    void untrustedTlsIsATlsFailureNotACrash() {
+        CliRun r = probe("--ice-server", "turns:127.0.0.1:" + Lab.get("LAB_TURNS_PORT"), "--turn-user",
+                Lab.get("LAB_TURN_USER"), "--turn-password-env", "TP");
+        assertEquals(ExitCodes.PROBE, r.rc(), r.toString());
+        assertTrue(r.out().contains("TLS to 127.0.0.1:" + Lab.get("LAB_TURNS_PORT") + " failed: the server's certificate is not trusted"), r.out());
+    }
+
+    @Test
+    void udpBlockedLeavesTcpAndTlsWorkingAndTurnRequired() {
+        // UDP "blocked": the STUN server address is a closed UDP port; TURN over TCP and TLS still work
+        CliRun r = probe("--ca-file", Lab.ca(), "--ice-server", "stun:127.0.0.1:19998", "--ice-server", turn("LAB_TURN_PORT")
+                + "?transport=tcp", "--ice-server", "turns:127.0.0.1:" + Lab.get("LAB_TURNS_PORT"), "--turn-user",
+                Lab.get("LAB_TURN_USER"), "--turn-password-env", "TP", "--deadline", "3s", "--json");
+        assertEquals(ExitCodes.PROBE, r.rc(), r.toString());
+        assertTrue(r.out().contains("\"mediaWays\":[\"TURN/TCP\",\"TURNS\"]"), r.out());
+        assertTrue(r.out().contains("\"turnRequired\":true"), r.out());
+        assertTrue(r.out().contains("\"firstBroken\":\"stun (127.0.0.1:19998 over udp)"), r.out());
+    }
+
+    @Test
+    void badArguments() {
+        assertEquals(ExitCodes.USAGE, probe("--only", "dns").rc());
+        assertEquals(ExitCodes.USAGE, probe("--ice-server", "http://x").rc());
+        assertEquals(ExitCodes.PROBE, probe().rc());
+    }
+}
