@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
             "The Click To Call SDK needs outbound HTTPS to the config endpoint, WSS for SIP, and UDP/TCP for media with",
             "STUN/TURN. probe checks each concurrently under one deadline: the configuration fetch, the WebSocket upgrade",
             "with an OPTIONS round trip (and REGISTER with --register), a STUN binding per server, a TURN allocation per",
-            "server and transport with a relay echo of media-sized packets; then says which ways media can take, whether",
+            "server and transport with a relay echo of media-sized packets, and a WebRTC loopback (two peer connections",
+            "forced to relay through each TURN transport: ICE, DTLS and audio); then says which ways media can take, whether",
             "TURN is required, and the first broken layer. Exit 9 when a requested check fails."},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -32,7 +33,7 @@ import picocli.CommandLine.ParentCommand;
             "      --ice-server turn:127.0.0.1:13478 --ice-server turns:127.0.0.1:15349 --turn-user u --turn-password-env TP",
             "  dialtone probe --ice-server stun:stun.example.com --only stun --json"})
 final class ProbeCommand implements Callable<Integer> {
-    private static final Set<String> CHECKS = Set.of("https", "wss", "stun", "turn", "echo");
+    private static final Set<String> CHECKS = Set.of("https", "wss", "stun", "turn", "echo", "ice");
 
     @ParentCommand
     Dialtone root;
@@ -46,10 +47,10 @@ final class ProbeCommand implements Callable<Integer> {
     @Mixin
     MediaMixin media = new MediaMixin();
 
-    @Option(names = "--only", paramLabel = "CHECKS", split = ",", description = "Run only these: https, wss, stun, turn, echo.")
+    @Option(names = "--only", paramLabel = "CHECKS", split = ",", description = "Run only these: https, wss, stun, turn, echo, ice.")
     List<String> only = List.of();
 
-    @Option(names = "--skip", paramLabel = "CHECKS", split = ",", description = "Skip these: https, wss, stun, turn, echo.")
+    @Option(names = "--skip", paramLabel = "CHECKS", split = ",", description = "Skip these: https, wss, stun, turn, echo, ice.")
     List<String> skip = List.of();
 
     @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
@@ -72,7 +73,7 @@ final class ProbeCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         for (String c : concat(only, skip)) {
             if (!CHECKS.contains(c)) {
-                throw new CommandLine.ParameterException(cl, "unknown check '" + c + "' (https, wss, stun, turn, echo)");
+                throw new CommandLine.ParameterException(cl, "unknown check '" + c + "' (https, wss, stun, turn, echo, ice)");
             }
         }
         for (String u : media.iceServers) {
@@ -96,7 +97,7 @@ final class ProbeCommand implements Callable<Integer> {
                 skips.add("wss");
             }
             ProbeScenario.Options o = new ProbeScenario.Options(media.iceServers, auth.user(), auth.password(),
-                    Set.copyOf(only), skips, deadline, register, echoPackets, Runner.userAgent());
+                    Set.copyOf(only), skips, deadline, register, echoPackets, Runner.userAgent(), media.turnsInsecure);
             ProbeScenario.Result r = new ProbeScenario(scope::publish, io.clock(), scope.scenario(), o).run(() -> {
                 if (!haveTarget) {
                     throw new IllegalStateException("no target");

@@ -42,7 +42,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class ProbeScenario {
     public record Options(List<String> iceUrls, String turnUser, Secret turnPassword, Set<String> only, Set<String> skip,
-                          Duration deadline, boolean register, int echoPackets, String userAgent) {
+                          Duration deadline, boolean register, int echoPackets, String userAgent, boolean turnsInsecure) {
         boolean wants(String check) {
             return (only.isEmpty() || only.contains(check)) && !skip.contains(check);
         }
@@ -75,6 +75,7 @@ public final class ProbeScenario {
         });
         long deadlineNanos = System.nanoTime() + o.deadline().toNanos();
         List<CompletableFuture<Void>> all = new ArrayList<>();
+        List<Runnable> iceChecks = new ArrayList<>();
         CompletableFuture<SipProfile> resolved = CompletableFuture.supplyAsync(() -> {
             long t0 = System.nanoTime();
             try {
@@ -103,6 +104,18 @@ public final class ProbeScenario {
                     record("stun", url.hostPort(), "udp", r.passed(), t0, r.detail(), r.facts());
                 }, pool));
             }
+            if (o.wants("ice") && url.turn()) {
+                for (String transport : url.transports()) {
+                    String single = url.scheme() + ":" + url.hostPort() + (url.scheme().equals("turns") ? "?transport=tcp"
+                            : "?transport=" + transport);
+                    iceChecks.add(() -> {
+                        long t0 = System.nanoTime();
+                        IceLoopback.Outcome r = IceLoopback.run(single, o.turnUser(), o.turnPassword(), o.turnsInsecure(),
+                                left(deadlineNanos));
+                        record("ice", url.hostPort(), transport, r.passed(), t0, r.detail(), r.facts());
+                    });
+                }
+            }
             if (o.wants("turn") && url.turn()) {
                 for (String transport : url.transports()) {
                     all.add(CompletableFuture.runAsync(() -> {
@@ -114,6 +127,10 @@ public final class ProbeScenario {
                     }, pool));
                 }
             }
+        }
+        // The WebRTC loopbacks run one after another (one audio module per process), beside the other checks.
+        if (!iceChecks.isEmpty()) {
+            all.add(CompletableFuture.runAsync(() -> iceChecks.forEach(Runnable::run), pool));
         }
         try {
             CompletableFuture.allOf(all.toArray(new CompletableFuture[0]))
@@ -257,7 +274,7 @@ public final class ProbeScenario {
         boolean anyTurn = ways.stream().anyMatch(w -> w.startsWith("TURN"));
         Boolean turnRequired = stunRan ? (Boolean) (!direct && anyTurn ? true : direct ? false : null) : null;
         String firstBroken = null;
-        for (String layer : List.of("https", "wss", "stun", "turn")) {
+        for (String layer : List.of("https", "wss", "stun", "turn", "ice")) {
             for (ProbeEvent.Check c : results) {
                 if (c.check().equals(layer) && !c.passed() && firstBroken == null) {
                     firstBroken = layer + " (" + c.target() + (c.transport() == null ? "" : " over " + c.transport()) + "): " + c.detail();
