@@ -128,6 +128,15 @@ public final class ProbeScenario {
                 }
             }
         }
+        List<IceUrl> udpServers = o.iceUrls().stream().map(IceUrl::parse).filter(u -> u.transports().contains("udp")).toList();
+        if (o.wants("stun") && udpServers.size() >= 2) {
+            all.add(CompletableFuture.runAsync(() -> {
+                long t0 = System.nanoTime();
+                NetworkChecks.Outcome r = NetworkChecks.mapping(udpServers.get(0), udpServers.get(1), left(deadlineNanos));
+                record("nat", udpServers.get(0).hostPort() + " + " + udpServers.get(1).hostPort(), "udp", r.passed(), t0,
+                        r.detail(), r.facts());
+            }, pool));
+        }
         // The WebRTC loopbacks run one after another (one audio module per process), beside the other checks.
         if (!iceChecks.isEmpty()) {
             all.add(CompletableFuture.runAsync(() -> iceChecks.forEach(Runnable::run), pool));

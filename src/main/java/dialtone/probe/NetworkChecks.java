@@ -39,6 +39,37 @@ public final class NetworkChecks {
         }
     }
 
+    /**
+     * NAT mapping behaviour (RFC 4787 §4.1, as RFC 5780 tests it): bindings to two servers from one local port. The
+     * same mapped address and port from both means endpoint-independent mapping (direct media is likely to work
+     * through this NAT); different ones mean the mapping depends on the destination.
+     */
+    public static Outcome mapping(IceUrl a, IceUrl b, Duration timeout) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+            String[] mapped = new String[2];
+            IceUrl[] urls = {a, b};
+            for (int i = 0; i < 2; i++) {
+                try (TurnClient c = new TurnClient(new StunTransport.Udp(address(urls[i]), socket, false), timeout)) {
+                    TurnClient.Result r = c.binding();
+                    InetSocketAddress m = r.response() == null ? null : r.response().xorAddress(StunMessage.XOR_MAPPED_ADDRESS).orElse(null);
+                    if (m == null) {
+                        return new Outcome(false, "no mapped address from " + urls[i].hostPort(), facts);
+                    }
+                    mapped[i] = m.getAddress().getHostAddress() + ":" + m.getPort();
+                }
+            }
+            boolean same = mapped[0].equals(mapped[1]);
+            facts.put("mappedA", mapped[0]);
+            facts.put("mappedB", mapped[1]);
+            facts.put("mapping", same ? "endpoint-independent" : "address/port-dependent");
+            return new Outcome(true, same ? "endpoint-independent mapping (" + mapped[0] + " from both servers)"
+                    : "mapping depends on the destination (" + mapped[0] + " vs " + mapped[1] + "): expect to need TURN", facts);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(false, explain(e, a), facts);
+        }
+    }
+
     /** Allocate over one transport, relay media-sized packets through it, release it. */
     public static Outcome turn(IceUrl url, String transport, String user, String password, SSLContext ssl,
                                Duration timeout, int echoPackets) {

@@ -44,9 +44,17 @@ abstract class StunTransport implements AutoCloseable {
         private final DatagramSocket socket;
         private final InetSocketAddress server;
 
+        private final boolean owned;
+
         Udp(InetSocketAddress server) throws IOException {
+            this(server, new DatagramSocket(), true);
+        }
+
+        /** On a socket shared with other checks (the mapping test needs one local port for two servers). */
+        Udp(InetSocketAddress server, DatagramSocket socket, boolean owned) {
             this.server = server;
-            this.socket = new DatagramSocket();
+            this.socket = socket;
+            this.owned = owned;
         }
 
         @Override
@@ -79,7 +87,9 @@ abstract class StunTransport implements AutoCloseable {
 
         @Override
         public void close() {
-            socket.close();
+            if (owned) {
+                socket.close();
+            }
         }
     }
 

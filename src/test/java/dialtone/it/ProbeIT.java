@@ -102,6 +102,14 @@ class ProbeIT {
     }
 
     @Test
+    void twoStunServersTellTheMappingBehaviour() {
+        CliRun r = probe("--ice-server", "stun:127.0.0.1:" + Lab.get("LAB_TURN_PORT"), "--ice-server",
+                "stun:127.0.0.1:" + Lab.get("LAB_TURN2_PORT"), "--only", "stun", "--json");
+        assertEquals(0, r.rc(), r.toString());
+        assertTrue(r.out().contains("\"mapping\":\"endpoint-independent\""), r.out());
+    }
+
+    @Test
     void badArguments() {
         assertEquals(ExitCodes.USAGE, probe("--only", "dns").rc());
         assertEquals(ExitCodes.USAGE, probe("--ice-server", "http://x").rc());
