@@ -203,7 +203,7 @@ function _picocli_dialtone_config() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--junit' '-v' '--verbose'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -242,6 +242,9 @@ function _picocli_dialtone_config() {
       return
       ;;
     '--config-timeout')
+      return
+      ;;
+    '--request-timeout')
       return
       ;;
     '--junit')
@@ -272,7 +275,7 @@ function _picocli_dialtone_register() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--junit' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -311,6 +314,9 @@ function _picocli_dialtone_register() {
       return
       ;;
     '--config-timeout')
+      return
+      ;;
+    '--request-timeout')
       return
       ;;
     '--junit')
@@ -395,7 +401,7 @@ function _picocli_dialtone_call() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--expect-audio' '--interactive' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '-v' '--verbose'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -434,6 +440,9 @@ function _picocli_dialtone_call() {
       return
       ;;
     '--config-timeout')
+      return
+      ;;
+    '--request-timeout')
       return
       ;;
     '--ice-server')
@@ -533,7 +542,7 @@ function _picocli_dialtone_probe() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--register' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--only' '--skip' '--deadline' '--echo-packets' '--junit' '-v' '--verbose'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--only' '--skip' '--deadline' '--echo-packets' '--junit' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -572,6 +581,9 @@ function _picocli_dialtone_probe() {
       return
       ;;
     '--config-timeout')
+      return
+      ;;
+    '--request-timeout')
       return
       ;;
     '--ice-server')

@@ -208,7 +208,7 @@ final class CallCommand implements Callable<Integer> {
                 CallScenario.Options opts = new CallScenario.Options(to, extra, talk, setupTimeout, playSpec, record,
                         media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
                         media.noUdp(), media.noTcp(), expectAudio ? Duration.ofSeconds(5) : null, expectTone, checks,
-                        expires, Duration.ofSeconds(30), inCall);
+                        expires, Duration.ofSeconds(30), inCall, targetOptions.requestTimeout);
                 CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts, ua).run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });

@@ -123,7 +123,7 @@ final class RegisterCommand implements Callable<Integer> {
                 String ua = Runner.userAgent();
                 RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
                         new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10), answerMode,
-                                mediaSetup, recordDir, answerScript, maxCalls), ua);
+                                mediaSetup, recordDir, answerScript, maxCalls, target.requestTimeout), ua);
                 RegisterScenario.Result r = s.run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });

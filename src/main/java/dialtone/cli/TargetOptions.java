@@ -54,6 +54,10 @@ public final class TargetOptions {
             description = "Budget for the whole configuration fetch (default: ${DEFAULT-VALUE}, as the SDK).")
     Duration configTimeout;
 
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "32s", converter = DurationConverter.class,
+            description = "How long a SIP request may go unanswered (Timer B/F; default: ${DEFAULT-VALUE}, 64*T1).")
+    Duration requestTimeout;
+
     TargetSpec toSpec(Map<String, String> env) {
         String ep = endpoint != null ? endpoint : env.get(ENDPOINT_ENV);
         if (ep != null && ep.isBlank()) {

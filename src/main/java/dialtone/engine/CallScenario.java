@@ -51,7 +51,7 @@ public final class CallScenario {
     public record Options(String target, List<Header> headers, Duration talk, Duration setupTimeout, Play play,
                           Path record, List<IceServer> iceServers, boolean relayOnly, String iceBind, int minPort,
                           int maxPort, boolean noUdp, boolean noTcp, Duration expectAudio, Double expectTone,
-                          List<Check> checks, int expires, Duration keepAlive, InCall inCall) {
+                          List<Check> checks, int expires, Duration keepAlive, InCall inCall, Duration requestTimeout) {
     }
 
     /**
@@ -155,15 +155,19 @@ public final class CallScenario {
             }
 
             @Override
-            public void onDisconnected() {
+            public void onDisconnected(int code, String reason) {
                 if (reg != null) {
                     reg.connectionLost();
                 }
-                finish(Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR, "the WebSocket to " + profile.wsUri()
-                        + " was lost during the call"));
+                Failure f = Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR, "the WebSocket to " + profile.wsUri()
+                        + " was lost (" + CloseReasons.describe(code, reason) + ")"
+                        + (call == null ? " before the call" : call.established() ? " during the call" : " while calling"));
+                connected.complete(f);
+                finish(f);
             }
         });
         agent = ua;
+        ua.setRequestTimeout(o.requestTimeout());
         loop.execute(ua::start);
         Failure result;
         try {
@@ -187,7 +191,7 @@ public final class CallScenario {
     private Failure setUp(UaLoop loop, UserAgent ua, CompletableFuture<Failure> connected,
                           CompletableFuture<CallMedia> mediaReady, CompletableFuture<String> offer, CountDownLatch stop)
             throws InterruptedException {
-        Failure f = waitFor(connected, Duration.ofSeconds(50), stop, "connecting");
+        Failure f = waitFor(connected, Duration.ofSeconds(15).plus(o.requestTimeout().multipliedBy(2)), stop, "connecting");
         if (f != null) {
             return f;
         }

@@ -41,9 +41,9 @@ public final class RegisterScenario {
      */
     public record Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout,
                           AnswerMode answer, MediaSetup media, java.nio.file.Path recordDir, List<String> script,
-                          int maxCalls) {
+                          int maxCalls, Duration requestTimeout) {
         public Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
-            this(duration, expires, keepAlive, handshakeTimeout, null, null, null, null, 1);
+            this(duration, expires, keepAlive, handshakeTimeout, null, null, null, null, 1, Duration.ofSeconds(32));
         }
     }
 
@@ -51,7 +51,6 @@ public final class RegisterScenario {
     public record Result(Failure failure, Map<String, Object> summary) {
     }
 
-    private static final Duration FIRST_OUTCOME = Duration.ofSeconds(50);
     private static final Duration TEARDOWN = Duration.ofSeconds(5);
 
     private final SipProfile profile;
@@ -156,9 +155,15 @@ public final class RegisterScenario {
             }
 
             @Override
-            public void onDisconnected() {
+            public void onDisconnected(int code, String reason) {
+                String why = CloseReasons.describe(code, reason);
                 problem = Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR,
-                        "the WebSocket to " + profile.wsUri() + " was lost and not recovered");
+                        "the WebSocket to " + profile.wsUri() + " was lost (" + why + ") and not recovered");
+                if (!first.isDone()) {
+                    // before the first registration there is nothing to recover: say so now
+                    first.complete(Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR, "the WebSocket closed ("
+                            + why + ") before the registration completed"));
+                }
                 if (reg != null) {
                     reg.connectionLost();
                 }
@@ -174,14 +179,16 @@ public final class RegisterScenario {
                 }
             }
         });
+        ua.setRequestTimeout(options.requestTimeout());
         loop.execute(ua::start);
+        Duration firstOutcome = options.handshakeTimeout().plus(options.requestTimeout().multipliedBy(2)).plusSeconds(5);
         try {
             Failure f;
             try {
-                f = first.get(FIRST_OUTCOME.toMillis(), TimeUnit.MILLISECONDS);
+                f = first.get(firstOutcome.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 f = Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "no registration outcome within "
-                        + FIRST_OUTCOME.toSeconds() + " s");
+                        + firstOutcome.toSeconds() + " s");
             } catch (ExecutionException e) {
                 f = Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "registration failed: " + e.getCause());
             }

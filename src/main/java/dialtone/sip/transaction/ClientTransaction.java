@@ -51,9 +51,14 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
 
     abstract void receive(SipResponse r);
 
+    /**
+     * "If the client transaction is still in the 'Calling' state when timer B fires, the client transaction SHOULD
+     * inform the TU that a timeout has occurred" (§17.1.1.2): an INVITE that got a provisional response waits for
+     * its TU (the setup timeout, then CANCEL). A non-INVITE times out in Trying or Proceeding (§17.1.2.2).
+     */
     private void onTimer() {
         if (state == TransactionState.CALLING || state == TransactionState.TRYING
-                || state == TransactionState.PROCEEDING) {
+                || (state == TransactionState.PROCEEDING && !request.is("INVITE"))) {
             transition(TransactionState.TERMINATED);
             tu.onTimeout();
         }

@@ -21,6 +21,12 @@ public final class TransactionLayer {
     private final Wire wire;
     private final Map<String, ClientTransaction> clients = new LinkedHashMap<>();
     private final Map<String, ServerTransaction> servers = new LinkedHashMap<>();
+    private java.time.Duration timeout = Timers.F;
+
+    /** Timer B and F (64*T1 = 32 s by default); shorter for CI jobs that want a fast verdict. */
+    public void setTimeout(java.time.Duration t) {
+        this.timeout = t;
+    }
 
     public TransactionLayer(Scheduler loop, Wire wire) {
         this.loop = loop;
@@ -35,7 +41,7 @@ public final class TransactionLayer {
                 ? new InviteClientTransaction(loop, wire, request, branch, tu, () -> clients.remove(key))
                 : new NonInviteClientTransaction(loop, wire, request, branch, tu, () -> clients.remove(key));
         clients.put(key, tx);
-        tx.start(request.is("INVITE") ? Timers.B : Timers.F);
+        tx.start(timeout);
         return tx;
     }
 

@@ -130,7 +130,7 @@ public final class InviteSession {
         public void onTimeout() {
             if (state != State.ENDED) {
                 state = State.ENDED;
-                listener.onFailed(Failure.of(Layer.CALL, Cause.REQUEST_TIMEOUT, "no final answer to INVITE within 32 s (Timer B)"));
+                listener.onFailed(Failure.of(Layer.CALL, Cause.REQUEST_TIMEOUT, "no answer to INVITE in time (Timer B)"));
             }
         }
 

@@ -87,7 +87,7 @@ public final class Registration {
 
             @Override
             public void onTimeout() {
-                fail(Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "no answer to REGISTER within 32 s (Timer F)"));
+                fail(Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "no answer to REGISTER in time (Timer F)"));
             }
 
             @Override

@@ -10,8 +10,8 @@ public interface UaListener {
     /** The first connection could not be made: the scenario fails. */
     void onConnectFailed(Failure failure);
 
-    /** The socket dropped; the UA will try to reconnect. */
-    default void onDisconnected() {
+    /** The socket dropped (close code and reason as the server gave them); the UA will try to reconnect. */
+    default void onDisconnected(int code, String reason) {
     }
 
     /** A reconnect succeeded (registration should be renewed). */

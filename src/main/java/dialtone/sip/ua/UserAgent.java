@@ -84,6 +84,11 @@ public final class UserAgent implements TransportListener {
         this.handler = h;
     }
 
+    /** Timer B/F for every client transaction of this UA. */
+    public void setRequestTimeout(Duration t) {
+        tx.setTimeout(t);
+    }
+
     /** Told when a CANCEL ended an INVITE server transaction (after the 487 went out). */
     public void setCancelListener(Consumer<ServerTransaction> l) {
         this.cancelListener = l;
@@ -144,9 +149,11 @@ public final class UserAgent implements TransportListener {
             return;
         }
         if (listener != null) {
-            listener.onDisconnected();
+            listener.onDisconnected(code, reason);
         }
-        scheduleReconnect();
+        if (!stopping) {
+            scheduleReconnect();
+        }
     }
 
     private void scheduleReconnect() {

@@ -116,11 +116,15 @@ class ClientTransactionTest {
         }
 
         @Test
-        void timerBFires() {
+        void timerBFiresInCallingOnly() {
             layer.send(request("INVITE", "z9hG4bK6"), "z9hG4bK6", user);
-            layer.receive(response(100, "INVITE", "z9hG4bK6"));
             clock.advance(Timers.B);
-            assertEquals(List.of("100", "timeout"), tu);
+            assertEquals(List.of("timeout"), tu);
+            tu.clear();
+            layer.send(request("INVITE", "z9hG4bK9"), "z9hG4bK9", user);
+            layer.receive(response(180, "INVITE", "z9hG4bK9"));
+            clock.advance(Timers.B.multipliedBy(3));
+            assertEquals(List.of("180"), tu, "once proceeding, the TU decides (setup timeout, CANCEL)");
         }
     }
 

@@ -63,7 +63,7 @@ class UserAgentTest {
             }
 
             @Override
-            public void onDisconnected() {
+            public void onDisconnected(int code, String reason) {
                 reg.connectionLost();
             }
 
