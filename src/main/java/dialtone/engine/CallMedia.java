@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 final class CallMedia implements MediaListener {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration LOST_AFTER = Duration.ofSeconds(5);
+    private Instant disconnectedSince;
 
     private final Scheduler loop;
     private final Consumer<Event> publish;
@@ -120,6 +122,11 @@ final class CallMedia implements MediaListener {
         }
     }
 
+    /** When ICE went disconnected (and has not recovered), or null. */
+    Instant disconnectedSince() {
+        return disconnectedSince;
+    }
+
     MediaStats lastStats() {
         return last;
     }
@@ -166,8 +173,21 @@ final class CallMedia implements MediaListener {
             if ((state.equals("connected") || state.equals("completed")) && !connected) {
                 connected = true;
             } else if (state.equals("failed")) {
-                fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE failed: no candidate pair worked"
-                        + " (firewall? try --ice-server with TURN, or --relay-only)"));
+                fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, connected ? "the media path was lost (ICE failed)"
+                        : "ICE failed: no candidate pair worked (firewall? try --ice-server with TURN, or --relay-only)"));
+            }
+            if (state.equals("disconnected") && connected) {
+                // libwebrtc takes ~30 s to call a dead path "failed"; a call tester should say so sooner
+                Instant since = loop.now();
+                disconnectedSince = since;
+                loop.schedule(LOST_AFTER, () -> {
+                    if (since.equals(disconnectedSince) && !stopped) {
+                        fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost: ICE disconnected for "
+                                + LOST_AFTER.toSeconds() + " s (a relay or the network went away)"));
+                    }
+                });
+            } else if (state.equals("connected") || state.equals("completed")) {
+                disconnectedSince = null;
             }
         });
     }

@@ -311,6 +311,10 @@ public final class CallScenario {
                 finish(noAnswer());
             } else if (answeredAt == null && by == Originator.LOCAL) {
                 finish(Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted while ringing; the call was cancelled"));
+            } else if (media != null && media.disconnectedSince() != null) {
+                long ms = Duration.between(media.disconnectedSince(), loop.now()).toMillis();
+                finish(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost (ICE disconnected "
+                        + String.format("%.1f", ms / 1000.0) + " s before the call ended)"));
             } else {
                 finish(null);
             }

@@ -1,0 +1,88 @@
+package dialtone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.cli.ExitCodes;
+import dialtone.testing.JarRun;
+import dialtone.testing.Lab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Servers of the lab killed in the middle of things: each fault has a defined, bounded outcome. */
+class FaultsIT {
+    static final Map<String, String> ENV = Map.of("ALICE_PW", Lab.get("LAB_ALICE_PASSWORD"), "BOB_PW",
+            Lab.get("LAB_BOB_PASSWORD"), "TP", Lab.get("LAB_TURN_PASSWORD"));
+
+    @TempDir
+    Path dir;
+    JarRun answerer;
+    final String callee = "alice-" + Long.toHexString(System.nanoTime());
+
+    @AfterEach
+    void restoreTheLab() throws Exception {
+        if (answerer != null) {
+            answerer.signal("TERM");
+            answerer.waitFor(Duration.ofSeconds(15));
+        }
+        Process p = new ProcessBuilder(Lab.repo().resolve("scripts/lab-start").toString()).redirectErrorStream(true)
+                .redirectOutput(Lab.dir().resolve("log/faults-restart.log").toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    }
+
+    static void kill(String name) throws Exception {
+        long pid = Long.parseLong(Files.readString(Lab.dir().resolve("run/" + name + ".pid")).trim());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        for (int i = 0; i < 50 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    void answer() throws Exception {
+        answerer = JarRun.start(dir, "answerer", ENV, "register", "--ws-uri", Lab.wss(), "--user", "alice", "--user-id",
+                callee, "--realm", Lab.get("LAB_REALM"), "--password-env", "ALICE_PW", "--ca-file", Lab.ca(),
+                "--ice-bind", "127.0.0.1", "--answer", "tone:1000", "--duration", "60s");
+        assertTrue(answerer.await("registered sip:", Duration.ofSeconds(15)), answerer.toString());
+    }
+
+    JarRun call(String... more) throws Exception {
+        List<String> a = new ArrayList<>(List.of("call", callee, "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
+                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1"));
+        a.addAll(List.of(more));
+        return JarRun.start(dir, "caller", ENV, a.toArray(new String[0]));
+    }
+
+    @Test
+    void kamailioKilledDuringACallEndsItWithAConnectionCause() throws Exception {
+        answer();
+        JarRun c = call("--duration", "30s", "--json");
+        assertTrue(c.await("\"type\":\"call.answered\"", Duration.ofSeconds(20)), c.toString());
+        kill("kamailio");
+        long t0 = System.nanoTime();
+        assertEquals(ExitCodes.TRANSPORT, c.waitFor(Duration.ofSeconds(30)), c.toString());
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 15_000);
+        assertTrue(c.err().contains("was lost") && c.err().contains("during the call"), c.err());
+        assertTrue(c.out().strip().lines().reduce((x, y) -> y).orElse("").contains("\"type\":\"run.finished\""), c.out());
+    }
+
+    @Test
+    void coturnStoppedDuringARelayedCallEndsItWithAMediaCause() throws Exception {
+        answer();
+        JarRun c = call("--duration", "40s", "--relay-only", "--ice-server", "turn:127.0.0.1:" + Lab.get("LAB_TURN_PORT")
+                + "?transport=udp", "--turn-user", Lab.get("LAB_TURN_USER"), "--turn-password-env", "TP");
+        assertTrue(c.await("selected pair: local relay", Duration.ofSeconds(20)), c.toString());
+        kill("coturn");
+        long t0 = System.nanoTime();
+        assertEquals(ExitCodes.MEDIA, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 25_000);
+        assertTrue(c.err().contains("the media path was lost"), c.err());
+    }
+}
