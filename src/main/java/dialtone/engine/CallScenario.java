@@ -9,7 +9,6 @@ import dialtone.event.Layer;
 import dialtone.event.MediaEvent;
 import dialtone.event.MediaStats;
 import dialtone.event.Originator;
-import dialtone.event.RegistrationEvent;
 import dialtone.event.RunEvent;
 import dialtone.media.IceServer;
 import dialtone.media.MediaException;
@@ -23,7 +22,6 @@ import dialtone.sip.transport.WebSocketTransport;
 import dialtone.sip.ua.Identity;
 import dialtone.sip.ua.InviteSession;
 import dialtone.sip.ua.Registration;
-import dialtone.sip.ua.UaListener;
 import dialtone.sip.ua.UserAgent;
 import dialtone.support.UaLoop;
 import java.nio.file.Path;
@@ -137,23 +135,8 @@ public final class CallScenario {
                         }
                     }
                 });
-        ua.setListener(new UaListener() {
-            @Override
-            public void onConnected() {
-                if (reg != null) {
-                    reg.register();
-                } else {
-                    publish.accept(new RegistrationEvent.NotNeeded(clock.instant(), scenario,
-                            "runtime endpoint: the SDK calls without registering"));
-                    connected.complete(null);
-                }
-            }
-
-            @Override
-            public void onConnectFailed(Failure f) {
-                connected.complete(f);
-            }
-
+        ua.setListener(new ConnectThenRegister(reg, publish, clock, scenario,
+                "runtime endpoint: the SDK calls without registering", connected) {
             @Override
             public void onDisconnected(int code, String reason) {
                 if (reg != null) {

@@ -5,13 +5,11 @@ import dialtone.event.Cause;
 import dialtone.event.Event;
 import dialtone.event.Failure;
 import dialtone.event.Layer;
-import dialtone.event.RegistrationEvent;
 import dialtone.event.RunEvent;
 import dialtone.sip.auth.DigestCredentials;
 import dialtone.sip.transport.WebSocketTransport;
 import dialtone.sip.ua.Identity;
 import dialtone.sip.ua.Registration;
-import dialtone.sip.ua.UaListener;
 import dialtone.sip.ua.UserAgent;
 import dialtone.support.UaLoop;
 import java.time.Clock;
@@ -137,23 +135,8 @@ public final class RegisterScenario {
                         unregistered = true;
                     }
                 });
-        ua.setListener(new UaListener() {
-            @Override
-            public void onConnected() {
-                if (reg != null) {
-                    reg.register();
-                } else {
-                    publish.accept(new RegistrationEvent.NotNeeded(clock.instant(), scenario,
-                            "runtime endpoint: the SDK does not REGISTER (no credentials)"));
-                    first.complete(null);
-                }
-            }
-
-            @Override
-            public void onConnectFailed(Failure f) {
-                first.complete(f);
-            }
-
+        ua.setListener(new ConnectThenRegister(reg, publish, clock, scenario,
+                "runtime endpoint: the SDK does not REGISTER (no credentials)", first) {
             @Override
             public void onDisconnected(int code, String reason) {
                 String why = CloseReasons.describe(code, reason);
