@@ -119,9 +119,7 @@ final class CallCommand implements Callable<Integer> {
     public Integer call() {
         Io io = root.io();
         CommandLine cl = spec.commandLine();
-        if (targetOptions.endpoint != null && targetOptions.hasDirectFlags()) {
-            throw new CommandLine.ParameterException(cl, "give either --endpoint or the direct flags (--ws-uri, --user, ...), not both");
-        }
+        targetOptions.validate(spec.commandLine());
         Play playSpec;
         List<Check> checks = new ArrayList<>();
         List<Header> extra = new ArrayList<>();

@@ -37,10 +37,7 @@ final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Io io = root.io();
-        if (target.endpoint != null && target.hasDirectFlags()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "give either --endpoint or the direct flags (--ws-uri, --user, ...), not both");
-        }
+        target.validate(spec.commandLine());
         return Runner.run(io, output, "config", "config", scope -> {
             TargetSpec t = target.toSpec(io.env());
             dialtone.config.SipProfile p = Runner.resolve(scope, t, TrustMaterial.sslContext(t.caFile()));

@@ -71,6 +71,7 @@ final class ProbeCommand implements Callable<Integer> {
     public Integer call() {
         Io io = root.io();
         CommandLine cl = spec.commandLine();
+        target.validate(cl);
         for (String c : concat(only, skip)) {
             if (!CHECKS.contains(c)) {
                 throw new CommandLine.ParameterException(cl, "unknown check '" + c + "' (https, wss, stun, turn, echo, ice)");

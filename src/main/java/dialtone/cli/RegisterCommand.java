@@ -76,10 +76,7 @@ final class RegisterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Io io = root.io();
-        if (target.endpoint != null && target.hasDirectFlags()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "give either --endpoint or the direct flags (--ws-uri, --user, ...), not both");
-        }
+        target.validate(spec.commandLine());
         if (expires < 0 || expires > 86_400) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--expires must be between 0 and 86400");
         }

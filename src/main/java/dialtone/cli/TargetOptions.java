@@ -71,6 +71,14 @@ public final class TargetOptions {
         return new TargetSpec(ep, caFile, wsUri, user, authUser, realm, password, userId, allowWs, configTimeout);
     }
 
+    /** --endpoint and the direct flags describe the same thing two ways: one of them, not both. */
+    void validate(picocli.CommandLine cl) {
+        if (endpoint != null && hasDirectFlags()) {
+            throw new picocli.CommandLine.ParameterException(cl,
+                    "give either --endpoint or the direct flags (--ws-uri, --user, ...), not both");
+        }
+    }
+
     boolean hasDirectFlags() {
         return wsUri != null || user != null || authUser != null || realm != null || passwordEnv != null
                 || passwordFile != null;
