@@ -150,8 +150,8 @@ final class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--record " + record + ": the directory does not exist");
         }
         MediaSetup media = mediaOptions.toSetup(io.env(), io.redactor()::addSecret, cl);
-        if (dtmf != null && CallScenarioSupport.invalidTone(dtmf) != null) {
-            throw new CommandLine.ParameterException(cl, "--dtmf '" + dtmf + "': '" + CallScenarioSupport.invalidTone(dtmf)
+        if (dtmf != null && dialtone.engine.Script.invalidTone(dtmf) != null) {
+            throw new CommandLine.ParameterException(cl, "--dtmf '" + dtmf + "': '" + dialtone.engine.Script.invalidTone(dtmf)
                     + "' is not a DTMF tone (0-9, A-D, #, *, ',')");
         }
         if (!dtmfMode.equals("info") && !dtmfMode.equals("rfc4733")) {

@@ -14,21 +14,7 @@ import picocli.CommandLine;
 
 /** Flag checks and command sources of {@code dialtone call}. */
 final class CallScenarioSupport {
-    private static final String KEYS = "0123456789ABCD#*,";
-
     private CallScenarioSupport() {
-    }
-
-    static String invalidTone(String tones) {
-        if (tones.isEmpty()) {
-            return "(none)";
-        }
-        for (char c : tones.toCharArray()) {
-            if (KEYS.indexOf(Character.toUpperCase(c)) < 0) {
-                return String.valueOf(c);
-            }
-        }
-        return null;
     }
 
     /** A script from a file (checked line by line before the call) or from stdin ('-', read as the call goes). */

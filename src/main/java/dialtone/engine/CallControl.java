@@ -28,7 +28,6 @@ import java.util.function.Consumer;
  * under {@code _transcription}), re-INVITE and UPDATE (answered; hold shown). All on the UA loop.
  */
 final class CallControl {
-    static final String DTMF_KEYS = "0123456789ABCD#*,";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UserAgent ua;
@@ -48,16 +47,6 @@ final class CallControl {
         this.call = call;
         this.media = media;
         this.observer = observer;
-    }
-
-    /** Null when every tone is valid (0-9, A-D, #, *, and ',' for a 2 s pause), else the first bad one. */
-    static String invalidTone(String tones) {
-        for (char c : tones.toUpperCase(Locale.ROOT).toCharArray()) {
-            if (DTMF_KEYS.indexOf(c) < 0) {
-                return String.valueOf(c);
-            }
-        }
-        return tones.isEmpty() ? "(none)" : null;
     }
 
     private void emit(CallEvent e) {

@@ -22,7 +22,22 @@ public final class Script {
                           String text) {
     }
 
+    private static final String DTMF_KEYS = "0123456789ABCD#*,";
+
     private Script() {
+    }
+
+    /** Null when every tone is valid (0-9, A-D, #, *, and ',' for a 2 s pause), else the first bad one as typed. */
+    public static String invalidTone(String tones) {
+        if (tones.isEmpty()) {
+            return "(none)";
+        }
+        for (char c : tones.toCharArray()) {
+            if (DTMF_KEYS.indexOf(Character.toUpperCase(c)) < 0) {
+                return String.valueOf(c);
+            }
+        }
+        return null;
     }
 
     public static List<Command> parse(List<String> lines) {
@@ -51,7 +66,7 @@ public final class Script {
                 case "wait":
                     return new Command(line, verb, null, 0, duration(rest), null, null, s);
                 case "dtmf":
-                    if (rest.isEmpty() || CallControl.invalidTone(rest) != null) {
+                    if (rest.isEmpty() || invalidTone(rest) != null) {
                         throw new IllegalArgumentException("dtmf takes tones 0-9, A-D, #, *, ',' (got '" + rest + "')");
                     }
                     return new Command(line, verb, rest, 0, null, null, null, s);
@@ -83,7 +98,7 @@ public final class Script {
                 }
                 case "expect-dtmf": {
                     String[] a = rest.split("\\s+");
-                    if (a.length != 2 || CallControl.invalidTone(a[0]) != null) {
+                    if (a.length != 2 || invalidTone(a[0]) != null) {
                         throw new IllegalArgumentException("expect-dtmf DIGITS DURATION (e.g. expect-dtmf 12# 5s)");
                     }
                     return new Command(line, verb, a[0].toUpperCase(Locale.ROOT), 0, duration(a[1]), null, null, s);

@@ -78,7 +78,6 @@ public final class NetworkChecks {
             TurnClient.Result r = c.allocate(user, password);
             if (r.response() == null || r.response().messageClass() != StunMessage.SUCCESS) {
                 String why = TurnClient.describe(r);
-                r.response();
                 facts.put("error", why);
                 return new Outcome(false, "allocation refused: " + why + hint(why), facts);
             }

@@ -2,7 +2,6 @@ package dialtone.sip.dialog;
 
 import dialtone.sip.message.Header;
 import dialtone.sip.message.Headers;
-import dialtone.sip.message.Lists;
 import dialtone.sip.message.NameAddr;
 import dialtone.sip.message.SipRequest;
 import dialtone.sip.message.SipResponse;
@@ -161,9 +160,5 @@ public final class Dialog {
             h.add(new Header("User-Agent", userAgent));
         }
         return new SipRequest("ACK", remoteTarget, new Headers(h), new byte[0]);
-    }
-
-    static List<String> split(String v) {
-        return Lists.split(v);
     }
 }

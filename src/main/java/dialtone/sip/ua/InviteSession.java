@@ -273,10 +273,6 @@ public final class InviteSession {
         return s;
     }
 
-    private List<Header> toTag() {
-        return List.of();
-    }
-
     public void ring() {
         if (state == State.INCOMING) {
             respond(180, "Ringing", null);

@@ -410,7 +410,7 @@ public final class UserAgent implements TransportListener {
         return new SipResponse(status, reason, new Headers(hs), body == null ? new byte[0] : body);
     }
 
-    /** A stable To tag per request, so a retransmitted final response carries the same tag. */
+    /** A To tag for a final response; a retransmitted request is answered from its server transaction, same tag. */
     private static String tagFor(SipRequest req) {
         return Integer.toHexString((req.callId() + req.header("CSeq").orElse("") + req.topVia().flatMap(v -> v.branch()).orElse("")).hashCode() & 0x7fffffff)
                 + RandomTokens.lower(4);
