@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dialtone.cli.ExitCodes;
 import dialtone.testing.JarRun;
 import dialtone.testing.Lab;
+import dialtone.testing.LabCall;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,14 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * alice through Kamailio over WSS. Media goes over 127.0.0.1 (--ice-bind), DTLS-SRTP, Opus.
  */
 class CallIT {
-    static final Map<String, String> ENV = Map.of("ALICE_PW", Lab.get("LAB_ALICE_PASSWORD"), "BOB_PW",
-            Lab.get("LAB_BOB_PASSWORD"), "TURN_PW", Lab.get("LAB_TURN_PASSWORD"), "TURN_SECRET", Lab.get("LAB_TURN_SECRET"));
+    static final Map<String, String> ENV = LabCall.env();
 
     @TempDir
     Path dir;
     JarRun answerer;
     /** Each test's answerer registers under its own user id, so a leftover registration can never answer. */
-    final String callee = "alice-" + Long.toHexString(System.nanoTime());
+    final String callee = LabCall.newCallee();
 
     @AfterEach
     void stopAnswerer() throws Exception {
@@ -45,25 +45,12 @@ class CallIT {
     }
 
     void answer(String mode, String... more) throws Exception {
-        List<String> a = new ArrayList<>(List.of("register", "--ws-uri", Lab.wss(), "--user", "alice", "--realm",
-                Lab.get("LAB_REALM"), "--password-env", "ALICE_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
-                "--answer", mode));
-        a.addAll(List.of(more));
-        if (!a.contains("--user-id")) {
-            a.addAll(List.of("--user-id", callee));
-        }
-        if (!a.contains("--duration")) {
-            a.addAll(List.of("--duration", "60s"));
-        }
-        answerer = JarRun.start(dir, "answerer", ENV, a.toArray(new String[0]));
+        answerer = JarRun.start(dir, "answerer", ENV, LabCall.answerer(callee, mode, more));
         assertTrue(answerer.await("registered sip:", Duration.ofSeconds(15)), answerer.toString());
     }
 
     JarRun call(String... more) throws Exception {
-        List<String> a = new ArrayList<>(List.of("call", callee, "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
-                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1"));
-        a.addAll(List.of(more));
-        return JarRun.start(dir, "caller", ENV, a.toArray(new String[0]));
+        return JarRun.start(dir, "caller", ENV, LabCall.caller(callee, more));
     }
 
     static void assertNoSecrets(String text) {

@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dialtone.cli.ExitCodes;
 import dialtone.testing.JarRun;
 import dialtone.testing.Lab;
+import dialtone.testing.LabCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -19,13 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Servers of the lab killed in the middle of things: each fault has a defined, bounded outcome. */
 class FaultsIT {
-    static final Map<String, String> ENV = Map.of("ALICE_PW", Lab.get("LAB_ALICE_PASSWORD"), "BOB_PW",
-            Lab.get("LAB_BOB_PASSWORD"), "TP", Lab.get("LAB_TURN_PASSWORD"));
+    static final Map<String, String> ENV = LabCall.env();
 
     @TempDir
     Path dir;
     JarRun answerer;
-    final String callee = "alice-" + Long.toHexString(System.nanoTime());
+    final String callee = LabCall.newCallee();
 
     @AfterEach
     void restoreTheLab() throws Exception {
@@ -47,17 +45,12 @@ class FaultsIT {
     }
 
     void answer() throws Exception {
-        answerer = JarRun.start(dir, "answerer", ENV, "register", "--ws-uri", Lab.wss(), "--user", "alice", "--user-id",
-                callee, "--realm", Lab.get("LAB_REALM"), "--password-env", "ALICE_PW", "--ca-file", Lab.ca(),
-                "--ice-bind", "127.0.0.1", "--answer", "tone:1000", "--duration", "60s");
+        answerer = JarRun.start(dir, "answerer", ENV, LabCall.answerer(callee, "tone:1000"));
         assertTrue(answerer.await("registered sip:", Duration.ofSeconds(15)), answerer.toString());
     }
 
     JarRun call(String... more) throws Exception {
-        List<String> a = new ArrayList<>(List.of("call", callee, "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
-                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1"));
-        a.addAll(List.of(more));
-        return JarRun.start(dir, "caller", ENV, a.toArray(new String[0]));
+        return JarRun.start(dir, "caller", ENV, LabCall.caller(callee, more));
     }
 
     @Test

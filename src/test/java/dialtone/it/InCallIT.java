@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dialtone.cli.ExitCodes;
 import dialtone.testing.JarRun;
 import dialtone.testing.Lab;
+import dialtone.testing.LabCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,14 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** In-call control between two dialtones in the lab: DTMF, INFO, transcripts, scripts, the console. */
 class InCallIT {
-    static final Map<String, String> ENV = Map.of("ALICE_PW", Lab.get("LAB_ALICE_PASSWORD"), "BOB_PW",
-            Lab.get("LAB_BOB_PASSWORD"));
+    static final Map<String, String> ENV = LabCall.env();
 
     @TempDir
     Path dir;
     JarRun answerer;
     /** Each test's answerer registers under its own user id, so a leftover registration can never answer. */
-    final String callee = "alice-" + Long.toHexString(System.nanoTime());
+    final String callee = LabCall.newCallee();
 
     @AfterEach
     void stop() throws Exception {
@@ -39,20 +39,14 @@ class InCallIT {
     }
 
     void answer(String mode, String... more) throws Exception {
-        List<String> a = new ArrayList<>(List.of("register", "--ws-uri", Lab.wss(), "--user", "alice", "--realm",
-                Lab.get("LAB_REALM"), "--password-env", "ALICE_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1",
-                "--answer", mode, "--duration", "60s", "--json"));
-        a.addAll(List.of(more));
-        a.addAll(List.of("--user-id", callee));
-        answerer = JarRun.start(dir, "answerer", ENV, a.toArray(new String[0]));
+        List<String> a = new ArrayList<>(List.of(more));
+        a.add("--json");
+        answerer = JarRun.start(dir, "answerer", ENV, LabCall.answerer(callee, mode, a.toArray(new String[0])));
         assertTrue(answerer.await("registration.registered", Duration.ofSeconds(15)), answerer.toString());
     }
 
     String[] caller(String... more) {
-        List<String> a = new ArrayList<>(List.of("call", callee, "--ws-uri", Lab.wss(), "--user", "bob", "--realm",
-                Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--ice-bind", "127.0.0.1"));
-        a.addAll(List.of(more));
-        return a.toArray(new String[0]);
+        return LabCall.caller(callee, more);
     }
 
     static String digits(String jsonl, String via) {
