@@ -61,8 +61,12 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--play-once", description = "Play the WAV once, then silence (default: loop it).")
     boolean playOnce;
 
-    @Option(names = "--record", paramLabel = "FILE.wav", description = "Write what the far end sent to this WAV file.")
+    @Option(names = "--record", paramLabel = "FILE.wav",
+            description = "Write what the far end sent to this WAV file (48 kHz mono). An existing file is kept unless --force.")
     Path record;
+
+    @Option(names = "--force", description = "Let --record replace an existing regular file (never a symbolic link).")
+    boolean force;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
             description = "Talk time after the answer, then BYE (default: ${DEFAULT-VALUE}).")
@@ -79,7 +83,7 @@ final class CallCommand implements Callable<Integer> {
     Double expectTone;
 
     @Option(names = "--assert", paramLabel = "EXPR",
-            description = "Check the final figures, repeatable: mos>=4.0, loss<1%, rtt<150ms, jitter<30ms, setup<3s, bitrate>20, packets>100.")
+            description = "Check the final figures, repeatable: mos>=4.0, loss<1%%, rtt<150ms, jitter<30ms, setup<3s, bitrate>20, packets>100.")
     List<String> asserts = new ArrayList<>();
 
     @Option(names = "--header", paramLabel = "'NAME: value'", description = "Add a header to the INVITE, repeatable.")
@@ -115,11 +119,16 @@ final class CallCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
+    /** The headers that the transaction and dialog layers write themselves (RFC 3261 §8.1.1), lower case. */
+    static final java.util.Set<String> OWNED_HEADERS = java.util.Set.of("via", "call-id", "cseq", "from", "to",
+            "max-forwards", "contact", "content-length", "content-type", "authorization", "proxy-authorization");
+
     @Override
     public Integer call() {
         Io io = root.io();
         CommandLine cl = spec.commandLine();
         targetOptions.validate(spec.commandLine());
+        CallScenarioSupport.checkExpires(cl, expires);
         Play playSpec;
         List<Check> checks = new ArrayList<>();
         List<Header> extra = new ArrayList<>();
@@ -135,8 +144,13 @@ final class CallCommand implements Callable<Integer> {
             int c = h.indexOf(':');
             String name = c < 0 ? "" : h.substring(0, c).trim();
             String value = c < 0 ? "" : h.substring(c + 1).trim();
-            if (!dialtone.sip.message.Grammar.isToken(name) || value.isEmpty() || value.contains("\r") || value.contains("\n")) {
-                throw new CommandLine.ParameterException(cl, "--header '" + h + "' is not 'Name: value'");
+            if (!dialtone.sip.message.Grammar.isToken(name) || value.isEmpty() || dialtone.config.SipFields.headerValue(value) != null) {
+                throw new CommandLine.ParameterException(cl, "--header '" + dialtone.support.Printable.escape(h)
+                        + "' is not 'Name: value' (a token, a colon, printable text)");
+            }
+            if (OWNED_HEADERS.contains(dialtone.sip.message.HeaderNames.canonical(name).toLowerCase(java.util.Locale.ROOT))) {
+                throw new CommandLine.ParameterException(cl, "--header " + name + ": dialtone's transaction and dialog"
+                        + " layers own that header; it cannot be replaced or repeated");
             }
             extra.add(new Header(name, value));
         }
@@ -146,8 +160,8 @@ final class CallCommand implements Callable<Integer> {
         if (expectTone != null && !(expectTone >= 20 && expectTone <= 20_000)) {
             throw new CommandLine.ParameterException(cl, "--expect-tone must be between 20 and 20000 Hz");
         }
-        if (record != null && record.toAbsolutePath().getParent() != null && !Files.isDirectory(record.toAbsolutePath().getParent())) {
-            throw new CommandLine.ParameterException(cl, "--record " + record + ": the directory does not exist");
+        if (record != null) {
+            checkRecordPath(cl, record, force);
         }
         MediaSetup media = mediaOptions.toSetup(io.env(), io.redactor()::addSecret, cl);
         if (dtmf != null && dialtone.engine.Script.invalidTone(dtmf) != null) {
@@ -200,6 +214,9 @@ final class CallCommand implements Callable<Integer> {
                 SipProfile p = Runner.resolve(scope, t, ssl);
                 String ua = Runner.userAgent();
                 String to = target == null ? null : target.contains(":") ? target : "sip:" + target + "@" + p.realm();
+                if (to != null) {
+                    checkTarget(cl, to);
+                }
                 if (to == null && p.target() == null) {
                     throw new CommandLine.ParameterException(cl, "direct mode needs a TARGET to call (a SIP URI or a user)");
                 }
@@ -218,6 +235,42 @@ final class CallCommand implements Callable<Integer> {
                 } catch (java.io.IOException e) {
                     // the terminal is gone
                 }
+            }
+        }
+    }
+
+    /** TARGET becomes the Request-URI and the To header: a SIP or SIPS URI with nothing that could break a line. */
+    static void checkTarget(CommandLine cl, String to) {
+        if (!dialtone.sip.parser.SipEncoder.lineSafe(to) || !dialtone.support.Printable.isClean(to)
+                || dialtone.sip.message.Grammar.hasWhitespace(to)) {
+            throw new CommandLine.ParameterException(cl, "TARGET contains white space or control characters");
+        }
+        if (dialtone.sip.message.SipUri.parse(to).isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "TARGET " + to + " is not a SIP URI (sip:user@host) or a user name");
+        }
+    }
+
+    /** --record: a new file in an existing directory; an existing regular file only with --force; never a link. */
+    static void checkRecordPath(CommandLine cl, Path record, boolean force) {
+        Path parent = record.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new CommandLine.ParameterException(cl, "--record " + record + ": the directory does not exist");
+        }
+        if (Files.isSymbolicLink(record)) {
+            throw new CommandLine.ParameterException(cl, "--record " + record + " is a symbolic link: refusing to follow it");
+        }
+        if (Files.exists(record, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(record, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new CommandLine.ParameterException(cl, "--record " + record + " exists and is not a regular file");
+            }
+            if (!force) {
+                throw new CommandLine.ParameterException(cl, "--record " + record + " exists already; add --force to replace it");
+            }
+            try {
+                Files.delete(record);
+            } catch (java.io.IOException e) {
+                throw new CommandLine.ParameterException(cl, "--record " + record + ": cannot replace it ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
     }

@@ -3,6 +3,7 @@ package dialtone.cli;
 import dialtone.report.RedactingWriter;
 import dialtone.report.Redactor;
 import dialtone.support.DialtoneException;
+import dialtone.support.Printable;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.time.Clock;
@@ -48,18 +49,18 @@ public final class Dialtone implements Runnable {
         applyExitCodeList(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("dialtone: " + ex.getMessage());
+            c.getErr().println("dialtone: " + Printable.escape(ex.getMessage()));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             c.getErr().flush();
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (ex instanceof DialtoneException d) {
-                c.getErr().println("dialtone: " + d.getMessage());
+                c.getErr().println("dialtone: " + Printable.escape(d.getMessage()));
                 c.getErr().flush();
                 return ExitCodes.of(d.failure().layer());
             }
-            c.getErr().println("dialtone: internal error: " + ex);
+            c.getErr().println("dialtone: internal error: " + Printable.escape(String.valueOf(ex)));
             c.getErr().flush();
             return ExitCodes.INTERNAL;
         });

@@ -20,6 +20,7 @@ public final class ExitCodes {
     public static final int PROBE = 9;
     public static final int INTERNAL = 70;
     public static final int INTERRUPTED = 130;
+    public static final int TERMINATED = 143;
 
     private ExitCodes() {
     }
@@ -50,7 +51,8 @@ public final class ExitCodes {
         m.put(Integer.toString(AUDIO), "audio: no media, expected audio or tone missing, an --assert failed");
         m.put(Integer.toString(PROBE), "probe: a network check failed");
         m.put(Integer.toString(INTERNAL), "internal error: a bug in dialtone (details with -v)");
-        m.put(Integer.toString(INTERRUPTED), "interrupted (Ctrl-C, SIGTERM) before the run completed");
+        m.put(Integer.toString(INTERRUPTED), "interrupted by Ctrl-C (SIGINT) before the run completed");
+        m.put(Integer.toString(TERMINATED), "stopped by SIGTERM before the run completed");
         return m;
     }
 }

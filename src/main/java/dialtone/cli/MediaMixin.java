@@ -99,18 +99,28 @@ public final class MediaMixin {
         String user = auth.user();
         Secret password = auth.password();
         List<IceServer> servers = new ArrayList<>();
+        if (user != null && dialtone.config.SipFields.headerValue(user) != null) {
+            throw new CommandLine.ParameterException(cl, "--turn-user " + dialtone.config.SipFields.headerValue(user));
+        }
+        if (password != null && (password.reveal().isEmpty() || password.reveal().length() > 512
+                || password.reveal().chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+            throw new CommandLine.ParameterException(cl, "the TURN password is empty, too long, or contains control characters");
+        }
         for (String url : iceServers) {
-            String u = url.trim();
-            if (!u.matches("(?i)(stun|stuns|turn|turns):[^\\s]+")) {
-                throw new CommandLine.ParameterException(cl, "--ice-server " + url + " is not a stun:, turn: or turns: URL");
+            dialtone.probe.IceUrl u;
+            try {
+                u = dialtone.probe.IceUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--ice-server " + dialtone.support.Printable.escape(url.strip())
+                        + " " + e.getMessage());
             }
-            boolean turn = u.toLowerCase(java.util.Locale.ROOT).startsWith("turn");
+            boolean turn = u.turn();
             if (turn && (user == null || password == null)) {
-                throw new CommandLine.ParameterException(cl, "--ice-server " + url
+                throw new CommandLine.ParameterException(cl, "--ice-server " + u.canonical()
                         + " needs TURN credentials: --turn-user with --turn-password-env/--turn-password-file, or --turn-secret-env");
             }
-            boolean tls = u.toLowerCase(java.util.Locale.ROOT).startsWith("turns:");
-            servers.add(new IceServer(List.of(u), turn ? user : null, turn ? password : null, tls && turnsInsecure));
+            boolean tls = u.scheme().endsWith("s");
+            servers.add(new IceServer(List.of(u.canonical()), turn ? user : null, turn ? password : null, tls && turnsInsecure));
         }
         if (relayOnly && servers.stream().noneMatch(s -> s.username() != null)) {
             throw new CommandLine.ParameterException(cl, "--relay-only needs a TURN server (--ice-server turn:...)");

@@ -4,7 +4,6 @@ import dialtone.config.SipProfile;
 import dialtone.config.TargetSpec;
 import dialtone.config.TrustMaterial;
 import dialtone.engine.ProbeScenario;
-import dialtone.probe.IceUrl;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,17 +76,40 @@ final class ProbeCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "unknown check '" + c + "' (https, wss, stun, turn, echo, ice)");
             }
         }
-        for (String u : media.iceServers) {
-            try {
-                IceUrl.parse(u);
-            } catch (RuntimeException e) {
-                throw new CommandLine.ParameterException(cl, "--ice-server " + u + ": not a stun:, turn: or turns: URL");
-            }
-        }
         if (echoPackets < 0 || echoPackets > 1000) {
             throw new CommandLine.ParameterException(cl, "--echo-packets must be 0-1000");
         }
-        MediaMixin.TurnAuth auth = media.turnAuth(io.env(), io.redactor()::addSecret);
+        // the same validation of ICE servers and credentials as call and register: nothing unchecked reaches libwebrtc
+        dialtone.engine.MediaSetup setup = media.toSetup(io.env(), io.redactor()::addSecret, cl);
+        List<String> urls = setup.iceServers().stream().map(s -> s.urls().get(0)).toList();
+        dialtone.media.IceServer firstTurn = setup.iceServers().stream().filter(s -> s.username() != null).findFirst().orElse(null);
+        boolean haveTargetFlags = target.endpoint != null || target.wsUri != null || io.env().get(TargetOptions.ENDPOINT_ENV) != null;
+        Set<String> available = new LinkedHashSet<>();
+        if (target.endpoint != null || io.env().get(TargetOptions.ENDPOINT_ENV) != null) {
+            available.add("https");
+        }
+        if (haveTargetFlags) {
+            available.add("wss");
+        }
+        for (String u : urls) {
+            dialtone.probe.IceUrl iu = dialtone.probe.IceUrl.parse(u);
+            if (iu.transports().contains("udp")) {
+                available.add("stun");
+            }
+            if (iu.turn()) {
+                available.addAll(List.of("turn", "echo", "ice"));
+            }
+        }
+        Set<String> wanted = new LinkedHashSet<>(only.isEmpty() ? CHECKS : only);
+        wanted.removeAll(skip);
+        wanted.retainAll(available);
+        wanted.remove("echo"); // part of the turn check
+        if (wanted.isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "nothing to probe: give --endpoint (or --ws-uri) and/or --ice-server"
+                    + (only.isEmpty() && skip.isEmpty() ? "" : ", for the checks that --only/--skip leave"));
+        }
+        MediaMixin.TurnAuth auth = new MediaMixin.TurnAuth(firstTurn == null ? media.turnUser : firstTurn.username(),
+                firstTurn == null ? null : firstTurn.credential());
         return Runner.run(io, output, "probe", "probe", scope -> {
             TargetSpec t = target.toSpec(io.env());
             SSLContext ssl = TrustMaterial.sslContext(t.caFile());
@@ -97,7 +119,7 @@ final class ProbeCommand implements Callable<Integer> {
                 skips.add("https");
                 skips.add("wss");
             }
-            ProbeScenario.Options o = new ProbeScenario.Options(media.iceServers, auth.user(), auth.password(),
+            ProbeScenario.Options o = new ProbeScenario.Options(urls, auth.user(), auth.password(),
                     Set.copyOf(only), skips, deadline, register, echoPackets, Runner.userAgent(), media.turnsInsecure);
             ProbeScenario.Result r = new ProbeScenario(scope::publish, io.clock(), scope.scenario(), o).run(() -> {
                 if (!haveTarget) {

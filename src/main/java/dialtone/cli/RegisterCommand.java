@@ -77,9 +77,7 @@ final class RegisterCommand implements Callable<Integer> {
     public Integer call() {
         Io io = root.io();
         target.validate(spec.commandLine());
-        if (expires < 0 || expires > 86_400) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--expires must be between 0 and 86400");
-        }
+        CallScenarioSupport.checkExpires(spec.commandLine(), expires);
         dialtone.engine.AnswerMode mode = null;
         if (answer != null) {
             try {
@@ -99,14 +97,7 @@ final class RegisterCommand implements Callable<Integer> {
             if (answer == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--script needs --answer");
             }
-            try {
-                scriptLines = java.nio.file.Files.readAllLines(script);
-                dialtone.engine.Script.parse(scriptLines);
-            } catch (java.io.IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--script " + script + ": cannot read it");
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--script " + script + ": " + e.getMessage());
-            }
+            scriptLines = CallScenarioSupport.scriptLines(script, spec.commandLine());
         }
         java.util.List<String> answerScript = scriptLines;
         dialtone.engine.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());

@@ -138,7 +138,7 @@ final class Runner {
             bus.publish(new RunEvent.InternalError(io.clock().instant(), scenario, command, failure.message()));
         }
         int rc = failure == null ? ExitCodes.OK
-                : failure.cause() == Cause.CANCELED && failure.layer() == Layer.INTERNAL ? ExitCodes.INTERRUPTED
+                : failure.cause() == Cause.CANCELED && failure.layer() == Layer.INTERNAL ? dialtone.support.Signals.exitCode()
                 : ExitCodes.of(failure.layer());
         Instant end = io.clock().instant();
         bus.publish(new RunEvent.Finished(end, scenario, failure == null, rc, Duration.between(start, end).toMillis(),
@@ -146,7 +146,7 @@ final class Runner {
         bus.close();
         io.out().flush();
         if (failure != null && (out.json || !io.terminal())) {
-            io.err().println("dialtone: " + failure.message());
+            io.err().println("dialtone: " + dialtone.support.Printable.escape(failure.message()));
         }
         if (bug != null && out.verbosity() > 0) {
             StringWriter sw = new StringWriter();

@@ -77,6 +77,16 @@ public final class TargetOptions {
             throw new picocli.CommandLine.ParameterException(cl,
                     "give either --endpoint or the direct flags (--ws-uri, --user, ...), not both");
         }
+        field(cl, "--user", user, dialtone.config.SipFields.userPart(user));
+        field(cl, "--user-id", userId, dialtone.config.SipFields.userPart(userId));
+        field(cl, "--auth-user", authUser, dialtone.config.SipFields.quoted(authUser));
+        field(cl, "--realm", realm, dialtone.config.SipFields.host(realm));
+    }
+
+    private static void field(picocli.CommandLine cl, String flag, String value, String problem) {
+        if (value != null && problem != null) {
+            throw new picocli.CommandLine.ParameterException(cl, flag + " " + problem);
+        }
     }
 
     boolean hasDirectFlags() {

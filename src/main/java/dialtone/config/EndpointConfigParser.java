@@ -70,6 +70,23 @@ public final class EndpointConfigParser {
                 secrets.accept(sip.path(k).asText());
             }
         }
+        JsonNode ws = sip.path("wsUri");
+        if (ws.isTextual()) {
+            // user:pass@ in the wsUri is refused later; it must not be printed on the way
+            String t = ws.asText();
+            int at = t.indexOf('@');
+            int scheme = t.indexOf("://");
+            if (at > 0 && scheme > 0 && at > scheme) {
+                String info = t.substring(scheme + 3, at);
+                if (!info.contains("/")) {
+                    secrets.accept(info);
+                    int colon = info.indexOf(':');
+                    if (colon >= 0) {
+                        secrets.accept(info.substring(colon + 1));
+                    }
+                }
+            }
+        }
         JsonNode token = root.path("endpointSettings").path("endpointUrlToken");
         if (token.isTextual()) {
             secrets.accept(token.asText());
@@ -123,10 +140,23 @@ public final class EndpointConfigParser {
                     "the WebRTC widget is not active in this endpoint's configuration (webrtcWidgetConfig.active is "
                             + (widget.path("active").isMissingNode() ? "missing" : widget.path("active").toString()) + ")"));
         }
+        // every field is checked against the grammar of the place it goes (header value, URI user part, host,
+        // digest quoted-string) before anything is sent: a hostile server cannot add a line to a SIP message
+        check("organisationId", org, SipFields.headerValue(org));
+        check("projectId", project, SipFields.headerValue(project));
+        if (endpointId != null) {
+            check("endpointSettings.endpointId", endpointId, SipFields.userPart(endpointId));
+        }
+        if (!runtime) {
+            check(SIP + "realm", realm, SipFields.host(realm));
+            check(SIP + "applicationSid", appSid, SipFields.userPart(appSid));
+            check(SIP + "username", username, SipFields.quoted(username));
+        }
         URI wsUri = UrlPolicy.wsUri(ws, allowWs, "wsUri");
         String name = es.path("endpointName").isTextual() ? es.path("endpointName").asText() : null;
         boolean derived = userIdOverride == null;
         String userId = derived ? UserIds.derive(name) : userIdOverride;
+        check(derived ? "the userId derived from endpointName" : "--user-id", userId, SipFields.userPart(userId));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Source", "webrtc");
         headers.put("X-Organisation-Id", org);
@@ -179,6 +209,13 @@ public final class EndpointConfigParser {
             return !n.asText().isEmpty();
         }
         return true;
+    }
+
+    private static void check(String field, String value, String problem) {
+        if (problem != null) {
+            throw invalid("invalid endpoint configuration: " + field + " " + problem
+                    + " (the value is not shown; it is refused before anything is sent)");
+        }
     }
 
     private static DialtoneException invalid(String msg) {

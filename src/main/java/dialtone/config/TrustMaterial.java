@@ -49,9 +49,27 @@ public final class TrustMaterial {
         }
     }
 
+    static final int MAX_CA_FILE = 1 << 20;
+
+    private static byte[] readBounded(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(MAX_CA_FILE + 1);
+            if (b.length > MAX_CA_FILE) {
+                throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED,
+                        "--ca-file " + file + " is larger than " + MAX_CA_FILE / 1024 + " KiB: not a CA bundle"));
+            }
+            return b;
+        }
+    }
+
     static KeyStore loadCas(Path caFile) {
         Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(caFile)) {
+        // a regular file of bounded size: /dev/zero or a FIFO would never end
+        if (!Files.isRegularFile(caFile)) {
+            throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED, "--ca-file " + caFile
+                    + (Files.exists(caFile) ? " is not a regular file" : " does not exist")));
+        }
+        try (InputStream in = new java.io.ByteArrayInputStream(readBounded(caFile))) {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException e) {
             throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED,

@@ -42,6 +42,10 @@ public final class UrlPolicy {
      */
     public static URI wsUri(String text, boolean allowWs, String where) {
         URI u = parse(text, where);
+        if (u.getRawUserInfo() != null) {
+            // a browser never sends URI credentials on a WebSocket upgrade; they would only leak into logs
+            throw bad(where + " carries a user name or password (user:pass@host): refused, and not shown");
+        }
         String scheme = lower(u.getScheme());
         if ("wss".equals(scheme)) {
             return u;
@@ -55,7 +59,7 @@ public final class UrlPolicy {
             }
             return u;
         }
-        throw bad(where + " must be a wss:// URI (got " + text + ")");
+        throw bad(where + " must be a wss:// URI (got " + (scheme == null ? "no scheme" : scheme + "://") + ")");
     }
 
     private static URI parse(String text, String what) {
@@ -65,7 +69,8 @@ public final class UrlPolicy {
         try {
             URI u = new URI(text.trim());
             if (u.getHost() == null) {
-                throw bad(what + " has no host: " + redact(u));
+                throw bad(what + " has no host" + (u.getRawAuthority() != null && u.getRawAuthority().contains("@")
+                        ? "" : ": " + redact(u)));
             }
             return u;
         } catch (URISyntaxException e) {

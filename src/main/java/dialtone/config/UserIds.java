@@ -29,6 +29,14 @@ public final class UserIds {
         if (userId == null) {
             return null;
         }
+        if (userId.contains("%")) {
+            try {
+                // as the server will read it: jane%40example.com is an e-mail address too
+                userId = java.net.URLDecoder.decode(userId.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                // not valid escapes: judge the text as it is
+            }
+        }
         if (EMAIL.matcher(userId).find()) {
             return "an e-mail address";
         }

@@ -40,6 +40,9 @@ final class Answerer implements RequestHandler {
         CallMedia media;
         CallControl control;
         Instant answeredAt;
+        Instant endedAt;
+        Failure failure;
+        volatile ScriptRunner runner;
         final CopyOnWriteArrayList<Consumer<Event>> taps = ScriptRunner.newTaps();
         final Consumer<Event> publish;
 
@@ -74,45 +77,80 @@ final class Answerer implements RequestHandler {
         }
 
         private void startScript() {
-            ScriptRunner runner = new ScriptRunner(loop, publish, scenario, session, media, control, taps, "info");
+            ScriptRunner r = new ScriptRunner(loop, publish, scenario, session, media, control, taps, "info");
+            runner = r;
+            java.util.Iterator<String> lines = script.iterator();
+            CommandSource src = new CommandSource() {
+                @Override
+                public String next() {
+                    return lines.hasNext() ? lines.next() : null;
+                }
+
+                @Override
+                public boolean interactive() {
+                    return false;
+                }
+            };
             Thread t = new Thread(() -> {
-                int n = 0;
-                try {
-                    for (String line : script) {
-                        n++;
-                        Script.Command c = Script.parseLine(line, n);
-                        if (c == null) {
-                            continue;
-                        }
-                        if (!session.established() || runner.run(c) != null || c.verb().equals("hangup")) {
-                            return;
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                Failure f = r.runAll(src, false);
+                if (f != null) {
+                    loop.execute(() -> failed(f));
                 }
             }, "answer-script-" + number);
             t.setDaemon(true);
             t.start();
         }
 
+        /** The first failure of this call decides its verdict (and the run's exit code). On the loop. */
+        void failed(Failure f) {
+            if (failure == null) {
+                failure = f;
+                failures.add(f);
+                publish.accept(new CallEvent.Failed(loop.now(), scenario, f));
+            }
+        }
+
         @Override
-        public void onFailed(Failure failure) {
-            publish.accept(new CallEvent.Failed(loop.now(), scenario, failure));
+        public void onFailed(Failure f) {
+            failed(f);
+        }
+
+        @Override
+        public void onEnding(Originator by) {
+            if (endedAt == null) {
+                endedAt = loop.now();
+            }
+            if (media != null) {
+                media.ending();
+            }
+            ScriptRunner r = runner;
+            if (r != null) {
+                r.callEnded();
+            }
         }
 
         @Override
         public void onEnded(Originator by, String reason) {
-            long talk = answeredAt == null ? 0 : Duration.between(answeredAt, loop.now()).toMillis();
+            Instant end = endedAt == null ? loop.now() : endedAt;
+            long talk = answeredAt == null ? 0 : Duration.between(answeredAt, end).toMillis();
             publish.accept(new CallEvent.Ended(loop.now(), scenario, by, reason, talk));
             CallMedia m = media;
             media = null;
-            if (m != null && answeredAt != null) {
-                MediaStats st = m.lastStats();
-                publish.accept(new CallEvent.Summary(loop.now(), scenario, 0, talk, Check.mos(st), st));
-            }
-            closeMedia(m);
             calls.remove(this);
+            if (m == null || answeredAt == null) {
+                closeMedia(m);
+                return;
+            }
+            pending.incrementAndGet();
+            m.ending().whenComplete((st, e) -> loop.execute(() -> {
+                publish.accept(new CallEvent.Summary(loop.now(), scenario, 0, talk, Check.mos(st), st));
+                Failure v = m.verdict(st);
+                if (v != null) {
+                    failed(v);
+                }
+                closeMedia(m);
+                pending.decrementAndGet();
+            }));
         }
     }
 
@@ -126,6 +164,18 @@ final class Answerer implements RequestHandler {
     private final List<Inbound> calls = new ArrayList<>();
     private int total;
     private int answered;
+    private final List<Failure> failures = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The failures of the inbound calls so far, in order (each call's first). */
+    List<Failure> failures() {
+        return failures;
+    }
+
+    /** Calls whose end (last statistics, verdict) is still being taken. */
+    int pendingVerdicts() {
+        return pending.get();
+    }
 
     Answerer(UserAgent ua, Consumer<Event> publish, AnswerMode mode, MediaOptionsFactory mediaOptions,
              List<String> script, int maxCalls) {
@@ -205,10 +255,11 @@ final class Answerer implements RequestHandler {
         }
         try {
             in.media = new CallMedia(loop, in.publish, in.scenario, mediaOptions.create(mode.play(), in.number), f -> {
-                in.publish.accept(new CallEvent.Failed(loop.now(), in.scenario, f));
+                in.failed(f);
                 s.bye(f.message());
             });
         } catch (RuntimeException e) {
+            in.failed(Failure.of(dialtone.event.Layer.MEDIA, dialtone.event.Cause.SETUP_FAILED, "media setup failed: " + e.getMessage()));
             s.reject(500, "Server Internal Error");
             in.publish.accept(new CallEvent.Ended(loop.now(), in.scenario, Originator.LOCAL, "media setup failed: " + e.getMessage(), 0));
             calls.remove(in);
@@ -217,6 +268,8 @@ final class Answerer implements RequestHandler {
         CallMedia m = in.media;
         m.session().answer(offer).whenComplete((sdp, e) -> loop.execute(() -> {
             if (e != null) {
+                in.failed(Failure.of(dialtone.event.Layer.CALL, dialtone.event.Cause.INCOMPATIBLE_SDP,
+                        "the offer was not accepted by the media engine: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())));
                 s.reject(488, "Not Acceptable Here");
                 closeMedia(m);
                 return;

@@ -56,15 +56,32 @@ final class CallControl {
         }
     }
 
-    /** Sends DTMF; INFO mode sends one INFO per tone, {@code duration + gap} apart (JsSIP's defaults 100/500 ms). */
-    void dtmf(String tones, String mode, int durationMs, int gapMs) {
+    private volatile dialtone.event.Failure failure;
+
+    /** The first thing the user asked for in the call that could not be done (DTMF nobody can receive), or null. */
+    dialtone.event.Failure failure() {
+        return failure;
+    }
+
+    /**
+     * Sends DTMF; INFO mode sends one INFO per tone, {@code duration + gap} apart (JsSIP's defaults 100/500 ms).
+     *
+     * @return false when nothing could be sent (RFC 4733 asked for, and the answer has no telephone-event): that
+     *         fails the call (exit 8); dialtone does not fall back to INFO behind the user's back
+     */
+    boolean dtmf(String tones, String mode, int durationMs, int gapMs) {
         loop.assertOnLoop();
         String t = tones.toUpperCase(Locale.ROOT);
         if (mode.equals("rfc4733")) {
             // RFC 4733 events a little longer than INFO's: the far end's jitter buffer shortens what it plays out
             boolean ok = media != null && media.session().insertDtmf(t, Math.max(160, durationMs), Math.max(90, gapMs));
             emit(new CallEvent.DtmfSent(loop.now(), scenario, t, ok ? "rfc4733" : "rfc4733 refused: no telephone-event"));
-            return;
+            if (!ok && failure == null) {
+                failure = dialtone.event.Failure.of(dialtone.event.Layer.AUDIO, dialtone.event.Cause.ASSERTION_FAILED,
+                        "DTMF " + t + " was not sent: --dtmf-mode rfc4733, but the far end's answer has no"
+                                + " telephone-event (use --dtmf-mode info)");
+            }
+            return ok;
         }
         emit(new CallEvent.DtmfSent(loop.now(), scenario, t, "info"));
         long at = 0;
@@ -82,6 +99,7 @@ final class CallControl {
             });
             at += durationMs + gapMs;
         }
+        return true;
     }
 
     /** The SDK's sendInfo(text, data): {@code application/json} {@code {"text": text, "data": data}}. */

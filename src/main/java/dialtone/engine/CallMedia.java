@@ -6,6 +6,7 @@ import dialtone.event.Failure;
 import dialtone.event.Layer;
 import dialtone.event.MediaEvent;
 import dialtone.event.MediaStats;
+import dialtone.media.Fingerprint;
 import dialtone.media.MediaListener;
 import dialtone.media.MediaOptions;
 import dialtone.media.MediaSession;
@@ -42,6 +43,12 @@ final class CallMedia implements MediaListener {
     private Scheduler.Cancellable connectTimer;
     private boolean stopped;
     private boolean dtlsConnecting;
+    /** A disconnection shorter than this when the call starts ending is the far end tearing down, not a loss. */
+    static final Duration TEARDOWN_GRACE = Duration.ofSeconds(1);
+    private volatile boolean ending;
+    private Failure lostBeforeEnding;
+    private boolean everConnected;
+    private final CompletableFuture<MediaStats> endSample = new CompletableFuture<>();
 
     CallMedia(Scheduler loop, Consumer<Event> publish, String scenario, MediaOptions options, Consumer<Failure> onFailure) {
         this.loop = loop;
@@ -103,23 +110,81 @@ final class CallMedia implements MediaListener {
         if (!dtlsShown && "connected".equals(p.dtlsState()) && p.dtlsCipher() != null) {
             dtlsShown = true;
             String sdpFp = Sdp.fingerprint(session.remoteDescription());
-            Boolean match = null;
-            if (sdpFp != null && p.remoteFingerprint() != null) {
-                match = sdpFp.replace(" ", "").equalsIgnoreCase(p.remoteFingerprint().replace(" ", ""));
-            }
+            // hash the certificate with the SDP's algorithm (RFC 8122): the stats name the certificate's own one
+            Fingerprint.Check check = Fingerprint.check(sdpFp, p.remoteCertificate());
+            Boolean match = check.matches();
             publish.accept(new MediaEvent.Dtls(loop.now(), scenario, "connected", p.dtlsRole(), p.tlsVersion(),
-                    p.dtlsCipher(), p.srtpCipher(), p.remoteFingerprint(), match));
+                    p.dtlsCipher(), p.srtpCipher(), sdpFp != null ? sdpFp : p.remoteFingerprint(), match));
             if (Boolean.FALSE.equals(match)) {
-                fail(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "the DTLS certificate's fingerprint " + p.remoteFingerprint()
-                        + " does not match the SDP's " + sdpFp));
+                fail(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "DTLS certificate check failed: " + check.detail()));
             }
         }
     }
 
     private void fail(Failure f) {
-        if (!stopped) {
+        if (!stopped && !ending) {
             onFailure.accept(f);
         }
+    }
+
+    /**
+     * The call is ending (BYE or CANCEL sent, or a BYE received): from now on ICE and DTLS changes are the far end
+     * tearing down, not failures; sending stops at once (as a browser does), and the last statistics are taken
+     * off the loop. A path that had been down for {@link #TEARDOWN_GRACE} or more before this moment was lost
+     * during the call, and says so in {@link #verdict}. On the loop; the returned sample completes within ~1 s.
+     */
+    CompletableFuture<MediaStats> ending() {
+        loop.assertOnLoop();
+        if (ending) {
+            return endSample;
+        }
+        ending = true;
+        Instant now = loop.now();
+        if (disconnectedSince != null && Duration.between(disconnectedSince, now).compareTo(TEARDOWN_GRACE) >= 0) {
+            long ms = Duration.between(disconnectedSince, now).toMillis();
+            lostBeforeEnding = Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost (ICE disconnected "
+                    + String.format("%.1f", ms / 1000.0) + " s before the call ended)");
+        }
+        if (connectTimer != null) {
+            connectTimer.cancel();
+        }
+        Thread t = new Thread(() -> {
+            session.stopSending();
+            MediaStats s = last;
+            try {
+                StatsSampler.Sample x = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
+                s = x.media();
+                if (x.path() != null) {
+                    lastPath = x.path();
+                }
+            } catch (Exception e) {
+                // keep the last periodic sample
+            }
+            last = s;
+            endSample.complete(s);
+        }, "media-ending");
+        t.setDaemon(true);
+        t.start();
+        return endSample;
+    }
+
+    /**
+     * What the media of an answered call says at its end: lost before the end, never connected, or no RTP at all
+     * (a call that carried no audio never passes, whatever --duration says); null when the media did its job.
+     * Failures seen during the call were reported when they happened.
+     */
+    Failure verdict(MediaStats s) {
+        if (lostBeforeEnding != null) {
+            return lostBeforeEnding;
+        }
+        if (!everConnected) {
+            return Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE never connected: the call was answered but had no"
+                    + " media path (firewall, an unusable TURN server, or a far end that sent no usable candidate)");
+        }
+        if (s != null && s.packetsReceived() == 0) {
+            return Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "no RTP packet was received during the call");
+        }
+        return null;
     }
 
     /** When ICE went disconnected (and has not recovered), or null. */
@@ -135,8 +200,15 @@ final class CallMedia implements MediaListener {
         return lastPath;
     }
 
-    /** Takes a last stats sample (bounded wait), for the summary. */
+    /** The last stats sample (the one taken when the call started ending, else a new one; bounded wait). */
     MediaStats finalStats() {
+        if (ending) {
+            try {
+                return endSample.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return last;
+            }
+        }
         try {
             StatsSampler.Sample s = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
             last = s.media();
@@ -172,6 +244,7 @@ final class CallMedia implements MediaListener {
             publish.accept(new MediaEvent.IceState(loop.now(), scenario, state));
             if ((state.equals("connected") || state.equals("completed")) && !connected) {
                 connected = true;
+                everConnected = true;
             } else if (state.equals("failed")) {
                 fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, connected ? "the media path was lost (ICE failed)"
                         : "ICE failed: no candidate pair worked (firewall? try --ice-server with TURN, or --relay-only)"));

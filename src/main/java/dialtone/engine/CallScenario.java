@@ -284,27 +284,57 @@ public final class CallScenario {
         }
 
         @Override
+        public void onEnding(Originator by) {
+            if (endedAt == null) {
+                endedAt = loop.now();
+            }
+            if (media != null) {
+                media.ending();
+            }
+            ScriptRunner r = runner;
+            if (r != null) {
+                r.callEnded();
+            }
+            if (by == Originator.LOCAL && answeredAt != null) {
+                // a BYE that gets no answer must not hold the verdict for Timer F: media has stopped already
+                loop.schedule(BYE_WAIT, () -> {
+                    if (!done.isDone() && endedBy == null) {
+                        publish.accept(new RunEvent.Warning(loop.now(), scenario, "bye-unanswered", "no answer to our BYE within "
+                                + BYE_WAIT.toSeconds() + " s; the call is over on our side"));
+                        endedBy = Originator.LOCAL;
+                        finish(null);
+                    }
+                });
+            }
+        }
+
+        @Override
         public void onEnded(Originator by, String reason) {
-            endedAt = loop.now();
+            if (endedAt == null) {
+                endedAt = loop.now();
+            }
+            boolean warned = endedBy != null;
             endedBy = by;
             endReason = reason;
             long talk = answeredAt == null ? 0 : Duration.between(answeredAt, endedAt).toMillis();
             publish.accept(new CallEvent.Ended(loop.now(), scenario, by, reason, talk));
+            if (reason.endsWith("(no answer to BYE)") && !warned) {
+                publish.accept(new RunEvent.Warning(loop.now(), scenario, "bye-unanswered", "the far end never answered our BYE"));
+            }
             if (answeredAt == null && timedOut) {
                 finish(noAnswer());
             } else if (answeredAt == null && by == Originator.LOCAL) {
                 finish(Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted while ringing; the call was cancelled"));
-            } else if (media != null && media.disconnectedSince() != null) {
-                long ms = Duration.between(media.disconnectedSince(), loop.now()).toMillis();
-                finish(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost (ICE disconnected "
-                        + String.format("%.1f", ms / 1000.0) + " s before the call ended)"));
             } else {
+                // the media verdict (lost before the end, never connected, no RTP) is taken with the final figures
                 finish(null);
             }
         }
     }
 
     private UserAgent agent;
+    private static final Duration BYE_WAIT = Duration.ofSeconds(4);
+    private volatile ScriptRunner runner;
 
     private UserAgent ua() {
         return agent;
@@ -333,57 +363,21 @@ public final class CallScenario {
             });
         }
         if (in.commands() != null) {
-            ScriptRunner runner = new ScriptRunner(loop, publish, scenario, call, media, control, taps, in.dtmfMode());
-            Thread t = new Thread(() -> runCommands(loop, runner, in.commands()), "script");
+            ScriptRunner r = new ScriptRunner(loop, publish, scenario, call, media, control, taps, in.dtmfMode());
+            runner = r;
+            Thread t = new Thread(() -> {
+                Failure f = r.runAll(in.commands(), o.talk() == null);
+                if (f != null) {
+                    scriptFailure = f;
+                }
+            }, "script");
             t.setDaemon(true);
+            scriptThread = t;
             t.start();
         }
     }
 
-    private void runCommands(UaLoop loop, ScriptRunner runner, CommandSource src) {
-        try {
-            String line;
-            int n = 0;
-            while ((line = src.next()) != null && call.established() && !done.isDone()) {
-                n++;
-                Script.Command c;
-                try {
-                    c = Script.parseLine(line, src.interactive() ? 0 : n);
-                } catch (IllegalArgumentException e) {
-                    publish.accept(new CallEvent.Step(clock.instant(), scenario, src.interactive() ? 0 : n, line.strip(), false,
-                            e.getMessage()));
-                    if (src.interactive()) {
-                        continue;
-                    }
-                    finishAndHangUp(loop, Failure.of(Layer.AUDIO, Cause.ASSERTION_FAILED, e.getMessage()));
-                    return;
-                }
-                if (c == null) {
-                    continue;
-                }
-                Failure f = runner.run(c);
-                if (c.verb().equals("hangup")) {
-                    return;
-                }
-                if (f != null && !src.interactive()) {
-                    finishAndHangUp(loop, f);
-                    return;
-                }
-            }
-            if (!src.interactive() && o.talk() == null) {
-                loop.execute(() -> call.bye("the script ended"));
-            } else if (src.interactive() && call.established()) {
-                loop.execute(() -> call.bye("the console was closed"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void finishAndHangUp(UaLoop loop, Failure f) {
-        scriptFailure = f;
-        loop.execute(() -> call.bye("the script failed"));
-    }
+    private volatile Thread scriptThread;
 
     private volatile Failure scriptFailure;
 
@@ -408,11 +402,11 @@ public final class CallScenario {
                 loop.execute(() -> {
                     InviteSession c = call;
                     if (c != null && c.isRinging()) {
-                        publish.accept(new CallEvent.Cancelling(loop.now(), scenario, "interrupted (Ctrl-C)"));
+                        publish.accept(new CallEvent.Cancelling(loop.now(), scenario, "interrupted (" + dialtone.support.Signals.describe() + ")"));
                         c.cancel();
                     } else if (c != null && c.established()) {
                         endReason = "interrupted";
-                        c.bye("interrupted (Ctrl-C)");
+                        c.bye("interrupted (" + dialtone.support.Signals.describe() + ")");
                     }
                     sent.complete(null);
                 });
@@ -474,6 +468,14 @@ public final class CallScenario {
     /** Runs the expectations and assertions on the final figures; each is a call.check event. */
     private Result finishChecks(Failure failure) {
         CallMedia m = media;
+        Thread st = scriptThread;
+        if (st != null) {
+            try {
+                st.join(3000); // a pending expectation fails as soon as the call ends
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         long setupMs = invitedAt == null || answeredAt == null ? -1 : Duration.between(invitedAt, answeredAt).toMillis();
         long talkMs = answeredAt == null ? 0 : Duration.between(answeredAt, endedAt == null ? clock.instant() : endedAt).toMillis();
         finalStats = averaged(finalStats, talkMs);
@@ -512,7 +514,10 @@ public final class CallScenario {
             }
             publish.accept(new CallEvent.Summary(clock.instant(), scenario, setupMs, talkMs, mos, finalStats));
         }
-        Failure f = failure != null ? failure : scriptFailure != null ? scriptFailure : checkFailure;
+        Failure mediaFailure = answeredAt != null && m != null ? m.verdict(finalStats) : null;
+        Failure controlFailure = control == null ? null : control.failure();
+        Failure f = failure != null ? failure : mediaFailure != null ? mediaFailure
+                : scriptFailure != null ? scriptFailure : controlFailure != null ? controlFailure : checkFailure;
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("answered", answeredAt != null);
         if (setupMs >= 0) {

@@ -80,6 +80,14 @@ public final class RegisterScenario {
     /** Runs to the end; {@code stop} ends it early (Ctrl-C). Returns the failure, or null. */
     public Result run(CountDownLatch stop) throws InterruptedException {
         Failure f = drive(stop);
+        if (answerer != null && !answerer.failures().isEmpty()
+                && (f == null || (f.layer() == Layer.INTERNAL && f.cause() == Cause.CANCELED))) {
+            // the answering side's verdict is its calls', as the caller's is: a failed inbound call fails the run
+            Failure first = answerer.failures().get(0);
+            int n = answerer.failures().size();
+            f = new Failure(first.layer(), first.cause(), first.originator(), first.status(), first.reason(),
+                    (n == 1 ? "an inbound call failed: " : n + " inbound calls failed; the first: ") + first.message());
+        }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("registered", registrations.get() > 0 || !profile.needsRegister() && f == null);
         if (profile.needsRegister()) {
@@ -93,6 +101,7 @@ public final class RegisterScenario {
         if (answerer != null) {
             summary.put("calls", answerer.calls());
             summary.put("answered", answerer.answered());
+            summary.put("failed", answerer.failures().size());
         }
         if (profile.needsRegister()) {
             summary.put("unregistered", unregistered);
@@ -110,7 +119,7 @@ public final class RegisterScenario {
                 options.handshakeTimeout(), options.keepAlive()), publish, scenario, profile.wsUri().toString());
         if (options.answer() != null) {
             answerer = new Answerer(ua, publish, options.answer(), (play, n) -> options.media().options(play,
-                    options.recordDir() == null ? null : options.recordDir().resolve("inbound-" + n + ".wav"), new double[0]), options.script(), options.maxCalls());
+                    options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n), new double[0]), options.script(), options.maxCalls());
             ua.setRequestHandler(answerer);
         }
         CompletableFuture<Failure> first = new CompletableFuture<>();
@@ -183,7 +192,7 @@ public final class RegisterScenario {
             Failure end = problem;
             if (stopped) {
                 end = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted"
-                        + (options.duration() == null ? " (Ctrl-C)" : " before --duration ended"));
+                        + (options.duration() == null ? " (" + dialtone.support.Signals.describe() + ")" : " before --duration ended"));
             }
             return end;
         } finally {
@@ -207,6 +216,16 @@ public final class RegisterScenario {
             }
             for (CallMedia m : answerer.media()) {
                 m.close();
+            }
+            // the last statistics and verdicts of calls that just ended (bounded)
+            long until = System.nanoTime() + 3_000_000_000L;
+            while (answerer.pendingVerdicts() > 0 && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         Teardown.unregisterAndClose(loop, ua, reg);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The in-call command language of {@code --script} and the interactive console, one command per line:
@@ -18,8 +17,8 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class Script {
     /** One parsed command. {@code arg} is the text argument, {@code hz} a frequency, {@code within} a wait. */
-    public record Command(int line, String verb, String arg, double hz, Duration within, String json, Pattern regex,
-                          String text) {
+    public record Command(int line, String verb, String arg, double hz, Duration within, String json,
+                          com.google.re2j.Pattern regex, String text) {
     }
 
     private static final String DTMF_KEYS = "0123456789ABCD#*,";
@@ -41,6 +40,9 @@ public final class Script {
     }
 
     public static List<Command> parse(List<String> lines) {
+        if (lines.size() > MAX_LINES) {
+            throw new IllegalArgumentException("more than " + MAX_LINES + " lines");
+        }
         List<Command> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             Command c = parseLine(lines.get(i), i + 1);
@@ -58,6 +60,9 @@ public final class Script {
             return null;
         }
         String where = line > 0 ? "line " + line + ": " : "";
+        if (s.length() > MAX_LINE_LENGTH) {
+            throw new IllegalArgumentException(where + "longer than " + MAX_LINE_LENGTH + " characters");
+        }
         String[] w = s.split("\\s+", 2);
         String verb = w[0].toLowerCase(Locale.ROOT);
         String rest = w.length > 1 ? w[1].strip() : "";
@@ -77,6 +82,9 @@ public final class Script {
                     int brace = rest.indexOf(" {");
                     String text = brace < 0 ? rest : rest.substring(0, brace).strip();
                     String json = brace < 0 ? null : rest.substring(brace + 1).strip();
+                    if (json != null) {
+                        checkJson(json);
+                    }
                     return new Command(line, verb, text, 0, null, json, null, s);
                 }
                 case "mute":
@@ -108,17 +116,43 @@ public final class Script {
                     if (sp < 0) {
                         throw new IllegalArgumentException("expect-info REGEX DURATION (e.g. expect-info welcome 5s)");
                     }
-                    Pattern p = Pattern.compile(rest.substring(0, sp).strip());
+                    // RE2/J: linear-time matching, whatever the pattern and the INFO body (no catastrophic backtracking)
+                    com.google.re2j.Pattern p = com.google.re2j.Pattern.compile(rest.substring(0, sp).strip());
                     return new Command(line, verb, rest.substring(0, sp).strip(), 0, duration(rest.substring(sp + 1)), null, p, s);
                 }
                 default:
-                    throw new IllegalArgumentException("unknown command '" + w[0] + "' (wait, dtmf, info, mute, unmute,"
+                    throw new IllegalArgumentException("unknown command '" + dialtone.support.Printable.escape(w[0]) + "' (wait, dtmf, info, mute, unmute,"
                             + " stats, hangup, expect-tone, expect-dtmf, expect-info)");
             }
-        } catch (NumberFormatException | PatternSyntaxException e) {
+        } catch (NumberFormatException | com.google.re2j.PatternSyntaxException e) {
             throw new IllegalArgumentException(where + "'" + s + "': " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage());
+        }
+    }
+
+    /** Limits of a script: checked before dialling, so a huge or hostile file costs nothing. */
+    public static final int MAX_LINES = 10_000;
+    public static final int MAX_LINE_LENGTH = 8_192;
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .maxNestingDepth(32).maxStringLength(MAX_LINE_LENGTH).build());
+    }
+
+    /** The data of an info line: a JSON object, at most 32 deep. */
+    static void checkJson(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(json);
+            if (n == null || !n.isObject()) {
+                throw new IllegalArgumentException("info data must be a JSON object");
+            }
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new IllegalArgumentException("info data is nested deeper than 32 levels");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("info data is not valid JSON");
         }
     }
 

@@ -56,6 +56,98 @@ final class ScriptRunner {
         });
     }
 
+    private volatile boolean ended;
+    private final CompletableFuture<Void> endedFuture = new CompletableFuture<>();
+
+    /** The call is ending: a pending expectation fails now, and the lines not reached are reported, not skipped. */
+    void callEnded() {
+        ended = true;
+        endedFuture.complete(null);
+        synchronized (history) {
+            history.notifyAll();
+        }
+    }
+
+    /**
+     * Runs every command of {@code src} in order (on the calling thread). A bad line or a failed expectation ends a
+     * script (not the console): the call is hung up and the failure returned. When the call ends first, the pending
+     * expectation and every expectation not reached fail: an expectation that was never met is never a pass.
+     *
+     * @param hangUpAtEnd hang up when a script runs out of lines (no --duration)
+     */
+    Failure runAll(CommandSource src, boolean hangUpAtEnd) {
+        boolean interactive = src.interactive();
+        int n = 0;
+        try {
+            String line;
+            while (!ended && (line = src.next()) != null) {
+                n++;
+                Script.Command c;
+                try {
+                    c = Script.parseLine(line, interactive ? 0 : n);
+                } catch (IllegalArgumentException e) {
+                    publish.accept(new CallEvent.Step(loop.now(), scenario, interactive ? 0 : n, line.strip(), false, e.getMessage()));
+                    if (interactive) {
+                        continue;
+                    }
+                    return hangUp(Failure.of(Layer.AUDIO, Cause.ASSERTION_FAILED, e.getMessage()));
+                }
+                if (c == null) {
+                    continue;
+                }
+                Failure f = run(c);
+                if (c.verb().equals("hangup")) {
+                    return null;
+                }
+                if (f != null && !interactive) {
+                    if (ended) {
+                        notReached(src, n);
+                        return f;
+                    }
+                    return hangUp(f);
+                }
+            }
+            if (ended) {
+                return interactive ? null : notReached(src, n);
+            }
+            if (interactive || hangUpAtEnd) {
+                loop.execute(() -> call.bye(interactive ? "the console was closed" : "the script ended"));
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private Failure hangUp(Failure f) {
+        loop.execute(() -> call.bye("the script failed"));
+        return f;
+    }
+
+    /** The expectations after line {@code n} that the call ended before: each a failed step; the first is returned. */
+    private Failure notReached(CommandSource src, int n) throws InterruptedException {
+        Failure first = null;
+        String line;
+        while ((line = src.next()) != null) {
+            n++;
+            Script.Command c;
+            try {
+                c = Script.parseLine(line, n);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (c != null && c.verb().startsWith("expect-")) {
+                String detail = "not run: the call ended first";
+                publish.accept(new CallEvent.Step(loop.now(), scenario, c.line(), c.text(), false, detail));
+                if (first == null) {
+                    first = fail(c, detail);
+                }
+            }
+        }
+        return first;
+    }
+
     /** What the far end sent since the script started; expectations consume it in order, so nothing is missed. */
     private final List<Event> history = new java.util.ArrayList<>();
     private int cursor;
@@ -72,7 +164,7 @@ final class ScriptRunner {
                     }
                 }
                 long left = end - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || ended) {
                     return null;
                 }
                 history.wait(Math.max(1, left / 1_000_000));
@@ -86,14 +178,20 @@ final class ScriptRunner {
         boolean ok = true;
         switch (c.verb()) {
             case "wait" -> {
-                Thread.sleep(c.within().toMillis());
+                try {
+                    endedFuture.get(c.within().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // waited the whole time
+                }
                 detail = "";
             }
             case "dtmf" -> {
-                loop.execute(() -> control.dtmf(c.arg(), dtmfMode, 100, 70));
+                CompletableFuture<Boolean> sent = new CompletableFuture<>();
+                loop.execute(() -> sent.complete(control.dtmf(c.arg(), dtmfMode, 100, 70)));
+                ok = Boolean.TRUE.equals(get(sent, Duration.ofSeconds(5)));
                 int n = c.arg().length();
                 Thread.sleep(n * 170L + 50);
-                detail = dtmfMode;
+                detail = ok ? dtmfMode : dtmfMode + ": not sent (the far end did not accept telephone-event)";
             }
             case "info" -> {
                 JsonNode data = null;
@@ -127,9 +225,10 @@ final class ScriptRunner {
             }
             case "help" -> detail = Script.help();
             case "expect-tone" -> {
-                boolean heard = media != null && heard(media.session(), c.hz(), c.within());
+                boolean heard = media != null && heard(media.session(), c.hz(), c.within(), endedFuture);
                 ok = heard;
-                detail = heard ? Math.round(c.hz()) + " Hz heard" : "no " + Math.round(c.hz()) + " Hz within " + c.within().toMillis() / 1000.0 + " s";
+                detail = heard ? Math.round(c.hz()) + " Hz heard" : "no " + Math.round(c.hz()) + " Hz "
+                        + (ended ? "before the call ended" : "within " + c.within().toMillis() / 1000.0 + " s");
             }
             case "expect-dtmf" -> {
                 StringBuilder got = new StringBuilder();
@@ -143,13 +242,15 @@ final class ScriptRunner {
                     got.append(((CallEvent.DtmfReceived) e).digit());
                 }
                 ok = got.indexOf(c.arg()) >= 0;
-                detail = ok ? "received " + c.arg() : "received '" + got + "', not " + c.arg();
+                detail = ok ? "received " + c.arg() : "received '" + got + "', not " + c.arg()
+                        + (ended ? " before the call ended" : "");
             }
             case "expect-info" -> {
                 Event e = consume(x -> (x instanceof CallEvent.InfoReceived i && c.regex().matcher(i.body()).find())
                         || (x instanceof CallEvent.Transcript tr && c.regex().matcher(tr.text()).find()), c.within());
                 ok = e != null;
-                detail = ok ? "matched" : "no INFO or transcript matching /" + c.arg() + "/ within " + c.within().toMillis() / 1000.0 + " s";
+                detail = ok ? "matched" : "no INFO or transcript matching /" + c.arg() + "/ "
+                        + (ended ? "before the call ended" : "within " + c.within().toMillis() / 1000.0 + " s");
             }
             default -> detail = "unknown";
         }
@@ -188,8 +289,10 @@ final class ScriptRunner {
     }
 
     /** True when {@code hz} carries most of the received power for 200 ms in a row within {@code max}. */
-    static boolean heard(MediaSession session, double hz, Duration max) throws InterruptedException {
+    static boolean heard(MediaSession session, double hz, Duration max, CompletableFuture<Void> ended)
+            throws InterruptedException {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
+        ended.thenRun(() -> f.complete(false));
         int[] run = {0};
         MediaSession.AudioTap tap = (data, rate, channels, frames) -> {
             double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);

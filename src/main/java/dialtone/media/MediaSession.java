@@ -186,7 +186,7 @@ public final class MediaSession {
 
     /** Starts sending: stops the module's own recording first (see {@link PeerFactory#stopRecording()}). */
     public synchronized void startSending() {
-        if (pumping != null || closed.get() || mic) {
+        if (pumping != null || closed.get() || mic || pump.isShutdown()) {
             return; // the microphone is sent by the audio module itself
         }
         peers.stopRecording();
@@ -349,10 +349,16 @@ public final class MediaSession {
      */
     public boolean close(Duration max) {
         if (!closed.compareAndSet(false, true)) {
-            return true;
+            // closing already (the call ended): wait for that one, within the same bound
+            try {
+                closing.get(max.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
         }
         pump.shutdownNow();
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = closing;
         Thread t = new Thread(() -> {
             try {
                 try {
@@ -386,6 +392,13 @@ public final class MediaSession {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    private final CompletableFuture<Void> closing = new CompletableFuture<>();
+
+    /** Stops sending at once (the call is ending); the rest is released by {@link #close}. */
+    public void stopSending() {
+        pump.shutdownNow();
     }
 
     public WavRecorder recorder() {

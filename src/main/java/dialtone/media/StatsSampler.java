@@ -16,7 +16,8 @@ public final class StatsSampler {
     /** The transport and the chosen path, as the stats report tells them. */
     public record Path(String localType, String localProtocol, String localAddress, String remoteType,
                        String remoteAddress, String relayProtocol, double rttMs, String dtlsState, String dtlsRole,
-                       String tlsVersion, String dtlsCipher, String srtpCipher, String remoteFingerprint) {
+                       String tlsVersion, String dtlsCipher, String srtpCipher, String remoteFingerprint,
+                       String remoteCertificate) {
     }
 
     /** One whole sample. */
@@ -126,7 +127,8 @@ public final class StatsSampler {
             String fp = cert == null ? null
                     : str(cert.getAttributes().get("fingerprintAlgorithm")) + " " + str(cert.getAttributes().get("fingerprint"));
             path = new Path(lt, lp, la, rt, ra, relay, pairRtt, str(t.get("dtlsState")), str(t.get("dtlsRole")),
-                    str(t.get("tlsVersion")), str(t.get("dtlsCipher")), str(t.get("srtpCipher")), fp);
+                    str(t.get("tlsVersion")), str(t.get("dtlsCipher")), str(t.get("srtpCipher")), fp,
+                    cert == null ? null : str(cert.getAttributes().get("base64Certificate")));
         }
         String codec = null;
         RTCStats c = codecId == null ? null : all.get(codecId);

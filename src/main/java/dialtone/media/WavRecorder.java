@@ -1,33 +1,54 @@
 package dialtone.media;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes what the far end sent to a 16-bit PCM WAV. The audio thread only copies frames into a bounded queue
- * (overflow drops and is counted); a writer thread drains it. {@link #close()} fixes up the RIFF sizes.
+ * Writes what the far end sent to a 16-bit PCM WAV, 48 kHz mono. The audio thread converts each frame to that one
+ * format (libwebrtc may deliver the first frames at another rate or channel count than the rest: keeping the first
+ * frame's format and dropping the others left recordings of 10 ms) and copies it into a bounded queue (overflow is
+ * dropped and counted); a writer thread drains it into a file that this recorder created itself: an existing file
+ * or a symbolic link at the path is refused unless {@code overwrite}, and a link is never followed.
+ * {@link #close()} fixes up the RIFF sizes through the same open file.
  */
 public final class WavRecorder implements AutoCloseable {
+    public static final int RATE = AudioSource.RATE;
     private static final byte[] STOP = new byte[0];
 
     private final Path path;
+    private final FileChannel file;
     private final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(1000);
     private final Thread writer;
-    private volatile int rate;
-    private volatile int channels;
     private volatile long dataBytes;
+    private volatile long framesIn;
     private volatile long dropped;
     private volatile IOException failure;
 
     public WavRecorder(Path path) {
+        this(path, false);
+    }
+
+    /** Creates the file now (so a bad path fails before the call); {@code overwrite} replaces a regular file. */
+    public WavRecorder(Path path, boolean overwrite) {
         this.path = path;
         try {
-            Files.write(path, new byte[44]);
+            if (overwrite && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(path);
+            }
+            // CREATE_NEW is O_CREAT|O_EXCL: it fails on any existing entry, a symbolic link included
+            this.file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            file.write(ByteBuffer.wrap(header(RATE, 1, 0)));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new MediaException("cannot write the recording " + path + ": it exists already"
+                    + (Files.isSymbolicLink(path) ? " (a symbolic link, never followed)" : " (add --force to replace it)"));
         } catch (IOException e) {
             throw new MediaException("cannot write the recording " + path + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
@@ -37,34 +58,63 @@ public final class WavRecorder implements AutoCloseable {
         writer.start();
     }
 
-    /** Called on the audio thread: copy and queue, never block. */
+    /** A name in {@code dir} that does not exist yet: {@code base.wav}, else {@code base-2.wav}, ... */
+    public static Path fresh(Path dir, String base) {
+        Path p = dir.resolve(base + ".wav");
+        for (int i = 2; Files.exists(p, LinkOption.NOFOLLOW_LINKS) && i < 10_000; i++) {
+            p = dir.resolve(base + "-" + i + ".wav");
+        }
+        return p;
+    }
+
+    /** Called on the audio thread: convert, copy and queue, never block. */
     public void accept(byte[] data, int bitsPerSample, int sampleRate, int ch, int frames) {
-        if (bitsPerSample != 16) {
+        framesIn++;
+        short[] mono = toMono(data, bitsPerSample, ch, frames);
+        if (mono == null || sampleRate <= 0) {
+            dropped++;
             return;
         }
-        if (rate == 0) {
-            rate = sampleRate;
-            channels = ch;
+        short[] pcm = sampleRate == RATE ? mono : WavSource.resample(mono, sampleRate, RATE);
+        byte[] out = new byte[pcm.length * 2];
+        for (int i = 0; i < pcm.length; i++) {
+            out[2 * i] = (byte) pcm[i];
+            out[2 * i + 1] = (byte) (pcm[i] >> 8);
         }
-        if (sampleRate != rate || ch != channels) {
-            dropped += frames;
-            return;
-        }
-        byte[] copy = java.util.Arrays.copyOf(data, frames * ch * 2);
-        if (!queue.offer(copy)) {
-            dropped += frames;
+        if (!queue.offer(out)) {
+            dropped++;
         }
     }
 
+    /** 16-bit little-endian PCM of any channel count, averaged to mono; null for other sample sizes. */
+    static short[] toMono(byte[] data, int bits, int ch, int frames) {
+        if (bits != 16 || ch < 1 || frames < 0 || data.length < frames * ch * 2) {
+            return null;
+        }
+        short[] mono = new short[frames];
+        for (int i = 0; i < frames; i++) {
+            int sum = 0;
+            for (int c = 0; c < ch; c++) {
+                int o = (i * ch + c) * 2;
+                sum += (short) ((data[o] & 0xff) | (data[o + 1] << 8));
+            }
+            mono[i] = (short) (sum / ch);
+        }
+        return mono;
+    }
+
     private void drain() {
-        try (OutputStream out = Files.newOutputStream(path, java.nio.file.StandardOpenOption.APPEND)) {
+        try {
             while (true) {
                 byte[] b = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (b == STOP) {
                     break;
                 }
                 if (b != null) {
-                    out.write(b);
+                    ByteBuffer buf = ByteBuffer.wrap(b);
+                    while (buf.hasRemaining()) {
+                        file.write(buf);
+                    }
                     dataBytes += b.length;
                 }
             }
@@ -76,15 +126,24 @@ public final class WavRecorder implements AutoCloseable {
     }
 
     public double seconds() {
-        return rate == 0 ? 0 : dataBytes / (2.0 * channels * rate);
+        return dataBytes / (2.0 * RATE);
+    }
+
+    /** Frames that could not be kept (queue full, unusable sample format), of {@link #framesReceived()}. */
+    public long droppedFrames() {
+        return dropped;
+    }
+
+    public long framesReceived() {
+        return framesIn;
     }
 
     public int rate() {
-        return rate == 0 ? AudioSource.RATE : rate;
+        return RATE;
     }
 
     public int channels() {
-        return channels == 0 ? 1 : channels;
+        return 1;
     }
 
     public Path path() {
@@ -99,8 +158,8 @@ public final class WavRecorder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
-            f.write(header(rate(), channels(), dataBytes));
+        try (FileChannel f = file) {
+            f.write(ByteBuffer.wrap(header(RATE, 1, dataBytes)), 0);
         } catch (IOException e) {
             throw new MediaException("cannot finish the recording " + path + ": " + e.getMessage());
         }
@@ -110,7 +169,7 @@ public final class WavRecorder implements AutoCloseable {
     }
 
     static byte[] header(int rate, int channels, long dataBytes) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(44).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) (36 + dataBytes));
         b.put("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         b.put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)

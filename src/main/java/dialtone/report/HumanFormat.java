@@ -29,6 +29,10 @@ public final class HumanFormat {
 
     /** A rendered event: its layer tag, its kind (for colour) and its lines. */
     public record Rendered(String tag, Kind kind, List<String> lines) {
+        /** Every line is made printable here, whatever built it: server and config text never reaches a terminal raw. */
+        public Rendered {
+            lines = lines.stream().map(dialtone.support.Printable::escape).toList();
+        }
     }
 
     public enum Kind { INFO, GOOD, BAD, WARN, DETAIL }

@@ -104,7 +104,7 @@ public final class JUnitXmlReporter implements EventSink {
                 w.writeCharacters("  ");
                 w.writeStartElement("testcase");
                 w.writeAttribute("classname", suite.replace(' ', '.'));
-                w.writeAttribute("name", sc.getKey());
+                w.writeAttribute("name", xml(sc.getKey()));
                 w.writeAttribute("time", secs(Duration.between(first, last).toMillis()));
                 w.writeCharacters("\n");
                 if (finished != null && !finished.passed() && finished.scenario().equals(sc.getKey())) {
@@ -112,14 +112,14 @@ public final class JUnitXmlReporter implements EventSink {
                     w.writeCharacters("    ");
                     w.writeStartElement("failure");
                     w.writeAttribute("type", f == null ? "FAILED" : f.layer() + "/" + f.cause());
-                    w.writeAttribute("message", f == null ? "failed" : f.message());
-                    w.writeCharacters(f == null ? "" : f.message() + (f.status() > 0 ? " (SIP " + f.status() + ")" : ""));
+                    w.writeAttribute("message", xml(f == null ? "failed" : f.message()));
+                    w.writeCharacters(xml(f == null ? "" : f.message() + (f.status() > 0 ? " (SIP " + f.status() + ")" : "")));
                     w.writeEndElement();
                     w.writeCharacters("\n");
                 }
                 w.writeCharacters("    ");
                 w.writeStartElement("system-out");
-                w.writeCData(timeline(events).replace("]]>", "]]]]><![CDATA[>"));
+                w.writeCData(xml(timeline(events)).replace("]]>", "]]]]><![CDATA[>"));
                 w.writeEndElement();
                 w.writeCharacters("\n  ");
                 w.writeEndElement();
@@ -131,15 +131,15 @@ public final class JUnitXmlReporter implements EventSink {
                 String detail = c instanceof CallEvent.Check k ? k.detail() : ((CallEvent.Step) c).detail();
                 w.writeCharacters("  ");
                 w.writeStartElement("testcase");
-                w.writeAttribute("classname", suite.replace(' ', '.') + "." + c.scenario());
-                w.writeAttribute("name", name);
+                w.writeAttribute("classname", xml(suite.replace(' ', '.') + "." + c.scenario()));
+                w.writeAttribute("name", xml(name));
                 w.writeAttribute("time", "0");
                 if (!ok) {
                     w.writeCharacters("\n    ");
                     w.writeStartElement("failure");
                     w.writeAttribute("type", "AUDIO/ASSERTION_FAILED");
-                    w.writeAttribute("message", name + ": " + detail);
-                    w.writeCharacters(detail == null ? "" : detail);
+                    w.writeAttribute("message", xml(name + ": " + detail));
+                    w.writeCharacters(xml(detail == null ? "" : detail));
                     w.writeEndElement();
                     w.writeCharacters("\n  ");
                 }
@@ -169,6 +169,14 @@ public final class JUnitXmlReporter implements EventSink {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Text as XML 1.0 can carry it: control characters (which XML forbids, and which a hostile server may send) and
+     * bidi overrides are written as visible escapes; the rest is escaped by the XML writer.
+     */
+    static String xml(String s) {
+        return dialtone.support.Printable.escape(s);
     }
 
     private static String secs(long ms) {

@@ -40,8 +40,9 @@ public final class Redactor {
             return;
         }
         boolean changed = false;
-        for (String f : List.of(secret, jsonEscape(secret), xmlEscape(secret),
-                URLEncoder.encode(secret, StandardCharsets.UTF_8))) {
+        // JSON escapes of control characters come in both cases: Jackson writes \u001B, others \u001b
+        for (String f : List.of(secret, jsonEscape(secret), upperHexEscapes(jsonEscape(secret)), xmlEscape(secret),
+                URLEncoder.encode(secret, StandardCharsets.UTF_8), dialtone.support.Printable.escape(secret))) {
             changed |= forms.add(f);
         }
         if (changed) {
@@ -96,6 +97,17 @@ public final class Redactor {
                     }
             }
         }
+        return sb.toString();
+    }
+
+    /** {@code \u001b} → {@code \u001B}: the same escape with upper-case hex digits. */
+    static String upperHexEscapes(String json) {
+        Matcher m = Pattern.compile("\\\\u([0-9a-f]{4})").matcher(json);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, Matcher.quoteReplacement("\\u" + m.group(1).toUpperCase(Locale.ROOT)));
+        }
+        m.appendTail(sb);
         return sb.toString();
     }
 

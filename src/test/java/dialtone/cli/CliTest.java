@@ -100,7 +100,7 @@ class CliTest {
 
     @Test
     void personalDataUserIdWarns() {
-        CliRun r = CliRun.run("config", "--ws-uri", "wss://sip.example.com", "--user", "jane.doe@example.com");
+        CliRun r = CliRun.run("config", "--ws-uri", "wss://sip.example.com", "--user", "jane.doe%40example.com");
         assertEquals(0, r.rc(), r.toString());
         assertTrue(r.out().contains("looks like an e-mail address"), r.out());
         CliRun phone = CliRun.run("config", "--ws-uri", "wss://sip.example.com", "--user", "x",

@@ -39,6 +39,14 @@ public final class InviteSession {
 
         void onEnded(Originator by, String reason);
 
+        /**
+         * The call is ending: a BYE or CANCEL was sent, or a BYE arrived. From here on the media may go away at any
+         * moment (a far end closes its peer connection as soon as it sees the BYE), so media changes are no longer
+         * failures. Comes before {@link #onEnded}, which for a local BYE waits for its answer.
+         */
+        default void onEnding(Originator by) {
+        }
+
         /** Other in-dialog requests (INFO, re-INVITE, UPDATE...); return true when answered. */
         default boolean onDialogRequest(InviteSession s, ServerTransaction st) {
             return false;
@@ -172,6 +180,7 @@ public final class InviteSession {
         loop.assertOnLoop();
         if (state == State.CALLING || state == State.EARLY) {
             state = State.CANCELLING;
+            listener.onEnding(Originator.LOCAL);
             cancelWanted = true;
             if (provisional) {
                 sendCancel();
@@ -225,6 +234,7 @@ public final class InviteSession {
         }
         state = State.ENDED;
         stopRetransmitting();
+        listener.onEnding(Originator.LOCAL);
         List<Header> h = new ArrayList<>(dialog.routeHeaders());
         long n = dialog.nextCseq();
         ua.send(new OutboundRequest("BYE", dialog.remoteTarget(), dialog.from(), dialog.to(), dialog.callId(), () -> n,
@@ -341,6 +351,7 @@ public final class InviteSession {
     public void cancelledByCaller() {
         if (state == State.INCOMING) {
             state = State.ENDED;
+            listener.onEnding(Originator.REMOTE);
             listener.onEnded(Originator.REMOTE, "cancelled by the caller");
         }
     }
@@ -375,6 +386,7 @@ public final class InviteSession {
                 if (state != State.ENDED) {
                     state = State.ENDED;
                     stopRetransmitting();
+                    listener.onEnding(Originator.REMOTE);
                     listener.onEnded(Originator.REMOTE, r.header("Reason").orElse("BYE from the far end"));
                 }
             }

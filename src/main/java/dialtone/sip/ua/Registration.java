@@ -101,6 +101,13 @@ public final class Registration {
     private void registered(SipResponse r, boolean refresh) {
         if (r.status() >= 200 && r.status() < 300) {
             int granted = grantedExpires(r);
+            if (granted <= 0) {
+                // a 2xx that binds our contact for 0 s (or removed it) is no registration, whatever its status
+                fail(new Failure(Layer.REGISTRATION, Cause.REJECTED, Originator.REMOTE, r.status(), r.reason(),
+                        "the registrar answered " + r.status() + " " + r.reason() + " but granted our contact 0 s:"
+                                + " not registered"));
+                return;
+            }
             int contacts = r.headers().values("Contact").size();
             state = RegistrationState.REGISTERED;
             everRegistered = true;

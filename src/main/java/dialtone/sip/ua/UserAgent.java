@@ -190,7 +190,14 @@ public final class UserAgent implements TransportListener {
     // ---- sending ----------------------------------------------------------------------------------------------
 
     private boolean wire(SipMessage m) {
-        String text = SipEncoder.encodeText(m);
+        String text;
+        try {
+            text = SipEncoder.encodeText(m);
+        } catch (SipEncoder.UnsafeMessageException e) {
+            // an injected line from somewhere (config, flag, script, server echo): never on the wire
+            publish.accept(new dialtone.event.RunEvent.Warning(loop.now(), scenario, "sip-refused", e.getMessage()));
+            return false;
+        }
         boolean ok = transport.send(text);
         if (ok) {
             publish.accept(new SipEvent.Sent(loop.now(), scenario, m.startLine(), text));

@@ -1,0 +1,29 @@
+package dialtone.support;
+
+/**
+ * Which stop signal this process received, for the words and the exit code of an interrupted run: Ctrl-C (SIGINT)
+ * exits 130 and SIGTERM 143, the shell's convention (128 + the signal's number).
+ */
+public final class Signals {
+    private static volatile String received;
+
+    private Signals() {
+    }
+
+    /** Records the signal ("INT" or "TERM"); the first one wins. */
+    public static void received(String name) {
+        if (received == null) {
+            received = name;
+        }
+    }
+
+    /** "SIGTERM" or "Ctrl-C" (also when no signal was seen: an interrupt from inside). */
+    public static String describe() {
+        return "TERM".equals(received) ? "SIGTERM" : "Ctrl-C";
+    }
+
+    /** 143 after SIGTERM, 130 otherwise. */
+    public static int exitCode() {
+        return "TERM".equals(received) ? 143 : 130;
+    }
+}
