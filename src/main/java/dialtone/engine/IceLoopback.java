@@ -72,6 +72,14 @@ final class IceLoopback {
             }
             long t0 = System.nanoTime();
             String offer = pcs[0].offer().get(max.toMillis(), TimeUnit.MILLISECONDS);
+            if (dialtone.media.Sdp.candidates(offer).stream().noneMatch(c -> "relay".equals(c.type()))) {
+                // relay-only and no relay candidate: the allocation through this server failed inside libwebrtc
+                boolean tls = url.startsWith("turns:");
+                return new Outcome(false, "the media engine got no relay candidate from this server"
+                        + (tls && !tlsInsecure ? ": the TLS relay could not be used (libwebrtc checks a turns: certificate"
+                        + " against its own roots and cannot take --ca-file; for a private CA add --turns-insecure, the media"
+                        + " stays DTLS-SRTP)" : " (allocation refused or unreachable: see the turn check)"), facts);
+            }
             String answer = pcs[1].answer(offer).get(max.toMillis(), TimeUnit.MILLISECONDS);
             pcs[0].acceptAnswer(answer).get(max.toMillis(), TimeUnit.MILLISECONDS);
             connected.get(max.toMillis(), TimeUnit.MILLISECONDS);

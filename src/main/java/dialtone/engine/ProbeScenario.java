@@ -91,13 +91,25 @@ public final class ProbeScenario {
                 throw e;
             }
         }, pool);
+        if (fromEndpoint && o.wants("https")) {
+            expect("https", "endpoint configuration", null);
+        }
         all.add(resolved.handle((p, e) -> null));
         if (o.wants("wss")) {
-            all.add(resolved.thenAcceptAsync(p -> wss(p, ssl), pool).handle((v, e) -> null));
+            expect("wss", "", null);
+            all.add(resolved.thenAcceptAsync(p -> wss(p, ssl), pool).handle((v, e) -> {
+                if (e != null) {
+                    synchronized (this) {
+                        pending.remove("wss"); // no configuration, nothing to connect to: the https check says why
+                    }
+                }
+                return null;
+            }));
         }
         for (String u : o.iceUrls()) {
             IceUrl url = IceUrl.parse(u);
             if (o.wants("stun") && url.transports().contains("udp")) {
+                expect("stun", url.hostPort(), "udp");
                 all.add(CompletableFuture.runAsync(() -> {
                     long t0 = System.nanoTime();
                     NetworkChecks.Outcome r = NetworkChecks.stunBinding(url, left(deadlineNanos));
@@ -108,7 +120,21 @@ public final class ProbeScenario {
                 for (String transport : url.transports()) {
                     String single = url.scheme() + ":" + url.hostPort() + (url.scheme().equals("turns") ? "?transport=tcp"
                             : "?transport=" + transport);
+                    expect("ice", url.hostPort(), transport);
+                    CompletableFuture<Boolean> allocated = turnResults.computeIfAbsent(url.hostPort() + "/" + transport,
+                            k -> new CompletableFuture<>());
                     iceChecks.add(() -> {
+                        if (o.wants("turn")) {
+                            try {
+                                if (!allocated.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                                    record("ice", url.hostPort(), transport, false, System.nanoTime(),
+                                            "not tried: the TURN allocation over " + transport + " failed", Map.of());
+                                    return;
+                                }
+                            } catch (Exception e) {
+                                return; // the deadline passed: recorded as unfinished
+                            }
+                        }
                         long t0 = System.nanoTime();
                         IceLoopback.Outcome r = IceLoopback.run(single, o.turnUser(), o.turnPassword(), o.turnsInsecure(),
                                 left(deadlineNanos));
@@ -118,18 +144,22 @@ public final class ProbeScenario {
             }
             if (o.wants("turn") && url.turn()) {
                 for (String transport : url.transports()) {
+                    expect("turn", url.hostPort(), transport);
                     all.add(CompletableFuture.runAsync(() -> {
                         long t0 = System.nanoTime();
                         NetworkChecks.Outcome r = NetworkChecks.turn(url, transport, o.turnUser(),
                                 o.turnPassword() == null ? null : o.turnPassword().reveal(), ssl, left(deadlineNanos),
                                 o.wants("echo") ? o.echoPackets() : 0);
                         record("turn", url.hostPort(), transport, r.passed(), t0, r.detail(), r.facts());
+                        turnResults.computeIfAbsent(url.hostPort() + "/" + transport, k -> new CompletableFuture<>())
+                                .complete(r.passed());
                     }, pool));
                 }
             }
         }
         List<IceUrl> udpServers = o.iceUrls().stream().map(IceUrl::parse).filter(u -> u.transports().contains("udp")).toList();
         if (o.wants("stun") && udpServers.size() >= 2) {
+            expect("nat", udpServers.get(0).hostPort() + " + " + udpServers.get(1).hostPort(), "udp");
             all.add(CompletableFuture.runAsync(() -> {
                 long t0 = System.nanoTime();
                 NetworkChecks.Outcome r = NetworkChecks.mapping(udpServers.get(0), udpServers.get(1), left(deadlineNanos));
@@ -142,23 +172,48 @@ public final class ProbeScenario {
             all.add(CompletableFuture.runAsync(() -> iceChecks.forEach(Runnable::run), pool));
         }
         try {
+            // the deadline is the user's: every check is bounded by it; a little slack for the last event to land
             CompletableFuture.allOf(all.toArray(new CompletableFuture[0]))
-                    .get(Math.max(1, deadlineNanos - System.nanoTime()) + 2_000_000_000L, TimeUnit.NANOSECONDS);
+                    .get(Math.max(1, deadlineNanos - System.nanoTime()) + 250_000_000L, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             publish.accept(new RunEvent.Warning(clock.instant(), scenario, "probe-deadline",
                     "some checks did not finish within the deadline of " + o.deadline().toSeconds() + " s"));
         } finally {
             pool.shutdownNow();
         }
+        synchronized (this) {
+            for (String[] c : List.copyOf(pending.values())) {
+                record(c[0], c[1], c[2], false, System.nanoTime() - o.deadline().toNanos(), "no result within the deadline of "
+                        + o.deadline().toSeconds() + " s", Map.of());
+            }
+            done = true;
+        }
         return verdict();
     }
 
     private static Duration left(long deadlineNanos) {
-        return Duration.ofNanos(Math.max(500_000_000L, deadlineNanos - System.nanoTime()));
+        return Duration.ofNanos(Math.max(100_000_000L, deadlineNanos - System.nanoTime() - 100_000_000L));
+    }
+
+    private boolean done;
+    private final Map<String, CompletableFuture<Boolean>> turnResults = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Checks started and not recorded yet: at the deadline each is recorded as failed, never silently dropped. */
+    private final Map<String, String[]> pending = new LinkedHashMap<>();
+
+    private static String key(String check, String target, String transport) {
+        return check.equals("wss") ? check : check + "|" + (transport == null ? "" : transport) + "|" + target;
+    }
+
+    private synchronized void expect(String check, String target, String transport) {
+        pending.put(key(check, target, transport), new String[] {check, target, transport});
     }
 
     private synchronized void record(String check, String target, String transport, boolean passed, long t0,
                                      String detail, Map<String, Object> facts) {
+        if (done) {
+            return; // past the deadline: the verdict is out
+        }
+        pending.remove(key(check, target, transport));
         ProbeEvent.Check c = new ProbeEvent.Check(clock.instant(), scenario, check, target, transport, passed,
                 (System.nanoTime() - t0) / 1_000_000, detail, new LinkedHashMap<>(facts));
         results.add(c);
@@ -281,7 +336,12 @@ public final class ProbeScenario {
             }
         }
         boolean anyTurn = ways.stream().anyMatch(w -> w.startsWith("TURN"));
-        Boolean turnRequired = stunRan ? (Boolean) (!direct && anyTurn ? true : direct ? false : null) : null;
+        Boolean turnRequired = null;
+        if (stunRan && direct) {
+            turnRequired = Boolean.FALSE;
+        } else if (stunRan && anyTurn) {
+            turnRequired = Boolean.TRUE;
+        }
         String firstBroken = null;
         for (String layer : List.of("https", "wss", "stun", "turn", "ice")) {
             for (ProbeEvent.Check c : results) {

@@ -144,6 +144,9 @@ public final class NetworkChecks {
         if (tls != null) {
             return "TLS to " + url.hostPort() + " failed: " + tls;
         }
+        if (e instanceof java.net.PortUnreachableException) {
+            return "port unreachable: nothing listens on UDP " + url.hostPort() + " (ICMP)";
+        }
         if (e instanceof ConnectException) {
             return "cannot connect to " + url.hostPort() + ": connection refused";
         }

@@ -51,10 +51,13 @@ abstract class StunTransport implements AutoCloseable {
         }
 
         /** On a socket shared with other checks (the mapping test needs one local port for two servers). */
-        Udp(InetSocketAddress server, DatagramSocket socket, boolean owned) {
+        Udp(InetSocketAddress server, DatagramSocket socket, boolean owned) throws IOException {
             this.server = server;
             this.socket = socket;
             this.owned = owned;
+            // connected: an ICMP port unreachable comes back as PortUnreachableException at once, instead of a
+            // silent wait for the deadline (the local port stays the same, which the mapping test needs)
+            socket.connect(server);
         }
 
         @Override
@@ -89,6 +92,8 @@ abstract class StunTransport implements AutoCloseable {
         public void close() {
             if (owned) {
                 socket.close();
+            } else {
+                socket.disconnect();
             }
         }
     }
