@@ -142,8 +142,9 @@ final class CallCommand implements Callable<Integer> {
         }
         for (String h : headers) {
             int c = h.indexOf(':');
-            String name = c < 0 ? "" : h.substring(0, c).trim();
-            String value = c < 0 ? "" : h.substring(c + 1).trim();
+            // only spaces and tabs are trimmed: trim() would silently drop control characters at either end
+            String name = c < 0 ? "" : h.substring(0, c).strip();
+            String value = c < 0 ? "" : h.substring(c + 1).replaceAll("^[ \t]+|[ \t]+$", "");
             if (!dialtone.sip.message.Grammar.isToken(name) || value.isEmpty() || dialtone.config.SipFields.headerValue(value) != null) {
                 throw new CommandLine.ParameterException(cl, "--header '" + dialtone.support.Printable.escape(h)
                         + "' is not 'Name: value' (a token, a colon, printable text)");
@@ -173,9 +174,9 @@ final class CallCommand implements Callable<Integer> {
         }
         if (infoData != null) {
             try {
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(infoData);
-            } catch (java.io.IOException e) {
-                throw new CommandLine.ParameterException(cl, "--info-data is not valid JSON");
+                dialtone.engine.Script.checkJson(infoData);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--info-data: " + e.getMessage().replace("info data ", ""));
             }
             if (info == null) {
                 throw new CommandLine.ParameterException(cl, "--info-data needs --info TEXT");
@@ -199,6 +200,11 @@ final class CallCommand implements Callable<Integer> {
             }
             commands = console;
         }
+        if (target != null) {
+            checkTarget(cl, target.contains(":") ? target : "sip:" + target + "@x.invalid");
+        } else if (targetOptions.endpoint == null && io.env().get(TargetOptions.ENDPOINT_ENV) == null) {
+            throw new CommandLine.ParameterException(cl, "direct mode needs a TARGET to call (a SIP URI or a user)");
+        }
         boolean talkGiven = cl.getParseResult().hasMatchedOption("--duration");
         Duration talk = commands != null && !talkGiven ? null : duration;
         CallScenario.InCall inCall = new CallScenario.InCall(dtmf, dtmfMode, dtmfDelay, info, infoData, commands);
@@ -214,12 +220,6 @@ final class CallCommand implements Callable<Integer> {
                 SipProfile p = Runner.resolve(scope, t, ssl);
                 String ua = Runner.userAgent();
                 String to = target == null ? null : target.contains(":") ? target : "sip:" + target + "@" + p.realm();
-                if (to != null) {
-                    checkTarget(cl, to);
-                }
-                if (to == null && p.target() == null) {
-                    throw new CommandLine.ParameterException(cl, "direct mode needs a TARGET to call (a SIP URI or a user)");
-                }
                 CallScenario.Options opts = new CallScenario.Options(to, extra, talk, setupTimeout, playSpec, record,
                         media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
                         media.noUdp(), media.noTcp(), expectAudio ? Duration.ofSeconds(5) : null, expectTone, checks,

@@ -122,12 +122,17 @@ final class Runner {
         Failure failure;
         Map<String, Object> summary = Map.of();
         Throwable bug = null;
+        boolean usage = false;
         try {
             Outcome o = body.run(scope);
             failure = o.failure();
             summary = o.summary();
         } catch (DialtoneException e) {
             failure = e.failure();
+        } catch (picocli.CommandLine.ParameterException e) {
+            // a flag problem found once the run had started: still a usage error, with run.finished written
+            failure = Failure.of(Layer.CONFIG, Cause.CONFIG_INVALID, e.getMessage());
+            usage = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted");
@@ -137,7 +142,7 @@ final class Runner {
                     "internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             bus.publish(new RunEvent.InternalError(io.clock().instant(), scenario, command, failure.message()));
         }
-        int rc = failure == null ? ExitCodes.OK
+        int rc = failure == null ? ExitCodes.OK : usage ? ExitCodes.USAGE
                 : failure.cause() == Cause.CANCELED && failure.layer() == Layer.INTERNAL ? dialtone.support.Signals.exitCode()
                 : ExitCodes.of(failure.layer());
         Instant end = io.clock().instant();

@@ -30,12 +30,15 @@ final class StopSignal implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
         for (String name : new String[] {"INT", "TERM"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> onSignal(name));
+                sun.misc.Signal sig = new sun.misc.Signal(name);
+                previous.put(sig, sun.misc.Signal.handle(sig, s -> onSignal(name)));
             } catch (IllegalArgumentException e) {
                 // the signal is in use by the JVM (e.g. with -Xrs): the shutdown hook still stops the command
             }
         }
     }
+
+    private final java.util.Map<sun.misc.Signal, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
 
     private void onSignal(String name) {
         Signals.received(name);
@@ -59,6 +62,13 @@ final class StopSignal implements AutoCloseable {
     @Override
     public void close() {
         finished.countDown();
+        previous.forEach((sig, h) -> {
+            try {
+                sun.misc.Signal.handle(sig, h);
+            } catch (IllegalArgumentException e) {
+                // nothing to restore
+            }
+        });
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

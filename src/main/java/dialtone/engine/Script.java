@@ -143,7 +143,7 @@ public final class Script {
     }
 
     /** The data of an info line: a JSON object, at most 32 deep. */
-    static void checkJson(String json) {
+    public static void checkJson(String json) {
         try {
             com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(json);
             if (n == null || !n.isObject()) {

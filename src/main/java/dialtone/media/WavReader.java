@@ -1,6 +1,5 @@
 package dialtone.media;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,14 +24,57 @@ public final class WavReader {
         }
     }
 
+    static final long MAX_FILE_BYTES = 256L << 20;
+    static final int MAX_CHUNKS = 1000;
+
     private WavReader() {
+    }
+
+    /** A RIFF/WAVE file's chunk list, walked before javax.sound sees it: null when it looks sound, else what is wrong. */
+    static String checkChunks(byte[] b) {
+        if (b.length < 12 || !new String(b, 0, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("RIFF")
+                || !new String(b, 8, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("WAVE")) {
+            return "not a WAV file (no RIFF/WAVE header)";
+        }
+        int pos = 12;
+        int chunks = 0;
+        boolean fmt = false;
+        while (pos + 8 <= b.length) {
+            String id = new String(b, pos, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            long size = (b[pos + 4] & 0xffL) | (b[pos + 5] & 0xffL) << 8 | (b[pos + 6] & 0xffL) << 16 | (b[pos + 7] & 0xffL) << 24;
+            if (++chunks > MAX_CHUNKS) {
+                return "more than " + MAX_CHUNKS + " chunks before the audio: a damaged or hostile file";
+            }
+            if (id.equals("fmt ")) {
+                fmt = true;
+            } else if (id.equals("data")) {
+                return fmt ? null : "the data chunk comes before the fmt chunk";
+            }
+            pos += 8 + size + (size & 1);
+        }
+        return fmt ? "no data chunk" : "no fmt chunk";
     }
 
     public static Pcm read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new MediaException("cannot play " + file + ": no such file");
         }
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+        byte[] whole;
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new MediaException("cannot play " + file + ": larger than " + MAX_FILE_BYTES / (1 << 20) + " MiB");
+            }
+            whole = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new MediaException("cannot play " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+        }
+        String chunkProblem = checkChunks(whole);
+        if (chunkProblem != null) {
+            throw new MediaException("cannot play " + file + ": " + chunkProblem);
+        }
+        // read from memory: javax.sound marks and resets the stream across chunks, which a buffered file stream
+        // cannot do past its buffer ("Resetting to invalid mark" on a file with many chunks before the audio)
+        try (InputStream raw = new java.io.ByteArrayInputStream(whole);
              AudioInputStream in = AudioSystem.getAudioInputStream(raw)) {
             AudioFormat src = in.getFormat();
             int channels = src.getChannels();

@@ -118,4 +118,43 @@ class EndpointConfigParserTest {
         assertThrows(DialtoneException.class,
                 () -> EndpointConfigParser.resolve(parse("[1,2]", new ArrayList<>()), null, false));
     }
+
+    /** A hostile config server: CR/LF and control characters in every field that ends up in a SIP message. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"organisationId", "projectId", "applicationSid", "realm",
+        "username", "endpointId"})
+    void injectionInAnyFieldIsRefusedNamingTheFieldNotTheValue(String field) {
+        // JSON escapes in the document: the parsed values carry real CR, LF, NUL and ESC characters
+        for (String evil : List.of("x\\r\\nVia: SIP/2.0/WSS evil.example", "x\\nX-Evil: 1", "x\\u0000y", "x\\u001b[2Jy")) {
+            String json = field.equals("endpointId")
+                    ? RUNTIME.replace("\"ep-1\"", "\"" + evil + "\"")
+                    : LEGACY.replace("\"" + field + "\":\"", "\"" + field + "\":\"" + evil);
+            assertTrue(json.contains(evil), field + ": the fixture must carry the value");
+            DialtoneException e = assertThrows(DialtoneException.class,
+                    () -> EndpointConfigParser.resolve(parse(json, new ArrayList<>()), null, false), field);
+            assertEquals(Cause.CONFIG_INVALID, e.failure().cause());
+            assertTrue(e.getMessage().contains(field), e.getMessage());
+            assertFalse(e.getMessage().contains("evil") || e.getMessage().contains("\u001b"), e.getMessage());
+        }
+    }
+
+    @Test
+    void wsUriWithUserinfoIsRefusedAndItsCredentialsAreSecrets() {
+        List<String> secrets = new ArrayList<>();
+        String json = LEGACY.replace("wss://sip.example.com:8443", "wss://admin:Hunter2-pass@sip.example.com:8443");
+        DialtoneException e = assertThrows(DialtoneException.class,
+                () -> EndpointConfigParser.resolve(parse(json, secrets), null, false));
+        assertFalse(e.getMessage().contains("Hunter2"), e.getMessage());
+        assertFalse(e.getMessage().contains("admin"), e.getMessage());
+        assertTrue(secrets.contains("Hunter2-pass"), secrets.toString());
+    }
+
+    @Test
+    void aRealmThatIsNotAHostOrAUserIdThatIsNotAUserPartIsRefused() {
+        assertThrows(DialtoneException.class, () -> EndpointConfigParser.resolve(parse(
+                LEGACY.replace("\"realm\":\"sip.example.com\"", "\"realm\":\"sip.example.com>;evil\""), new ArrayList<>()),
+                null, false));
+        assertThrows(DialtoneException.class, () -> EndpointConfigParser.resolve(parse(LEGACY, new ArrayList<>()),
+                "bob@evil.example", false));
+    }
 }

@@ -70,4 +70,14 @@ class RedactorTest {
         r.addSecret("secret-longer");
         assertEquals("*** and ***", r.redact("secret-longer and secret"));
     }
+
+    @org.junit.jupiter.api.Test
+    void masksTheUpperCaseJsonEscapesThatJacksonWrites() throws Exception {
+        Redactor r = new Redactor();
+        r.addSecret("pa\u001bss-word");
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("v", "pa\u001bss-word"));
+        org.junit.jupiter.api.Assertions.assertTrue(json.contains("\\u001B"), json);
+        org.junit.jupiter.api.Assertions.assertEquals("{\"v\":\"***\"}", r.redact(json));
+        org.junit.jupiter.api.Assertions.assertEquals("x *** y", r.redact("x pa\\ess-word y"), "the escaped form people see");
+    }
 }

@@ -75,18 +75,7 @@ class UserAgentTest {
     }
 
     static String reply(SipRequest r, int status, String reason, String... extra) {
-        StringBuilder sb = new StringBuilder("SIP/2.0 " + status + " " + reason + "\n");
-        for (String v : r.headers().lines("Via")) {
-            sb.append("Via: ").append(v).append(";received=192.0.2.1\n");
-        }
-        sb.append("From: ").append(r.header("From").orElseThrow()).append('\n');
-        sb.append("To: ").append(r.header("To").orElseThrow()).append(";tag=srv\n");
-        sb.append("Call-ID: ").append(r.callId()).append('\n');
-        sb.append("CSeq: ").append(r.header("CSeq").orElseThrow()).append('\n');
-        for (String e : extra) {
-            sb.append(e).append('\n');
-        }
-        return sb.append("Content-Length: 0\n\n").toString();
+        return dialtone.testing.SipReplies.reply(r, status, reason, extra);
     }
 
     @Test
@@ -237,5 +226,14 @@ class UserAgentTest {
         wire.deliver(reply(bye, 200, "OK"));
         assertEquals(List.of("done"), done);
         assertEquals(RegistrationState.UNREGISTERED, reg.state());
+    }
+
+    @Test
+    void aTwoHundredThatGrantsZeroSecondsIsNotARegistration() {
+        ua.start();
+        SipRequest a = wire.lastRequest();
+        wire.deliver(reply(a, 200, "OK", "Contact: <sip:c0ntact@abc.invalid;transport=ws>;expires=0"));
+        assertEquals(List.of("failed REJECTED 200"), outcomes);
+        assertFalse(events.stream().anyMatch(e -> e instanceof RegistrationEvent.Registered));
     }
 }

@@ -1,0 +1,171 @@
+package dialtone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.testing.CliRun;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user types and what local files hold: each bad input is one line on stderr and exit 2 (or 3 for files the
+ * configuration layer reads), before anything is dialled or reaches libwebrtc.
+ */
+class UntrustedInputTest {
+    static final String[] DIRECT = {"--ws-uri", "wss://sip.example.invalid", "--user", "alice"};
+
+    static String[] call(String... more) {
+        List<String> a = new ArrayList<>(List.of("call"));
+        a.addAll(List.of(DIRECT));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    static void usage(CliRun r, String mustSay) {
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+        assertTrue(r.err().startsWith("dialtone: "), r.toString());
+        assertTrue(r.err().contains(mustSay), "wanted '" + mustSay + "': " + r);
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(r.err().contains("\u001b"), "nothing raw on the terminal: " + r.err());
+    }
+
+    @Test
+    void everyHelpIsCleanOnStderr() {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            for (String sub : List.of("config", "register", "call", "probe")) {
+                CliRun r = CliRun.run(sub, "--help");
+                assertEquals(0, r.rc(), sub + ": " + r);
+                assertEquals("", r.err(), sub);
+            }
+            assertEquals(0, CliRun.run("--help").rc());
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals("", captured.toString(StandardCharsets.UTF_8), "picocli printed warnings (an unescaped %?)");
+    }
+
+    @Test
+    void headersOwnedByTheSipLayersCannotBeAddedOrReplaced() {
+        for (String h : List.of("Via: SIP/2.0/WSS evil", "Call-ID: 1", "cseq: 1 INVITE", "From: <sip:x@y>", "To: <sip:x@y>",
+                "Max-Forwards: 1", "Contact: <sip:x@y>", "Content-Length: 0", "Content-Type: text/plain", "i: compact-call-id")) {
+            usage(CliRun.run(call("--header", h)), "own");
+        }
+        usage(CliRun.run(call("--header", "X-A: b\r\nVia: evil")), "is not 'Name: value'");
+        usage(CliRun.run(call("--header", "X-A: \u001b]0;x\u0007")), "is not 'Name: value'");
+    }
+
+    @Test
+    void identitiesAndTargetsCannotBreakALine() {
+        usage(CliRun.run("call", "--ws-uri", "wss://sip.example.invalid", "--user", "al\r\nice"), "--user");
+        usage(CliRun.run(call("--user-id", "x\r\nVia: evil")), "--user-id");
+        usage(CliRun.run("call", "--ws-uri", "wss://sip.example.invalid", "--user", "a", "--realm", "r.example>;x"), "--realm");
+        usage(CliRun.run("call", "--ws-uri", "wss://sip.example.invalid", "--user", "a", "--auth-user", "a\"b"), "--auth-user");
+        CliRun t = CliRun.run(call("sip:bob@example.com\r\nVia: evil"));
+        assertEquals(ExitCodes.USAGE, t.rc(), t.toString());
+        assertTrue(t.err().contains("TARGET"), t.err());
+    }
+
+    @Test
+    void expiresMustBePositive() {
+        usage(CliRun.run(call("--expires", "-1")), "--expires");
+        usage(CliRun.run("register", "--ws-uri", "wss://sip.example.invalid", "--user", "a", "--expires", "-1"), "--expires");
+        usage(CliRun.run("register", "--ws-uri", "wss://sip.example.invalid", "--user", "a", "--expires", "0"), "--expires");
+    }
+
+    @Test
+    void iceServersThatCrashedLibwebrtcAreUsageErrorsEverywhere() {
+        Map<String, String> env = Map.of("TP", "turn-pass-1");
+        for (String url : List.of("stun:127.0.0.1:99999", "turn:h:3478?transport=sctp", "stun:[::1")) {
+            usage(CliRun.run(env, call("--ice-server", url)), "--ice-server");
+            usage(CliRun.run(env, "register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--ice-server", url), "--ice-server");
+            usage(CliRun.run(env, "probe", "--ice-server", url), "--ice-server");
+        }
+        // a TURN server without a password: probe refused it as call does (it once crashed in libwebrtc)
+        usage(CliRun.run(env, "probe", "--ice-server", "turn:127.0.0.1:3478", "--turn-user", "u"), "needs TURN credentials");
+    }
+
+    @Test
+    void probeWithNothingToCheckIsAUsageError() {
+        usage(CliRun.run("probe"), "nothing to probe");
+        usage(CliRun.run("probe", "--ice-server", "stun:127.0.0.1:3478", "--only", "turn"), "nothing to probe");
+    }
+
+    @Test
+    void recordNeverOverwritesOrFollowsALink(@TempDir Path dir) throws Exception {
+        Path existing = Files.writeString(dir.resolve("old.wav"), "precious");
+        usage(CliRun.run(call("--record", existing.toString())), "--force");
+        assertEquals("precious", Files.readString(existing));
+        Path target = Files.writeString(dir.resolve("target.txt"), "keep");
+        Path link = Files.createSymbolicLink(dir.resolve("link.wav"), target);
+        usage(CliRun.run(call("--record", link.toString())), "symbolic link");
+        usage(CliRun.run(call("--record", link.toString(), "--force")), "symbolic link");
+        assertEquals("keep", Files.readString(target));
+        usage(CliRun.run(call("--record", dir.toString(), "--force")), "not a regular file");
+    }
+
+    @Test
+    void aCaFileThatNeverEndsIsRefusedAtOnce(@TempDir Path dir) throws Exception {
+        CliRun zero = CliRun.run("config", "--ws-uri", "wss://sip.example.invalid", "--user", "a", "--ca-file", "/dev/zero");
+        assertEquals(ExitCodes.CONFIG, zero.rc(), zero.toString());
+        assertTrue(zero.err().contains("not a regular file"), zero.err());
+        Path fifo = dir.resolve("fifo");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, p.waitFor());
+        CliRun f = CliRun.run("config", "--ws-uri", "wss://sip.example.invalid", "--user", "a", "--ca-file", fifo.toString());
+        assertEquals(ExitCodes.CONFIG, f.rc(), f.toString());
+        Path big = dir.resolve("big.pem");
+        Files.write(big, new byte[(2 << 20)]);
+        CliRun b = CliRun.run("config", "--ws-uri", "wss://sip.example.invalid", "--user", "a", "--ca-file", big.toString());
+        assertEquals(ExitCodes.CONFIG, b.rc(), b.toString());
+        assertTrue(b.err().contains("larger than"), b.err());
+    }
+
+    @Test
+    void scriptsAreBoundedAndCheckedBeforeDialling(@TempDir Path dir) throws Exception {
+        Path huge = dir.resolve("huge.txt");
+        Files.write(huge, Collections.nCopies(200_000, "wait 1s"));
+        usage(CliRun.run(call("--script", huge.toString())), "larger than");
+        Path deep = Files.writeString(dir.resolve("deep.txt"), "info hi " + "{\"a\":".repeat(100) + "1" + "}".repeat(100));
+        usage(CliRun.run(call("--script", deep.toString())), "deeper than");
+        Path esc = Files.writeString(dir.resolve("esc.txt"), "\u001b]0;owned\u0007\n");
+        CliRun e = CliRun.run(call("--script", esc.toString()));
+        usage(e, "unknown command");
+        assertTrue(e.err().contains("\\e]0;owned"), e.err());
+        usage(CliRun.run(call("--script", "/dev/zero")), "not a regular file");
+        usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "echo",
+                "--script", deep.toString()), "deeper than");
+    }
+
+    @Test
+    void aWavWithManyChunksIsOneClearLine(@TempDir Path dir) throws Exception {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.write("RIFF".getBytes(StandardCharsets.US_ASCII));
+        b.write(new byte[] {(byte) 0xff, (byte) 0xff, 0, 0});
+        b.write("WAVE".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < 5000; i++) {
+            b.write("junk".getBytes(StandardCharsets.US_ASCII));
+            b.write(new byte[] {2, 0, 0, 0, 0, 0});
+        }
+        Path wav = dir.resolve("chunks.wav");
+        Files.write(wav, b.toByteArray());
+        dialtone.media.MediaException e = org.junit.jupiter.api.Assertions.assertThrows(dialtone.media.MediaException.class,
+                () -> dialtone.media.WavReader.read(wav));
+        assertTrue(e.getMessage().contains(wav.toString()) && e.getMessage().contains("chunks"), e.getMessage());
+        assertFalse(e.getMessage().contains("mark"), e.getMessage());
+        assertEquals(12, h.capacity());
+    }
+}
