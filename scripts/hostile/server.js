@@ -5,7 +5,8 @@ const { WebSocketServer } = require('ws');
 const port = Number(process.argv[2] || 18090);
 
 function parse(text) {
-  const [head] = text.split('\r\n\r\n');
+  const cut = text.indexOf('\r\n\r\n');
+  const head = cut < 0 ? text : text.slice(0, cut);
   const lines = head.split('\r\n');
   const h = {};
   for (const l of lines.slice(1)) {
@@ -15,7 +16,7 @@ function parse(text) {
       (h[k] = h[k] || []).push(l.slice(i + 1).trim());
     }
   }
-  return { start: lines[0], method: lines[0].split(' ')[0], h };
+  return { start: lines[0], method: lines[0].split(' ')[0], h, body: cut < 0 ? '' : text.slice(cut + 4) };
 }
 
 function reply(req, status, reason, extra = [], body = '') {
@@ -40,14 +41,101 @@ function request(method, req, extra = []) {
     `Call-ID: ${(req.h['call-id'] || [''])[0]}`, `CSeq: 1 ${method}`, ...extra, 'Content-Length: 0', '', ''].join('\r\n');
 }
 
+// Sends as fast as the socket drains (never more than 4 MB waiting in this process): a SIP message from make(n),
+// or WebSocket pings when make is null. Stops when the client goes away.
+function flood(ws, make) {
+  let n = 0;
+  const pump = () => {
+    if (ws.readyState !== 1) return;
+    // a bounded batch per turn of the event loop, so that this server keeps serving others (and reads)
+    for (let i = 0; i < 500 && ws.readyState === 1 && ws.bufferedAmount < 4 * 1024 * 1024; i++) {
+      if (make) ws.send(make(n++)); else ws.ping('flood');
+    }
+    setImmediate(pump);
+  };
+  pump();
+}
+
 const wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
+let farend = null; // loaded on first use: the plain hostile cases do not need node-webrtc
+function webrtc() {
+  if (!farend) farend = require('./farend');
+  return farend;
+}
+
+// The WebRTC far ends (farend.js): dialtone calls them, or (webrtc-call-in) they call dialtone after it registers.
+function webrtcMode(ws, mode, req, state) {
+  if (req.method === 'REGISTER' && mode === 'webrtc-call-in') {
+    ws.send(reply(req, 200, 'OK', [`Contact: ${(req.h['contact'] || [''])[0]};expires=600`, 'Expires: 600']));
+    if (state.inviteSent) return true;
+    state.inviteSent = true;
+    const aor = (req.h['to'] || [''])[0];
+    webrtc().offer().then((o) => {
+      state.call = o;
+      const callId = 'farend-' + Date.now();
+      state.invite = { callId, from: '<sip:farend@hostile.invalid>;tag=farend1', to: aor };
+      ws.send([`INVITE ${aor.replace(/^.*<|>.*$/g, '')} SIP/2.0`, 'Via: SIP/2.0/WS hostile.invalid;branch=z9hG4bKfarendinv' + Date.now(),
+        'Max-Forwards: 70', `From: ${state.invite.from}`, `To: ${aor}`, `Call-ID: ${callId}`, 'CSeq: 1 INVITE',
+        'Contact: <sip:farend@127.0.0.1;transport=ws>', 'Content-Type: application/sdp',
+        `Content-Length: ${Buffer.byteLength(o.sdp)}`, '', o.sdp].join('\r\n'));
+    });
+    return true;
+  }
+  if (req.start.startsWith('SIP/2.0 200') && (req.h['cseq'] || [''])[0].endsWith('INVITE') && state.invite) {
+    const to = (req.h['to'] || [''])[0];
+    state.invite.to = to;
+    const body = req.body || '';
+    ws.send(['ACK sip:dialtone@client.invalid SIP/2.0', 'Via: SIP/2.0/WS hostile.invalid;branch=z9hG4bKfarendack' + Date.now(),
+      'Max-Forwards: 70', `From: ${state.invite.from}`, `To: ${to}`, `Call-ID: ${state.invite.callId}`, 'CSeq: 1 ACK',
+      'Content-Length: 0', '', ''].join('\r\n'));
+    state.call.accept(body).then(() => setTimeout(() => {
+      // as a browser hangs up: the peer connection closes, and the BYE goes out in the same instant
+      state.call.close();
+      ws.send(['BYE sip:dialtone@client.invalid SIP/2.0', 'Via: SIP/2.0/WS hostile.invalid;branch=z9hG4bKfarendbye' + Date.now(),
+        'Max-Forwards: 70', `From: ${state.invite.from}`, `To: ${to}`, `Call-ID: ${state.invite.callId}`, 'CSeq: 2 BYE',
+        'Content-Length: 0', '', ''].join('\r\n'));
+    }, Number(process.env.FAREND_TALK_MS || 3000)));
+    return true;
+  }
+  if (req.method === 'INVITE') {
+    ws.send(reply(req, 100, 'Trying'));
+    const opts = { silent: mode === 'webrtc-silent', noCandidates: mode === 'webrtc-no-ice', noTelephoneEvent: mode === 'webrtc-no-te' };
+    webrtc().answer(req.body, opts).then((a) => {
+      state.call = a;
+      state.req = req;
+      ws.send(reply(req, 200, 'OK', ['Contact: <sip:farend@127.0.0.1;transport=ws>', 'Content-Type: application/sdp'], a.sdp));
+      if (mode === 'webrtc-hangup-first') {
+        setTimeout(() => { a.close(); ws.send(request('BYE', req)); }, Number(process.env.FAREND_TALK_MS || 3000));
+      }
+    }).catch((e) => ws.send(reply(req, 488, 'Not Acceptable Here ' + String(e.message || e).replace(/[\r\n]/g, ' '))));
+    return true;
+  }
+  if (req.method === 'BYE') {
+    if (mode === 'webrtc-teardown-on-bye') {
+      // tear the media down the instant the BYE arrives, answer it a moment later (media servers, JsSIP)
+      if (state.call) state.call.close();
+      setTimeout(() => ws.send(reply(req, 200, 'OK')), 300);
+    } else if (mode === 'webrtc-bye-unanswered') {
+      // never answer, keep the media running: dialtone must stop its media and not count this as talk
+    } else {
+      if (state.call) state.call.close();
+      ws.send(reply(req, 200, 'OK'));
+    }
+    return true;
+  }
+  return false;
+}
+
 wss.on('connection', (ws, httpReq) => {
   const mode = (httpReq.url || '/').slice(1);
+  const state = {};
+  ws.on('close', () => { if (state.call) state.call.close(); });
   ws.on('message', (data) => {
     const text = data.toString();
     if (!text.trim()) return;
     const req = parse(text);
     if (mode === 'silent') return;
+    if (mode.startsWith('webrtc-') && webrtcMode(ws, mode, req, state)) return;
     if (req.method === 'REGISTER') {
       switch (mode) {
         case 'garbage':
@@ -76,10 +164,16 @@ wss.on('connection', (ws, httpReq) => {
         case 'close-on-register':
           ws.close(1011, 'going away');
           return;
+        case 'register-expires-0':
+          ws.send(reply(req, 200, 'OK', [`Contact: ${(req.h['contact'] || [''])[0]};expires=0`]));
+          return;
         default:
           ws.send(reply(req, 200, 'OK', [`Contact: ${(req.h['contact'] || [''])[0]};expires=600`, 'Expires: 600']));
           if (mode === 'bye-unknown') ws.send(request('BYE', req));
           if (mode === 'refer-out') ws.send(request('REFER', req, ['Refer-To: <sip:attacker@evil.invalid>']));
+          if (mode === 'flood-options') flood(ws, (n) => request('OPTIONS', req).replace(/branch=z9hG4bKhostile\d+/, 'branch=z9hG4bKflood' + n)
+            .replace('CSeq: 1 OPTIONS', 'CSeq: ' + (n + 1) + ' OPTIONS'));
+          if (mode === 'flood-ping') flood(ws, null);
           return;
       }
     }
@@ -100,6 +194,9 @@ wss.on('connection', (ws, httpReq) => {
           const t = setInterval(() => { if (ws.readyState !== 1) return clearInterval(t); ws.send(reply(req, 180, 'Ringing')); }, 100);
           return;
         }
+        case 'flood-183':
+          flood(ws, () => reply(req, 183, 'Session Progress'));
+          return;
         case 'close-mid-invite':
           ws.send(reply(req, 180, 'Ringing'));
           setTimeout(() => ws.terminate(), 300);

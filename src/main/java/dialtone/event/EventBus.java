@@ -39,26 +39,63 @@ public final class EventBus implements AutoCloseable {
         }
     }
 
+    /** Per kind of event (all but its time): how often it came in the current second, and how many were held back. */
+    private static final class Rate {
+        long windowStart;
+        int inWindow;
+        long held;
+        Event first;
+        Event last;
+    }
+
+    /** At most this many identical events a second are delivered one by one; the rest become one run.repeated. */
+    static final int BURST = 3;
+    private final java.util.LinkedHashMap<String, Rate> rates = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Rate> eldest) {
+            return size() > 64 && eldest.getValue().held == 0;
+        }
+    };
+
     private void drain() {
         try {
             while (true) {
-                Object o = queue.take();
+                Object o = queue.poll(250, TimeUnit.MILLISECONDS);
                 if (o == POISON) {
                     break;
                 }
+                if (o == null) {
+                    flushHeld(System.nanoTime(), false);
+                    continue;
+                }
                 Event e = (Event) o;
-                for (EventSink s : sinks) {
-                    try {
-                        s.accept(e);
-                    } catch (RuntimeException | Error ex) {
-                        sinks.remove(s);
-                        onSinkError.accept(s, ex);
+                String key = repeatKey(e);
+                long now = System.nanoTime();
+                if (key == null) {
+                    flushHeld(now, true);
+                    deliver(e);
+                    continue;
+                }
+                Rate r = rates.computeIfAbsent(key, k -> new Rate());
+                if (now - r.windowStart > 1_000_000_000L) {
+                    summarise(r);
+                    r.windowStart = now;
+                    r.inWindow = 0;
+                }
+                if (++r.inWindow <= BURST) {
+                    flushHeld(now, true);
+                    deliver(e);
+                } else {
+                    if (r.held++ == 0) {
+                        r.first = e;
                     }
+                    r.last = e;
                 }
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         } finally {
+            flushHeld(System.nanoTime(), true);
             for (EventSink s : sinks) {
                 try {
                     s.close();
@@ -67,6 +104,54 @@ public final class EventBus implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Says how many were held back: for every kind, or only those whose second is over. */
+    private void flushHeld(long now, boolean all) {
+        for (Rate r : rates.values()) {
+            if (r.held > 0 && (all || now - r.windowStart > 1_000_000_000L)) {
+                summarise(r);
+            }
+        }
+    }
+
+    private void summarise(Rate r) {
+        if (r.held > 0) {
+            deliver(new RunEvent.Repeated(r.first.at(), r.first.scenario(), EventTypes.name(r.first), r.held, r.last.at()));
+            r.held = 0;
+        }
+    }
+
+    private void deliver(Event e) {
+        for (EventSink s : sinks) {
+            try {
+                s.accept(e);
+            } catch (RuntimeException | Error ex) {
+                sinks.remove(s);
+                onSinkError.accept(s, ex);
+            }
+        }
+    }
+
+    /**
+     * What makes two events "the same" for coalescing: everything but the time (records print their fields in
+     * order, the time first). Run events are never coalesced (the last line must stay run.finished).
+     */
+    static String repeatKey(Event e) {
+        if (e instanceof RunEvent) {
+            return null;
+        }
+        // SIP messages of a flood differ in their branch or CSeq: the same start line is the same kind of message
+        if (e instanceof SipEvent.Received r) {
+            return "sip.received|" + r.scenario() + "|" + r.summary();
+        }
+        if (e instanceof SipEvent.Sent r) {
+            return "sip.sent|" + r.scenario() + "|" + r.summary();
+        }
+        String s = e.toString();
+        int open = s.indexOf('[');
+        int comma = s.indexOf(", ", open);
+        return open < 0 || comma < 0 ? s : s.substring(0, open) + s.substring(comma);
     }
 
     /** Delivers what is queued, closes the sinks, and waits up to 5 s for that to finish. */

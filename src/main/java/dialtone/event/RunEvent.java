@@ -14,6 +14,14 @@ public sealed interface RunEvent extends Event {
     @JsonTypeName("run.warning")
     record Warning(Instant at, String scenario, String code, String message) implements RunEvent {}
 
+    /**
+     * The event before this one came {@code times} more times in a row, identical but for its time (a flood from a
+     * server: 183 Session Progress ×5231); {@code last} is when the last of them came. Output stays readable and
+     * bounded whatever a server sends.
+     */
+    @JsonTypeName("run.repeated")
+    record Repeated(Instant at, String scenario, String type, long times, Instant last) implements RunEvent {}
+
     /** A bug caught at a boundary; the run goes on where it can. */
     @JsonTypeName("run.internal-error")
     record InternalError(Instant at, String scenario, String where, String message) implements RunEvent {}

@@ -13,6 +13,7 @@ import dialtone.event.RunEvent;
 import dialtone.event.SipEvent;
 import dialtone.event.TlsFacts;
 import dialtone.event.TransportEvent;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -199,6 +200,9 @@ public final class HumanFormat {
             return one("run", Kind.DETAIL, s.tool() + " " + s.version() + " " + s.command());
         } else if (e instanceof RunEvent.Warning w) {
             return one("warn", Kind.WARN, w.message());
+        } else if (e instanceof RunEvent.Repeated r) {
+            return one("", Kind.DETAIL, "\u00d7" + r.times() + " more " + r.type() + " like the one above, over "
+                    + String.format("%.3f", Duration.between(r.at(), r.last()).toMillis() / 1000.0) + " s");
         } else if (e instanceof RunEvent.InternalError ie) {
             return one("error", Kind.BAD, "internal error in " + ie.where() + ": " + ie.message());
         } else if (e instanceof RunEvent.Finished f) {

@@ -17,6 +17,11 @@ public final class Signals {
         }
     }
 
+    /** True once a stop signal came: teardown then waits less for the server (the user wants out now). */
+    public static boolean stopping() {
+        return received != null;
+    }
+
     /** "SIGTERM" or "Ctrl-C" (also when no signal was seen: an interrupt from inside). */
     public static String describe() {
         return "TERM".equals(received) ? "SIGTERM" : "Ctrl-C";

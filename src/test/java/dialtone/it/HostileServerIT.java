@@ -82,4 +82,98 @@ class HostileServerIT {
             assertTrue(r.out().contains("CANCEL"), r.out());
         }
     }
+
+    /** How long each flood lasts here; scripts/flood runs the 60 s version and prints the same figures. */
+    static final int FLOOD_SECONDS = Integer.getInteger("dialtone.flood.seconds", 15);
+
+    /** Runs dialtone, sampling the JVM's RSS every 200 ms; returns {max RSS kB, exit code, wall ms}. */
+    long[] measured(String name, java.util.function.Consumer<JarRun> during, String... args) throws Exception {
+        long t0 = System.nanoTime();
+        JarRun r = JarRun.start(dir, name, Map.of(), args);
+        long max = 0;
+        while (true) {
+            long rss = r.rssKb();
+            max = Math.max(max, rss);
+            if (during != null && (System.nanoTime() - t0) > 3_000_000_000L) {
+                during.accept(r);
+                during = null;
+            }
+            Integer rc = r.poll(Duration.ofMillis(200));
+            if (rc != null) {
+                return new long[] {max, rc, (System.nanoTime() - t0) / 1_000_000};
+            }
+            if ((System.nanoTime() - t0) > (FLOOD_SECONDS + 40) * 1_000_000_000L) {
+                r.waitFor(Duration.ZERO); // ends it and fails with its output
+            }
+        }
+    }
+
+    static String[] register(String mode, String... more) {
+        List<String> a = new ArrayList<>(List.of("register", "--ws-uri", ws(mode), "--allow-ws", "--user", "alice",
+                "--realm", "hostile.invalid", "--request-timeout", "3s", "--json"));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    /**
+     * A flood of OPTIONS or WebSocket pings for the whole of --duration: the run still ends when --duration says,
+     * passes (the server answered REGISTER), stays within +64 MB of the same run against a quiet server, and its
+     * output is bounded (repeats are coalesced).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"flood-options", "flood-ping"})
+    void aFloodDoesNotExhaustMemoryOrStopTheClock(String mode) throws Exception {
+        String d = FLOOD_SECONDS + "s";
+        long[] idle = measured("idle-" + mode, null, register("", "--duration", d));
+        long[] flood = measured(mode, null, register(mode, "--duration", d));
+        System.out.printf("%s: idle max RSS %d MB, flood max RSS %d MB (+%d MB), flood run %.1f s for --duration %s%n",
+                mode, idle[0] / 1024, flood[0] / 1024, (flood[0] - idle[0]) / 1024, flood[2] / 1000.0, d);
+        assertEquals(0, idle[1]);
+        String out = java.nio.file.Files.readString(dir.resolve(mode + ".out"));
+        assertEquals(0, flood[1], out.length() > 4000 ? out.substring(out.length() - 4000) : out);
+        assertTrue(flood[0] - idle[0] < 64 * 1024, "memory: idle " + idle[0] + " kB, flood " + flood[0] + " kB");
+        assertTrue(flood[2] < (FLOOD_SECONDS + 8) * 1000L, "--duration honoured: " + flood[2] + " ms");
+        List<com.fasterxml.jackson.databind.JsonNode> events = dialtone.testing.Events.parse(out);
+        dialtone.testing.Events.finished(events);
+        assertTrue(events.size() < 200 * FLOOD_SECONDS, "output bounded: " + events.size() + " events");
+        if (mode.equals("flood-options")) {
+            assertTrue(dialtone.testing.Events.of(events, "run.repeated").stream()
+                    .mapToLong(e -> e.path("times").asLong()).sum() > 1000, "the flood was seen and coalesced");
+        }
+    }
+
+    /** 183s at full speed: the setup timeout still sends CANCEL on time, and the call ends as not answered. */
+    @org.junit.jupiter.api.Test
+    void aFloodOf183StillCancelsOnTime() throws Exception {
+        long[] m = measured("flood-183", null, "call", "sip:bot@hostile.invalid", "--ws-uri", ws("flood-183"), "--allow-ws",
+                "--user", "alice", "--realm", "hostile.invalid", "--setup-timeout", "5s", "--request-timeout", "3s", "--json");
+        String out = java.nio.file.Files.readString(dir.resolve("flood-183.out"));
+        assertEquals(ExitCodes.CALL, m[1], out.length() > 3000 ? out.substring(out.length() - 3000) : out);
+        List<com.fasterxml.jackson.databind.JsonNode> ev = dialtone.testing.Events.parse(out);
+        java.time.Instant dialled = java.time.Instant.parse(dialtone.testing.Events.of(ev, "call.dialing").get(0).path("at").asText());
+        com.fasterxml.jackson.databind.JsonNode cancel = dialtone.testing.Events.of(ev, "sip.sent",
+                e -> e.path("summary").asText().startsWith("CANCEL")).get(0);
+        long ms = java.time.Duration.between(dialled, java.time.Instant.parse(cancel.path("at").asText())).toMillis();
+        System.out.printf("flood-183: CANCEL %d ms after the INVITE (--setup-timeout 5s), max RSS %d MB%n", ms, m[0] / 1024);
+        assertTrue(ms >= 5000 && ms < 6000, "CANCEL on time: " + ms + " ms");
+        assertTrue(dialtone.testing.Events.of(ev, "run.repeated").size() > 0, "183s coalesced");
+    }
+
+    /** SIGTERM in the middle of a flood: the process is gone within a second or so, with exit 143. */
+    @org.junit.jupiter.api.Test
+    void sigtermDuringAFloodExitsAtOnce() throws Exception {
+        long[] at = {0};
+        long[] m = measured("flood-term", r -> {
+            try {
+                at[0] = System.nanoTime();
+                r.signal("TERM");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, register("flood-options"));
+        long after = (System.nanoTime() - at[0]) / 1_000_000;
+        System.out.printf("SIGTERM during an OPTIONS flood: exited %d ms later, code %d%n", after, m[1]);
+        assertEquals(143, m[1]);
+        assertTrue(after < 2000, "exited " + after + " ms after SIGTERM");
+    }
 }

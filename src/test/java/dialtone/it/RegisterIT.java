@@ -145,26 +145,25 @@ class RegisterIT {
         assertTrue(r.out().contains("answered INVITE with 480 Temporarily Unavailable"), r.out());
     }
 
-    @Test
-    void ctrlCUnregistersAndExits130() throws Exception {
-        String jar = System.getProperty("dialtone.jar");
-        Path out = Lab.dir().resolve("log/sigint-it.jsonl");
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar, "register", "--ws-uri", Lab.wss(), "--user", "alice",
-                "--realm", Lab.get("LAB_REALM"), "--password-env", "LAB_PW", "--ca-file", Lab.ca(), "--json")
-                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("LAB_PW", Lab.get("LAB_ALICE_PASSWORD"));
-        Process p = pb.start();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < end && !Files.readString(out).contains("registration.registered")) {
-            Thread.sleep(100);
-        }
-        assertTrue(Files.readString(out).contains("registration.registered"), Files.readString(out));
-        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "still running after SIGINT");
-        assertEquals(130, p.exitValue());
-        String o = Files.readString(out);
-        assertTrue(o.contains("\"type\":\"registration.unregistered\""), o);
-        assertTrue(o.strip().lines().reduce((a, b) -> b).orElse("").contains("\"exitCode\":130"), o);
+    /** Through the launcher, as a user runs it: SIGINT (Ctrl-C) exits 130, SIGTERM 143, and both unregister first. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"INT, 130, Ctrl-C", "TERM, 143, SIGTERM"})
+    void aStopSignalUnregistersAndExitsWithTheShellsCode(String signal, int code, String words,
+                                                          @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        dialtone.testing.JarRun p = dialtone.testing.JarRun.start(dir, "sig" + signal, java.util.Map.of("LAB_PW",
+                Lab.get("LAB_ALICE_PASSWORD")), "register", "--ws-uri", Lab.wss(), "--user", "alice",
+                "--realm", Lab.get("LAB_REALM"), "--password-env", "LAB_PW", "--ca-file", Lab.ca(), "--json");
+        assertTrue(p.await("registration.registered", java.time.Duration.ofSeconds(15)), p.toString());
+        long t0 = System.nanoTime();
+        p.signal(signal);
+        assertEquals(code, p.waitFor(java.time.Duration.ofSeconds(10)), p.toString());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "honoured within seconds");
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> events = dialtone.testing.Events.parse(p.out());
+        assertTrue(events.stream().anyMatch(e -> e.path("type").asText().equals("registration.unregistered")), p.out());
+        com.fasterxml.jackson.databind.JsonNode last = events.get(events.size() - 1);
+        assertEquals("run.finished", last.path("type").asText());
+        assertEquals(code, last.path("exitCode").asInt());
+        assertTrue(last.path("failure").path("message").asText().contains(words), last.toString());
     }
 
     @Test

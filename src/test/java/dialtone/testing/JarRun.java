@@ -22,8 +22,9 @@ public final class JarRun {
     }
 
     public static JarRun start(Path dir, String name, Map<String, String> env, String... args) throws IOException {
-        String jar = System.getProperty("dialtone.jar");
-        List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar));
+        // the launcher, as a user runs it: its JVM options, its signal forwarding and its crash handling
+        Path launcher = Path.of(System.getProperty("dialtone.jar")).toAbsolutePath().getParent().getParent().resolve("dialtone");
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
@@ -62,8 +63,34 @@ public final class JarRun {
         return process.exitValue();
     }
 
+    /** The exit code once it has ended within {@code max}, else null (it keeps running). */
+    public Integer poll(Duration max) throws InterruptedException {
+        return process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
     public long pid() {
         return process.pid();
+    }
+
+    /** The JVM's pid (the launcher's child), for measurements of the process that does the work. */
+    public long jvmPid() throws IOException {
+        Path children = Path.of("/proc", Long.toString(process.pid()), "task", Long.toString(process.pid()), "children");
+        String c = Files.exists(children) ? Files.readString(children).strip() : "";
+        return c.isEmpty() ? process.pid() : Long.parseLong(c.split("\\s+")[0]);
+    }
+
+    /** The JVM's resident memory in kB (VmRSS), or -1 when it has ended. */
+    public long rssKb() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(jvmPid()), "status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     public void signal(String sig) throws Exception {

@@ -20,7 +20,11 @@ public final class TransactionLayer {
     private final Scheduler loop;
     private final Wire wire;
     private final Map<String, ClientTransaction> clients = new LinkedHashMap<>();
-    private final Map<String, ServerTransaction> servers = new LinkedHashMap<>();
+    private final Map<String, Kept> servers = new LinkedHashMap<>();
+
+    /** A server transaction and when it may be forgotten. */
+    private record Kept(ServerTransaction tx, java.time.Instant until) {
+    }
     private java.time.Duration timeout = Timers.F;
 
     /** Timer B and F (64*T1 = 32 s by default); shorter for CI jobs that want a fast verdict. */
@@ -76,7 +80,8 @@ public final class TransactionLayer {
         }
         String method = req.is("ACK") ? "INVITE" : req.method();
         String key = branch + "/" + sentBy + "/" + method;
-        ServerTransaction existing = servers.get(key);
+        Kept kept = servers.get(key);
+        ServerTransaction existing = kept == null || !kept.until().isAfter(loop.now()) ? null : kept.tx();
         if (req.is("ACK")) {
             if (existing != null && existing.answered() && existing.lastResponse().status() >= 300) {
                 return Optional.empty();
@@ -88,11 +93,19 @@ public final class TransactionLayer {
             return Optional.empty();
         }
         ServerTransaction st = new ServerTransaction(req, key, wire);
-        if (servers.size() >= MAX_SERVER) {
-            servers.remove(servers.keySet().iterator().next());
+        // no timer per transaction (a flood of requests would pile up thousands of them, each holding its
+        // messages): entries are kept in arrival order, so the expired ones are at the head
+        java.time.Instant now = loop.now();
+        java.util.Iterator<Map.Entry<String, Kept>> it = servers.entrySet().iterator();
+        while (it.hasNext()) {
+            Kept k = it.next().getValue();
+            if (servers.size() >= MAX_SERVER || !k.until().isAfter(now)) {
+                it.remove();
+            } else {
+                break;
+            }
         }
-        servers.put(key, st);
-        loop.schedule(java.time.Duration.ofSeconds(SERVER_KEEP_SECONDS), () -> servers.remove(key, st));
+        servers.put(key, new Kept(st, now.plusSeconds(SERVER_KEEP_SECONDS)));
         return Optional.of(st);
     }
 
@@ -103,7 +116,8 @@ public final class TransactionLayer {
             return Optional.empty();
         }
         String branch = via.branch().orElse("2543:" + cancel.callId() + ":" + cancel.cseq().map(c -> Long.toString(c.number())).orElse(""));
-        return Optional.ofNullable(servers.get(branch + "/" + via.sentBy() + "/INVITE"));
+        Kept k = servers.get(branch + "/" + via.sentBy() + "/INVITE");
+        return Optional.ofNullable(k == null ? null : k.tx());
     }
 
     public int clientCount() {

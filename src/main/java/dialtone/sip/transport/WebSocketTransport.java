@@ -36,6 +36,9 @@ import org.glassfish.tyrus.client.SslEngineConfigurator;
  */
 public final class WebSocketTransport implements SipTransport {
     public static final int MAX_MESSAGE = 256 * 1024;
+    /** Inbound messages waiting for the UA loop at most; past that the socket is not read (back-pressure). */
+    static final int MAX_QUEUED = 64;
+    private final java.util.concurrent.Semaphore inbound = new java.util.concurrent.Semaphore(MAX_QUEUED);
 
     private final URI uri;
     private final SSLContext ssl;
@@ -45,10 +48,10 @@ public final class WebSocketTransport implements SipTransport {
     private final Duration keepAlive;
     private ClientManager client;
     private volatile Session session;
-    private boolean closingLocally;
+    private volatile boolean closingLocally;
     private Scheduler.Cancellable pinger;
     private long lastPong;
-    private int generation;
+    private volatile int generation;
 
     public WebSocketTransport(URI uri, SSLContext ssl, Scheduler loop, TransportListener listener,
                               Duration handshakeTimeout, Duration keepAlive) {
@@ -163,25 +166,42 @@ public final class WebSocketTransport implements SipTransport {
 
         @Override
         public void onOpen(Session s, EndpointConfig config) {
-            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-                byte[] data = text.getBytes(StandardCharsets.UTF_8);
-                loop.execute(() -> {
-                    if (gen == generation) {
-                        listener.onMessage(data);
-                    }
-                });
-            });
+            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text ->
+                    deliver(text.getBytes(StandardCharsets.UTF_8)));
             s.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) buf -> {
                 byte[] data = new byte[buf.remaining()];
                 buf.get(data);
-                loop.execute(() -> {
-                    if (gen == generation) {
-                        listener.onMessage(data);
-                    }
-                });
+                deliver(data);
             });
             s.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p ->
                     loop.execute(() -> lastPong = System.nanoTime()));
+        }
+
+        /**
+         * Hands a message to the UA loop, at most {@link #MAX_QUEUED} at a time: when the loop is behind, the socket's
+         * reading thread waits here, so the server's flood stays in the TCP window instead of in our memory, and
+         * the loop's timers (setup timeout, --duration) still run on time between the messages it does take.
+         */
+        private void deliver(byte[] data) {
+            try {
+                while (!inbound.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (gen != generation || closingLocally) {
+                        return; // closing: drop instead of waiting for a loop that is going away
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            loop.execute(() -> {
+                try {
+                    if (gen == generation) {
+                        listener.onMessage(data);
+                    }
+                } finally {
+                    inbound.release();
+                }
+            });
         }
 
         @Override

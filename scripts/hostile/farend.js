@@ -1,0 +1,80 @@
+// WebRTC far ends that behave unlike dialtone, for the verdict tests: an independent WebRTC stack (node-webrtc,
+// @roamhq/wrtc) behind the hostile SIP-over-WebSocket server. Media is relayed through the lab's coturn on
+// 127.0.0.1 (relay-only), so every packet stays on loopback. Each sends a 1000 Hz tone while its call is up.
+'use strict';
+const wrtc = require('@roamhq/wrtc');
+
+const TURN = {
+  urls: `turn:127.0.0.1:${process.env.LAB_TURN_PORT || 13478}?transport=udp`,
+  username: process.env.LAB_TURN_USER || 'turnuser',
+  credential: process.env.LAB_TURN_PASSWORD || '',
+};
+
+function peer(opts = {}) {
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [TURN], iceTransportPolicy: 'relay' });
+  let timer = null;
+  if (!opts.silent) {
+    const source = new wrtc.nonstandard.RTCAudioSource();
+    const track = source.createTrack();
+    pc.addTrack(track);
+    let n = 0;
+    timer = setInterval(() => {
+      const samples = new Int16Array(480);
+      for (let i = 0; i < 480; i++) samples[i] = Math.round(8000 * Math.sin(2 * Math.PI * 1000 * (n * 480 + i) / 48000));
+      n++;
+      try { source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 }); } catch (e) { /* closed */ }
+    }, 10);
+  } else {
+    pc.addTransceiver('audio', { direction: 'sendrecv' });
+  }
+  return {
+    pc,
+    close() { if (timer) clearInterval(timer); timer = null; try { pc.close(); } catch (e) { /* closed */ } },
+  };
+}
+
+function gathered(pc) {
+  return new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    const t = setTimeout(resolve, 5000);
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') { clearTimeout(t); resolve(); }
+    });
+  });
+}
+
+// The answer as a far end without RFC 4733 support would send it: no telephone-event payload types.
+function withoutTelephoneEvent(sdp) {
+  const lines = sdp.split('\r\n');
+  const te = lines.filter((l) => /^a=rtpmap:\d+ telephone-event\//i.test(l)).map((l) => l.split(/[: ]/)[1]);
+  return lines.filter((l) => !te.some((pt) => l.startsWith(`a=rtpmap:${pt} `) || l.startsWith(`a=fmtp:${pt} `)))
+    .map((l) => (l.startsWith('m=audio') ? l.split(' ').filter((x, i) => i < 3 || !te.includes(x)).join(' ') : l))
+    .join('\r\n');
+}
+
+// Answers an SDP offer: returns { sdp, close }.
+async function answer(offerSdp, opts = {}) {
+  const p = peer(opts);
+  await p.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+  await p.pc.setLocalDescription(await p.pc.createAnswer());
+  await gathered(p.pc);
+  let sdp = p.pc.localDescription.sdp;
+  if (opts.noCandidates) sdp = sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate')).join('\r\n');
+  if (opts.noTelephoneEvent) sdp = withoutTelephoneEvent(sdp);
+  return { sdp, close: () => p.close() };
+}
+
+// Makes an offer: returns { sdp, accept(answerSdp), close }.
+async function offer(opts = {}) {
+  const p = peer(opts);
+  await p.pc.setLocalDescription(await p.pc.createOffer());
+  await gathered(p.pc);
+  return {
+    sdp: p.pc.localDescription.sdp,
+    accept: (sdp) => p.pc.setRemoteDescription({ type: 'answer', sdp }),
+    close: () => p.close(),
+    state: () => p.pc.connectionState,
+  };
+}
+
+module.exports = { answer, offer };

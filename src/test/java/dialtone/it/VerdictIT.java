@@ -1,0 +1,143 @@
+package dialtone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dialtone.cli.ExitCodes;
+import dialtone.testing.Events;
+import dialtone.testing.JarRun;
+import dialtone.testing.Lab;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The verdict against far ends that behave unlike dialtone (scripts/hostile/farend.js: node-webrtc, an independent
+ * WebRTC stack, behind the hostile SIP server; media relayed by the lab's coturn on 127.0.0.1). Each case asserts on
+ * the parsed JSON events: exit code, failure layer and cause, and what the media really did.
+ */
+class VerdictIT {
+    @TempDir
+    Path dir;
+
+    static List<String> call(String mode, String... more) {
+        List<String> a = new ArrayList<>(List.of("call", "sip:bot@farend.invalid", "--ws-uri", HostileServerIT.ws(mode),
+                "--allow-ws", "--user", "alice", "--realm", "hostile.invalid", "--ice-bind", "127.0.0.1",
+                "--setup-timeout", "10s", "--request-timeout", "5s", "--json"));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    record Run(int rc, List<JsonNode> events, JarRun raw) {
+        JsonNode finished() {
+            return Events.finished(events);
+        }
+
+        List<JsonNode> of(String type) {
+            return Events.of(events, type);
+        }
+    }
+
+    Run run(String name, List<String> args) throws Exception {
+        JarRun r = JarRun.start(dir, name, Map.of(), args.toArray(new String[0]));
+        int rc = r.waitFor(Duration.ofSeconds(60));
+        return new Run(rc, Events.parse(r.out()), r);
+    }
+
+    /** A far end that closes its peer connection the instant our BYE arrives, and answers it 300 ms later. */
+    @Test
+    void aFarEndThatTearsDownOnByeIsACleanCall() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Run r = run("teardown-" + i, call("webrtc-teardown-on-bye", "--duration", "3s", "--expect-tone", "1000"));
+            assertEquals(0, r.rc(), "run " + i + ": " + r.raw());
+            assertTrue(r.finished().path("passed").asBoolean());
+            assertTrue(r.of("call.check").stream().allMatch(c -> c.path("passed").asBoolean()), r.raw().toString());
+        }
+    }
+
+    /** The far end hangs up as a browser does: its peer connection closes and its BYE goes out in the same instant. */
+    @Test
+    void aFarEndThatClosesMediaThenSendsByeIsACleanCall() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Run r = run("hangup-" + i, call("webrtc-hangup-first", "--duration", "20s", "--expect-tone", "1000"));
+            assertEquals(0, r.rc(), "run " + i + ": " + r.raw());
+            assertEquals("remote", r.finished().path("summary").path("endedBy").asText(), r.raw().toString());
+        }
+    }
+
+    /** Our BYE is never answered: media stops when it is sent, talk time ends there, a warning, and a pass. */
+    @Test
+    void aByeThatGetsNoAnswerIsAWarningNotAMediaFailure() throws Exception {
+        Run r = run("bye-unanswered", call("webrtc-bye-unanswered", "--duration", "3s", "--expect-tone", "1000"));
+        assertEquals(0, r.rc(), r.raw().toString());
+        assertTrue(r.of("run.warning").stream().anyMatch(w -> w.path("code").asText().equals("bye-unanswered")), r.raw().toString());
+        long talk = r.finished().path("summary").path("talkMs").asLong();
+        assertTrue(talk >= 2900 && talk < 4000, "talk ends at the BYE: " + talk + " ms");
+        assertTrue(r.finished().path("durationMs").asLong() < 15_000, "no wait for Timer F");
+    }
+
+    /** Answered, but ICE can never connect (no candidates in the answer): a media failure, never a pass. */
+    @Test
+    void anAnsweredCallWithoutAMediaPathFails() throws Exception {
+        Run r = run("no-ice", call("webrtc-no-ice", "--duration", "3s"));
+        assertEquals(ExitCodes.MEDIA, r.rc(), r.raw().toString());
+        assertEquals("MEDIA", r.finished().path("failure").path("layer").asText());
+        assertFalse(r.finished().path("passed").asBoolean());
+    }
+
+    /** Answered and connected, but the far end sends no audio at all: no RTP is a failure too. */
+    @Test
+    void aCallThatReceivedNoRtpFails() throws Exception {
+        Run r = run("silent", call("webrtc-silent", "--duration", "3s"));
+        assertEquals(ExitCodes.AUDIO, r.rc(), r.raw().toString());
+        assertEquals("NO_MEDIA", r.finished().path("failure").path("cause").asText(), r.raw().toString());
+    }
+
+    /** dialtone answering: the far end calls in, then closes its media and sends BYE at once. Clean, exit 0. */
+    @Test
+    void theAnsweringSideIsCleanWhenTheCallerTearsDownFast() throws Exception {
+        Run r = run("call-in", List.of("register", "--ws-uri", HostileServerIT.ws("webrtc-call-in"), "--allow-ws", "--user",
+                "alice", "--realm", "hostile.invalid", "--ice-bind", "127.0.0.1", "--answer", "echo", "--duration", "9s",
+                "--json"));
+        assertEquals(0, r.rc(), r.raw().toString());
+        JsonNode s = r.finished().path("summary");
+        assertEquals(1, s.path("answered").asInt(), s.toString());
+        assertEquals(0, s.path("failed").asInt(), s.toString());
+        assertTrue(r.of("call.ended").stream().anyMatch(e -> e.path("by").asText().equals("remote")), r.raw().toString());
+    }
+
+    /** A 200 OK to REGISTER that grants 0 s is not a registration. */
+    @Test
+    void aRegistrationGrantedZeroSecondsFails() throws Exception {
+        Run r = run("expires0", List.of("register", "--ws-uri", HostileServerIT.ws("register-expires-0"), "--allow-ws",
+                "--user", "alice", "--realm", "hostile.invalid", "--duration", "2s", "--json"));
+        assertEquals(ExitCodes.REGISTRATION, r.rc(), r.raw().toString());
+        assertTrue(r.finished().path("failure").path("message").asText().contains("0 s"), r.raw().toString());
+    }
+
+    /** A script expectation still pending when the call ends has failed; it is not "not run". */
+    @Test
+    void aPendingExpectationAtTheEndFails() throws Exception {
+        Path script = java.nio.file.Files.writeString(dir.resolve("s.txt"), "expect-info zzz 30s\nexpect-dtmf 1 5s\n");
+        Run r = run("pending", call("webrtc-teardown-on-bye", "--duration", "3s", "--script", script.toString()));
+        assertEquals(ExitCodes.AUDIO, r.rc(), r.raw().toString());
+        List<JsonNode> steps = r.of("call.step");
+        assertEquals(2, steps.size(), r.raw().toString());
+        assertTrue(steps.stream().noneMatch(x -> x.path("passed").asBoolean()), steps.toString());
+    }
+
+    /** --dtmf-mode rfc4733 when the answer carries no telephone-event: nothing was sent, so the call fails. */
+    @Test
+    void rfc4733WithoutTelephoneEventFails() throws Exception {
+        Run r = run("dtmf", call("webrtc-no-te", "--duration", "3s", "--dtmf", "12", "--dtmf-mode", "rfc4733",
+                "--dtmf-delay", "500ms"));
+        assertEquals(ExitCodes.AUDIO, r.rc(), r.raw().toString());
+        assertTrue(r.finished().path("failure").path("message").asText().contains("telephone-event"), r.raw().toString());
+    }
+}
