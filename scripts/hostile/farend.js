@@ -11,7 +11,9 @@ const TURN = {
 };
 
 function peer(opts = {}) {
-  const pc = new wrtc.RTCPeerConnection({ iceServers: [TURN], iceTransportPolicy: 'relay' });
+  // noPath: a TURN password the server refuses, so relay-only gathers nothing: no candidate, and no check ever sent
+  const turn = opts.noPath ? { ...TURN, credential: 'wrong-password' } : TURN;
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [turn], iceTransportPolicy: 'relay' });
   let timer = null;
   if (!opts.silent) {
     const source = new wrtc.nonstandard.RTCAudioSource();
@@ -59,7 +61,6 @@ async function answer(offerSdp, opts = {}) {
   await p.pc.setLocalDescription(await p.pc.createAnswer());
   await gathered(p.pc);
   let sdp = p.pc.localDescription.sdp;
-  if (opts.noCandidates) sdp = sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate')).join('\r\n');
   if (opts.noTelephoneEvent) sdp = withoutTelephoneEvent(sdp);
   return { sdp, close: () => p.close() };
 }

@@ -148,8 +148,21 @@ final class Answerer implements RequestHandler {
                 if (v != null) {
                     failed(v);
                 }
-                closeMedia(m);
-                pending.decrementAndGet();
+                // the recording is finished when the media is closed: say where it is, and how long
+                Thread t = new Thread(() -> {
+                    try {
+                        m.close();
+                        dialtone.media.WavRecorder r = m.session().recorder();
+                        if (r != null) {
+                            publish.accept(new dialtone.event.MediaEvent.RecordingSaved(loop.now(), scenario,
+                                    r.path().toString(), Math.round(r.seconds() * 100) / 100.0, r.rate(), r.channels()));
+                        }
+                    } finally {
+                        pending.decrementAndGet();
+                    }
+                }, "media-close-wait");
+                t.setDaemon(true);
+                t.start();
             }));
         }
     }

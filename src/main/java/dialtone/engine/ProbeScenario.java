@@ -157,7 +157,9 @@ public final class ProbeScenario {
                 }
             }
         }
-        List<IceUrl> udpServers = o.iceUrls().stream().map(IceUrl::parse).filter(u -> u.transports().contains("udp")).toList();
+        // two different servers (or ports) are needed to tell how the NAT maps
+        List<IceUrl> udpServers = o.iceUrls().stream().map(IceUrl::parse).filter(u -> u.transports().contains("udp"))
+                .filter(distinctHostPort()).toList();
         if (o.wants("stun") && udpServers.size() >= 2) {
             expect("nat", udpServers.get(0).hostPort() + " + " + udpServers.get(1).hostPort(), "udp");
             all.add(CompletableFuture.runAsync(() -> {
@@ -189,6 +191,11 @@ public final class ProbeScenario {
             done = true;
         }
         return verdict();
+    }
+
+    private static java.util.function.Predicate<IceUrl> distinctHostPort() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        return u -> seen.add(u.hostPort());
     }
 
     private static Duration left(long deadlineNanos) {

@@ -20,7 +20,7 @@ public sealed interface RunEvent extends Event {
      * bounded whatever a server sends.
      */
     @JsonTypeName("run.repeated")
-    record Repeated(Instant at, String scenario, String type, long times, Instant last) implements RunEvent {}
+    record Repeated(Instant at, String scenario, String of, long times, Instant last) implements RunEvent {}
 
     /** A bug caught at a boundary; the run goes on where it can. */
     @JsonTypeName("run.internal-error")

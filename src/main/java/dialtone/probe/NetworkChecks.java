@@ -144,6 +144,9 @@ public final class NetworkChecks {
         if (tls != null) {
             return "TLS to " + url.hostPort() + " failed: " + tls;
         }
+        if (e.getMessage() != null && e.getMessage().contains("Operation not permitted")) {
+            return "sending to " + url.hostPort() + " was refused by this host (EPERM): a local firewall blocks it";
+        }
         if (e instanceof java.net.PortUnreachableException) {
             return "port unreachable: nothing listens on UDP " + url.hostPort() + " (ICMP)";
         }

@@ -201,7 +201,7 @@ public final class HumanFormat {
         } else if (e instanceof RunEvent.Warning w) {
             return one("warn", Kind.WARN, w.message());
         } else if (e instanceof RunEvent.Repeated r) {
-            return one("", Kind.DETAIL, "\u00d7" + r.times() + " more " + r.type() + " like the one above, over "
+            return one("", Kind.DETAIL, "\u00d7" + r.times() + " more " + r.of() + " like the one above, over "
                     + String.format("%.3f", Duration.between(r.at(), r.last()).toMillis() / 1000.0) + " s");
         } else if (e instanceof RunEvent.InternalError ie) {
             return one("error", Kind.BAD, "internal error in " + ie.where() + ": " + ie.message());

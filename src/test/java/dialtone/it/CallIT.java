@@ -173,7 +173,12 @@ class CallIT {
         assertTrue(third.err().contains("486"), third.toString());
         assertEquals(0, a.waitFor(Duration.ofSeconds(40)), a.toString());
         assertEquals(0, b.waitFor(Duration.ofSeconds(40)), b.toString());
-        assertTrue(Files.exists(dir.resolve("inbound-1.wav")) && Files.exists(dir.resolve("inbound-2.wav")));
+        // every recording is as long as its call (once it was 10 ms: frames of another format were dropped)
+        for (String f : java.util.List.of("inbound-1.wav", "inbound-2.wav")) {
+            assertTrue(answerer.await("to " + dir.resolve(f), Duration.ofSeconds(10)), answerer.toString());
+            double secs = dialtone.media.WavReader.read(dir.resolve(f)).seconds();
+            assertTrue(secs > 4.0 && secs < 6.5, f + ": " + secs + " s for a 5 s call");
+        }
     }
 
     @Test

@@ -180,4 +180,44 @@ class ConfigIT {
         assertNoSecrets(failing.all());
         assertNoSecrets(Files.readString(xml));
     }
+
+    /** A compromised config server puts CR/LF in a field that ends up in a SIP message: refused, naming the field. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"organisationId", "projectId", "applicationSid", "realm", "username"})
+    void injectionFromTheConfigServerIsRefused(String field, @TempDir Path dir) throws Exception {
+        Path junit = dir.resolve("r.xml");
+        CliRun r = config(Lab.configUrl("inject-" + field), "--json", "--junit", junit.toString());
+        assertEquals(ExitCodes.CONFIG, r.rc(), r.toString());
+        assertTrue(r.err().contains(field), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertFalse(r.all().contains("evil.example") || r.all().contains("X-Evil"), "the value is never printed: " + r);
+        javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
+    }
+
+    /** Terminal escapes and a forged timeline line in the endpoint name: shown escaped, never obeyed; XML still parses. */
+    @Test
+    void escapesFromTheConfigServerAreShownNotObeyed(@TempDir Path dir) throws Exception {
+        Path junit = dir.resolve("r.xml");
+        CliRun r = config(Lab.configUrl("escapes-name"), "--junit", junit.toString());
+        assertEquals(0, r.rc(), r.toString());
+        assertFalse(r.all().contains("\u001b") || r.all().contains("\u202e") || r.all().contains("\u0007"), r.toString());
+        assertTrue(r.out().contains("\\e]0;owned"), r.out());
+        assertFalse(r.out().lines().anyMatch(l -> l.startsWith("+ 9.999s")), "no forged timeline line: " + r.out());
+        String xml = Files.readString(junit);
+        assertFalse(xml.contains("\u001b"), xml);
+        javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
+    }
+
+    /** user:pass@ in the wsUri: refused, and the credentials appear nowhere. */
+    @Test
+    void credentialsInTheWsUriAreRefusedAndNeverShown(@TempDir Path dir) throws Exception {
+        Path junit = dir.resolve("r.xml");
+        for (String fmt : List.of("--json", "--no-color")) {
+            CliRun r = config(Lab.configUrl("userinfo-ws"), fmt, "--junit", junit.toString(), "-v");
+            assertEquals(ExitCodes.CONFIG, r.rc(), r.toString());
+            assertTrue(r.err().contains("user name or password"), r.err());
+            String all = r.all() + Files.readString(junit);
+            assertFalse(all.contains(Lab.get("LAB_WS_USERINFO_SECRET")) || all.contains("admin:"), all);
+        }
+    }
 }

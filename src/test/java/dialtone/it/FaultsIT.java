@@ -16,7 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Servers of the lab killed in the middle of things: each fault has a defined, bounded outcome. */
+/**
+ * Servers killed in the middle of things: each fault has a defined, bounded outcome. The servers killed here are the
+ * lab's second Kamailio and coturn (kamailio-faults, coturn-faults), so the tests that share the lab are never
+ * disturbed; scripts/lab-start brings them back after each test.
+ */
 class FaultsIT {
     static final Map<String, String> ENV = LabCall.env();
 
@@ -44,13 +48,19 @@ class FaultsIT {
         }
     }
 
+    /** The same command lines as every lab call, on the fault tests' own Kamailio. */
+    static String[] onFaultsKamailio(String[] args) {
+        String faults = "wss://127.0.0.1:" + Lab.get("LAB_FAULTS_WSS_PORT");
+        return java.util.Arrays.stream(args).map(a -> a.equals(Lab.wss()) ? faults : a).toArray(String[]::new);
+    }
+
     void answer() throws Exception {
-        answerer = JarRun.start(dir, "answerer", ENV, LabCall.answerer(callee, "tone:1000"));
+        answerer = JarRun.start(dir, "answerer", ENV, onFaultsKamailio(LabCall.answerer(callee, "tone:1000")));
         assertTrue(answerer.await("registered sip:", Duration.ofSeconds(15)), answerer.toString());
     }
 
     JarRun call(String... more) throws Exception {
-        return JarRun.start(dir, "caller", ENV, LabCall.caller(callee, more));
+        return JarRun.start(dir, "caller", ENV, onFaultsKamailio(LabCall.caller(callee, more)));
     }
 
     @Test
@@ -58,7 +68,7 @@ class FaultsIT {
         answer();
         JarRun c = call("--duration", "30s", "--json");
         assertTrue(c.await("\"type\":\"call.answered\"", Duration.ofSeconds(20)), c.toString());
-        kill("kamailio");
+        kill("kamailio-faults");
         long t0 = System.nanoTime();
         assertEquals(ExitCodes.TRANSPORT, c.waitFor(Duration.ofSeconds(30)), c.toString());
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 15_000);
@@ -69,10 +79,10 @@ class FaultsIT {
     @Test
     void coturnStoppedDuringARelayedCallEndsItWithAMediaCause() throws Exception {
         answer();
-        JarRun c = call("--duration", "40s", "--relay-only", "--ice-server", "turn:127.0.0.1:" + Lab.get("LAB_TURN_PORT")
+        JarRun c = call("--duration", "40s", "--relay-only", "--ice-server", "turn:127.0.0.1:" + Lab.get("LAB_FAULTS_TURN_PORT")
                 + "?transport=udp", "--turn-user", Lab.get("LAB_TURN_USER"), "--turn-password-env", "TP");
         assertTrue(c.await("selected pair: local relay", Duration.ofSeconds(20)), c.toString());
-        kill("coturn");
+        kill("coturn-faults");
         long t0 = System.nanoTime();
         assertEquals(ExitCodes.MEDIA, c.waitFor(Duration.ofSeconds(40)), c.toString());
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 25_000);

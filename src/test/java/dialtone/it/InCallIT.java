@@ -98,9 +98,14 @@ class InCallIT {
         assertTrue(o.contains("#3 expect-info pressed 5s: matched"), o);
         String x = Files.readString(xml);
         assertTrue(x.contains("name=\"step expect-tone 1000 5s\""), x);
-        assertTrue(answerer.await("step expect-info thanks", Duration.ofSeconds(2)) || answerer.out().contains("\"command\":\"expect-info thanks 5s\",\"passed\":true"),
-                answerer.out());
-        assertTrue(answerer.out().contains("\"text\\\":\\\"thanks\\\"") || answerer.out().contains("thanks"), answerer.out());
+        // the answerer's own events, parsed: its script step passed and it received the caller's INFO (its own
+        // script line also says "thanks", so a text search would pass without any INFO)
+        assertTrue(answerer.await("\"command\":\"expect-info thanks 5s\"", Duration.ofSeconds(3)), answerer.out());
+        List<com.fasterxml.jackson.databind.JsonNode> ev = dialtone.testing.Events.parseSoFar(answerer.out());
+        assertTrue(dialtone.testing.Events.of(ev, "call.step", e -> e.path("command").asText().equals("expect-info thanks 5s")
+                && e.path("passed").asBoolean()).size() == 1, answerer.out());
+        assertTrue(dialtone.testing.Events.of(ev, "call.info-received", e -> e.path("body").asText().contains("\"text\":\"thanks\"")
+                && e.path("body").asText().contains("\"rating\":5")).size() == 1, answerer.out());
     }
 
     @Test

@@ -29,6 +29,12 @@ public final class Events {
         return out;
     }
 
+    /** The complete lines of a run that is still going (its last line may be half written). */
+    public static List<JsonNode> parseSoFar(String jsonLines) {
+        int end = jsonLines.lastIndexOf('\n');
+        return parse(end < 0 ? "" : jsonLines.substring(0, end));
+    }
+
     public static List<JsonNode> of(List<JsonNode> events, String type) {
         return events.stream().filter(e -> e.path("type").asText().equals(type)).toList();
     }

@@ -75,6 +75,7 @@ public final class Lab {
     /** Every secret of the lab, for leak scans. */
     public static String[] secrets() {
         return new String[] {get("LAB_C2C_PASSWORD"), get("LAB_ALICE_PASSWORD"), get("LAB_BOB_PASSWORD"),
-            get("LAB_TOKEN_LEGACY"), get("LAB_TOKEN_RUNTIME"), get("LAB_TURN_PASSWORD"), get("LAB_TURN_SECRET")};
+            get("LAB_TOKEN_LEGACY"), get("LAB_TOKEN_RUNTIME"), get("LAB_TURN_PASSWORD"), get("LAB_TURN_SECRET"),
+            get("LAB_WS_USERINFO_SECRET")};
     }
 }
