@@ -3,6 +3,8 @@
 'use strict';
 const { WebSocketServer } = require('ws');
 const port = Number(process.argv[2] || 18090);
+// one far end's failure must not end the server that every other test uses
+process.on('unhandledRejection', (e) => console.error('far end error:', e && e.message ? e.message : e));
 
 function parse(text) {
   const cut = text.indexOf('\r\n\r\n');
@@ -65,12 +67,12 @@ function webrtc() {
 
 // The WebRTC far ends (farend.js): dialtone calls them, or (webrtc-call-in) they call dialtone after it registers.
 function webrtcMode(ws, mode, req, state) {
-  if (req.method === 'REGISTER' && mode === 'webrtc-call-in') {
+  if (req.method === 'REGISTER' && mode.startsWith('webrtc-call-in')) {
     ws.send(reply(req, 200, 'OK', [`Contact: ${(req.h['contact'] || [''])[0]};expires=600`, 'Expires: 600']));
     if (state.inviteSent) return true;
     state.inviteSent = true;
     const aor = (req.h['to'] || [''])[0];
-    webrtc().offer().then((o) => {
+    webrtc().offer({ noPath: mode === 'webrtc-call-in-no-ice' }).then((o) => {
       state.call = o;
       const callId = 'farend-' + Date.now();
       state.invite = { callId, from: '<sip:farend@hostile.invalid>;tag=farend1', to: aor };
@@ -88,13 +90,16 @@ function webrtcMode(ws, mode, req, state) {
     ws.send(['ACK sip:dialtone@client.invalid SIP/2.0', 'Via: SIP/2.0/WS hostile.invalid;branch=z9hG4bKfarendack' + Date.now(),
       'Max-Forwards: 70', `From: ${state.invite.from}`, `To: ${to}`, `Call-ID: ${state.invite.callId}`, 'CSeq: 1 ACK',
       'Content-Length: 0', '', ''].join('\r\n'));
+    if (state.answered) return true; // a retransmitted 200: ACKed again above, nothing more
+    state.answered = true;
+    if (mode === 'webrtc-call-in-teardown') { state.call.accept(body).catch(() => {}); return true; } // dialtone hangs up
     state.call.accept(body).then(() => setTimeout(() => {
       // as a browser hangs up: the peer connection closes, and the BYE goes out in the same instant
       state.call.close();
       ws.send(['BYE sip:dialtone@client.invalid SIP/2.0', 'Via: SIP/2.0/WS hostile.invalid;branch=z9hG4bKfarendbye' + Date.now(),
         'Max-Forwards: 70', `From: ${state.invite.from}`, `To: ${to}`, `Call-ID: ${state.invite.callId}`, 'CSeq: 2 BYE',
         'Content-Length: 0', '', ''].join('\r\n'));
-    }, Number(process.env.FAREND_TALK_MS || 3000)));
+    }, Number(process.env.FAREND_TALK_MS || 3000))).catch(() => {});
     return true;
   }
   if (req.method === 'INVITE') {
@@ -111,7 +116,7 @@ function webrtcMode(ws, mode, req, state) {
     return true;
   }
   if (req.method === 'BYE') {
-    if (mode === 'webrtc-teardown-on-bye') {
+    if (mode === 'webrtc-teardown-on-bye' || mode === 'webrtc-call-in-teardown') {
       // tear the media down the instant the BYE arrives, answer it a moment later (media servers, JsSIP)
       if (state.call) state.call.close();
       setTimeout(() => ws.send(reply(req, 200, 'OK')), 300);

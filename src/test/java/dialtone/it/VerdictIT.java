@@ -112,6 +112,31 @@ class VerdictIT {
         assertTrue(r.of("call.ended").stream().anyMatch(e -> e.path("by").asText().equalsIgnoreCase("remote")), r.raw().toString());
     }
 
+    /** dialtone answering hangs up (its script says so); the caller tears its media down on the BYE, before its 200. */
+    @Test
+    void theAnsweringSideIsCleanWhenItHangsUpOnAFarEndThatTearsDownOnBye() throws Exception {
+        Path script = java.nio.file.Files.writeString(dir.resolve("hangup.txt"), "wait 3s\nhangup\n");
+        Run r = run("call-in-teardown", List.of("register", "--ws-uri", HostileServerIT.ws("webrtc-call-in-teardown"),
+                "--allow-ws", "--user", "alice", "--realm", "hostile.invalid", "--ice-bind", "127.0.0.1", "--answer",
+                "tone:440", "--script", script.toString(), "--duration", "8s", "--json"));
+        assertEquals(0, r.rc(), r.raw().toString());
+        JsonNode s = r.finished().path("summary");
+        assertEquals(1, s.path("answered").asInt(), s.toString());
+        assertEquals(0, s.path("failed").asInt(), s.toString());
+        assertTrue(r.of("call.ended").stream().anyMatch(e -> e.path("by").asText().equalsIgnoreCase("local")), r.raw().toString());
+    }
+
+    /** An inbound call that never gets a media path fails the answering run, as it would fail the caller. */
+    @Test
+    void theAnsweringSideFailsWhenItsCallHadNoMediaPath() throws Exception {
+        Run r = run("call-in-no-ice", List.of("register", "--ws-uri", HostileServerIT.ws("webrtc-call-in-no-ice"),
+                "--allow-ws", "--user", "alice", "--realm", "hostile.invalid", "--ice-bind", "127.0.0.1", "--answer",
+                "echo", "--duration", "8s", "--json"));
+        assertEquals(ExitCodes.MEDIA, r.rc(), r.raw().toString());
+        assertEquals(1, r.finished().path("summary").path("failed").asInt(), r.raw().toString());
+        assertTrue(r.finished().path("failure").path("message").asText().startsWith("an inbound call failed"), r.raw().toString());
+    }
+
     /** A 200 OK to REGISTER that grants 0 s is not a registration. */
     @Test
     void aRegistrationGrantedZeroSecondsFails() throws Exception {
