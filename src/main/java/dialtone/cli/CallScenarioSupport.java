@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -83,17 +82,6 @@ final class CallScenarioSupport {
                 }
             };
         }
-        Iterator<String> it = scriptLines(Path.of(where), cl).iterator();
-        return new CommandSource() {
-            @Override
-            public String next() {
-                return it.hasNext() ? it.next() : null;
-            }
-
-            @Override
-            public boolean interactive() {
-                return false;
-            }
-        };
+        return CommandSource.of(scriptLines(Path.of(where), cl));
     }
 }

@@ -79,18 +79,7 @@ final class Answerer implements RequestHandler {
         private void startScript() {
             ScriptRunner r = new ScriptRunner(loop, publish, scenario, session, media, control, taps, "info");
             runner = r;
-            java.util.Iterator<String> lines = script.iterator();
-            CommandSource src = new CommandSource() {
-                @Override
-                public String next() {
-                    return lines.hasNext() ? lines.next() : null;
-                }
-
-                @Override
-                public boolean interactive() {
-                    return false;
-                }
-            };
+            CommandSource src = CommandSource.of(script);
             Thread t = new Thread(() -> {
                 Failure f = r.runAll(src, false);
                 if (f != null) {
@@ -120,13 +109,7 @@ final class Answerer implements RequestHandler {
             if (endedAt == null) {
                 endedAt = loop.now();
             }
-            if (media != null) {
-                media.ending();
-            }
-            ScriptRunner r = runner;
-            if (r != null) {
-                r.callEnded();
-            }
+            CallMedia.ending(media, runner);
         }
 
         @Override

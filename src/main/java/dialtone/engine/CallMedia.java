@@ -168,6 +168,16 @@ final class CallMedia implements MediaListener {
         return endSample;
     }
 
+    /** A call is ending: its media (if any) stops being judged and stops sending; its script's waits end. On the loop. */
+    static void ending(CallMedia media, ScriptRunner script) {
+        if (media != null) {
+            media.ending();
+        }
+        if (script != null) {
+            script.callEnded();
+        }
+    }
+
     /**
      * What the media of an answered call says at its end: lost before the end, never connected, or no RTP at all
      * (a call that carried no audio never passes, whatever --duration says); null when the media did its job.

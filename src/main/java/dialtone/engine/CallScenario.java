@@ -288,13 +288,7 @@ public final class CallScenario {
             if (endedAt == null) {
                 endedAt = loop.now();
             }
-            if (media != null) {
-                media.ending();
-            }
-            ScriptRunner r = runner;
-            if (r != null) {
-                r.callEnded();
-            }
+            CallMedia.ending(media, runner);
             if (by == Originator.LOCAL && answeredAt != null) {
                 // a BYE that gets no answer must not hold the verdict for Timer F: media has stopped already
                 loop.schedule(BYE_WAIT, () -> {

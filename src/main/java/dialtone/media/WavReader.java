@@ -89,16 +89,7 @@ public final class WavReader {
             if (bytes.length > maxBytes) {
                 throw new MediaException("cannot play " + file + ": longer than " + MAX_SECONDS / 60 + " minutes");
             }
-            int frames = bytes.length / (2 * channels);
-            short[] mono = new short[frames];
-            for (int i = 0; i < frames; i++) {
-                int sum = 0;
-                for (int c = 0; c < channels; c++) {
-                    int o = (i * channels + c) * 2;
-                    sum += (short) ((bytes[o] & 0xff) | (bytes[o + 1] << 8));
-                }
-                mono[i] = (short) (sum / channels);
-            }
+            short[] mono = WavRecorder.toMono(bytes, 16, channels, bytes.length / (2 * channels));
             String fmt = src.getEncoding() + " " + src.getSampleSizeInBits() + "-bit " + rate + " Hz " + channels + " ch";
             return new Pcm(mono, rate, channels, fmt);
         } catch (UnsupportedAudioFileException e) {

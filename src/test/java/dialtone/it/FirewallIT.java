@@ -139,4 +139,69 @@ class FirewallIT {
             answerer.waitFor(Duration.ofSeconds(15));
         }
     }
+
+    /** Behind a NAT: a cone NAT keeps the mapping whatever the destination, a symmetric one does not. */
+    @Test
+    void probeTellsAConeNatFromASymmetricOne() throws Exception {
+        String[] stun = {"probe", "--ice-server", "stun:" + HOST + ":" + Lab.get("LAB_TURN_PORT"), "--ice-server",
+            "stun:" + HOST + ":" + Lab.get("LAB_TURN2_PORT"), "--deadline", "8s"};
+        assertEquals(0, netns("firewall", "nat"));
+        JsonNode cone = Events.of(inside("probe-nat", 0, stun), "probe.check", c -> c.path("check").asText().equals("nat")).get(0);
+        assertEquals("endpoint-independent", cone.path("facts").path("mapping").asText(), cone.toString());
+        assertTrue(cone.path("facts").path("mappedA").asText().startsWith(HOST + ":"), "the NAT's address: " + cone);
+        assertEquals(0, netns("firewall", "nat-symmetric"));
+        JsonNode sym = Events.of(inside("probe-nat-sym", 0, stun), "probe.check", c -> c.path("check").asText().equals("nat")).get(0);
+        assertEquals("address/port-dependent", sym.path("facts").path("mapping").asText(), sym.toString());
+        assertTrue(sym.path("detail").asText().contains("expect to need TURN"), sym.toString());
+    }
+
+    /** Behind a NAT, a call offers the NAT's address as its server-reflexive candidate. */
+    @Test
+    void behindANatTheCallOffersTheNatsAddress() throws Exception {
+        assertEquals(0, netns("firewall", "nat"));
+        List<JsonNode> ev = callFromInside("call-nat", "--ice-server", "stun:" + HOST + ":" + Lab.get("LAB_TURN_PORT"));
+        assertTrue(Events.of(ev, "media.candidate", c -> c.path("candidateType").asText().equals("srflx")
+                && c.path("address").asText().equals(HOST)).size() >= 1, ev.toString());
+    }
+
+    /** A link capped at 24 kbit/s (tc tbf) towards the client: the figures show the cap and the loss it causes. */
+    @Test
+    void aBandwidthCapShowsInTheFigures() throws Exception {
+        assertEquals(0, netns("firewall", "open"));
+        try {
+            assertEquals(0, netns("shape", "24kbit"));
+            List<JsonNode> ev = callFromInside("call-capped", 8, "--assert", "loss<1%");
+            JsonNode stats = Events.of(ev, "call.summary").get(0).path("stats");
+            double in = stats.path("bitrateInKbps").asDouble();
+            long lost = stats.path("packetsLost").asLong();
+            long got = stats.path("packetsReceived").asLong();
+            System.out.printf("tbf 24 kbit/s: received %.1f kbit/s, lost %d of %d%n", in, lost, lost + got);
+            // the cap counts every byte on the wire (IP, UDP, SRTP); dialtone's figure is the RTP payload under it
+            assertTrue(in > 0 && in < 24, "inbound bitrate under the cap: " + in);
+            assertTrue(lost > 0.2 * (lost + got), "the cap drops packets: " + stats);
+        } finally {
+            netns("shape", "off");
+        }
+    }
+
+    /** A call from inside the namespace to a tone answerer in the lab; JSON events (exit code as expected). */
+    List<JsonNode> callFromInside(String name, String... more) throws Exception {
+        return callFromInside(name, 0, more);
+    }
+
+    List<JsonNode> callFromInside(String name, int expect, String... more) throws Exception {
+        String callee = LabCall.newCallee();
+        JarRun answerer = JarRun.start(dir, name + "-answerer", LabCall.env(), LabCall.answerer(callee, "tone:1000", "--json"));
+        try {
+            assertTrue(answerer.await("registration.registered", Duration.ofSeconds(15)), answerer.toString());
+            List<String> a = new ArrayList<>(List.of("call", "sip:" + callee + "@" + Lab.get("LAB_REALM"), "--ws-uri",
+                    "wss://" + HOST + ":" + Lab.get("LAB_WSS_PORT"), "--user", "bob", "--realm", Lab.get("LAB_REALM"),
+                    "--password-env", "BOB_PW", "--ca-file", Lab.ca(), "--duration", "4s", "--expect-audio"));
+            a.addAll(List.of(more));
+            return inside(name, expect, a.toArray(new String[0]));
+        } finally {
+            answerer.signal("TERM");
+            answerer.waitFor(Duration.ofSeconds(15));
+        }
+    }
 }
