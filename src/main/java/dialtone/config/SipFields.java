@@ -31,11 +31,19 @@ public final class SipFields {
         return null;
     }
 
-    /** A host name, an IPv4 address or a bracketed IPv6 reference; null when fine. */
+    /** A host name, an IPv4 address or a bracketed IPv6 reference, with an optional :port; null when fine. */
     public static String host(String v) {
         String base = common(v);
         if (base != null) {
             return base;
+        }
+        int colon = v.lastIndexOf(':');
+        if (colon > 0 && v.indexOf(':') == colon || (colon > 0 && v.startsWith("[") && v.charAt(colon - 1) == ']')) {
+            String port = v.substring(colon + 1);
+            if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                return "has a port that is not 1-65535";
+            }
+            v = v.substring(0, colon);
         }
         if (v.startsWith("[")) {
             if (!v.endsWith("]") || v.length() < 4) {

@@ -46,8 +46,8 @@ final class CallMedia implements MediaListener {
     /** A disconnection shorter than this when the call starts ending is the far end tearing down, not a loss. */
     static final Duration TEARDOWN_GRACE = Duration.ofSeconds(1);
     private volatile boolean ending;
-    private Failure lostBeforeEnding;
-    private boolean everConnected;
+    private volatile Failure lostBeforeEnding;
+    private volatile boolean everConnected;
     private final CompletableFuture<MediaStats> endSample = new CompletableFuture<>();
 
     CallMedia(Scheduler loop, Consumer<Event> publish, String scenario, MediaOptions options, Consumer<Failure> onFailure) {

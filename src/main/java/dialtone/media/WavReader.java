@@ -36,12 +36,13 @@ public final class WavReader {
                 || !new String(b, 8, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("WAVE")) {
             return "not a WAV file (no RIFF/WAVE header)";
         }
-        int pos = 12;
+        long pos = 12; // long: a chunk size near 4 GiB must not wrap the position around
         int chunks = 0;
         boolean fmt = false;
         while (pos + 8 <= b.length) {
-            String id = new String(b, pos, 4, java.nio.charset.StandardCharsets.US_ASCII);
-            long size = (b[pos + 4] & 0xffL) | (b[pos + 5] & 0xffL) << 8 | (b[pos + 6] & 0xffL) << 16 | (b[pos + 7] & 0xffL) << 24;
+            int p = (int) pos;
+            String id = new String(b, p, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            long size = (b[p + 4] & 0xffL) | (b[p + 5] & 0xffL) << 8 | (b[p + 6] & 0xffL) << 16 | (b[p + 7] & 0xffL) << 24;
             if (++chunks > MAX_CHUNKS) {
                 return "more than " + MAX_CHUNKS + " chunks before the audio: a damaged or hostile file";
             }
