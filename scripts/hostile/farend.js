@@ -26,7 +26,7 @@ function peer(opts = {}) {
       n++;
       try { source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 }); } catch (e) { /* closed */ }
     }, 10);
-  } else {
+  } else if (!opts.recvonly) {
     pc.addTransceiver('audio', { direction: 'sendrecv' });
   }
   return {
@@ -58,6 +58,7 @@ function withoutTelephoneEvent(sdp) {
 async function answer(offerSdp, opts = {}) {
   const p = peer(opts);
   await p.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+  if (opts.recvonly) p.pc.getTransceivers().forEach((t) => { t.direction = 'recvonly'; });
   await p.pc.setLocalDescription(await p.pc.createAnswer());
   await gathered(p.pc);
   let sdp = p.pc.localDescription.sdp;

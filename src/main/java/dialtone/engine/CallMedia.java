@@ -191,8 +191,11 @@ final class CallMedia implements MediaListener {
             return Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE never connected: the call was answered but had no"
                     + " media path (firewall, an unusable TURN server, or a far end that sent no usable candidate)");
         }
-        // libwebrtc reports no inbound-rtp at all (-1 here) until the first packet arrives
-        if (s != null && s.packetsReceived() <= 0) {
+        // libwebrtc reports no inbound-rtp at all (-1 here) until the first packet arrives; a far end whose SDP
+        // says it will not send (recvonly, inactive) is taken at its word
+        String farEndSends = Sdp.audioDirection(session.remoteDescription());
+        boolean silentByDesign = "recvonly".equals(farEndSends) || "inactive".equals(farEndSends);
+        if (s != null && s.packetsReceived() <= 0 && !silentByDesign) {
             return Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "no RTP packet was received during the call");
         }
         return null;

@@ -144,6 +144,7 @@ public final class MediaSession {
 
     private CompletableFuture<Void> setRemote(RTCSessionDescription d) {
         CompletableFuture<Void> f = new CompletableFuture<>();
+        f.thenRun(() -> remoteSdp = d.sdp);
         pc.setRemoteDescription(d, setObserver(f));
         return f;
     }
@@ -251,10 +252,12 @@ public final class MediaSession {
         return d == null ? null : d.sdp;
     }
 
+    /** The far end's SDP as we applied it (kept here: no native call, and still there after close). */
     public String remoteDescription() {
-        RTCSessionDescription d = pc.getRemoteDescription();
-        return d == null ? null : d.sdp;
+        return remoteSdp;
     }
+
+    private volatile String remoteSdp;
 
     private final class RemoteSink implements AudioTrackSink {
         private DtmfDetector dtmf;

@@ -99,6 +99,13 @@ class VerdictIT {
         assertEquals("NO_MEDIA", r.finished().path("failure").path("cause").asText(), r.raw().toString());
     }
 
+    /** A far end whose answer says recvonly sends nothing by design: no RTP is not held against the call. */
+    @Test
+    void aFarEndThatSaysItWillNotSendIsNotAFailure() throws Exception {
+        Run r = run("recvonly", call("webrtc-recvonly", "--duration", "3s"));
+        assertEquals(0, r.rc(), r.raw().toString());
+    }
+
     /** dialtone answering: the far end calls in, then closes its media and sends BYE at once. Clean, exit 0. */
     @Test
     void theAnsweringSideIsCleanWhenTheCallerTearsDownFast() throws Exception {
