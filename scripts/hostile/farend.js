@@ -15,7 +15,10 @@ function peer(opts = {}) {
   const turn = opts.noPath ? { ...TURN, credential: 'wrong-password' } : TURN;
   const pc = new wrtc.RTCPeerConnection({ iceServers: [turn], iceTransportPolicy: 'relay' });
   let timer = null;
-  if (!opts.silent) {
+  if (opts.silent && !opts.recvonly) {
+    // a track that never gets a frame: the answer says sendrecv, and no RTP ever comes
+    pc.addTrack(new wrtc.nonstandard.RTCAudioSource().createTrack());
+  } else if (!opts.silent) {
     const source = new wrtc.nonstandard.RTCAudioSource();
     const track = source.createTrack();
     pc.addTrack(track);
@@ -26,8 +29,6 @@ function peer(opts = {}) {
       n++;
       try { source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 }); } catch (e) { /* closed */ }
     }, 10);
-  } else if (!opts.recvonly) {
-    pc.addTransceiver('audio', { direction: 'sendrecv' });
   }
   return {
     pc,
