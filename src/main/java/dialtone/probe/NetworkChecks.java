@@ -89,7 +89,27 @@ public final class NetworkChecks {
             facts.put("rttMs", r.rttMs());
             String detail = "relayed " + facts.get("relayed") + ", lifetime " + lifetime + " s";
             if (echoPackets > 0 && relayed != null) {
-                List<Double> rtts = c.echo(relayed, echoPackets, 172);
+                // the echo peer: a second allocation on the same server and transport
+                List<Double> rtts;
+                try (TurnClient peer = new TurnClient(StunTransport.open(transport, address(url), ssl, url.host(), timeout), timeout)) {
+                    TurnClient.Result pr = peer.allocate(user, password);
+                    InetSocketAddress peerRelayed = pr.response() == null || pr.response().messageClass() != StunMessage.SUCCESS
+                            ? null : pr.response().xorAddress(StunMessage.XOR_RELAYED_ADDRESS).orElse(null);
+                    if (peerRelayed == null) {
+                        c.releaseQuietly();
+                        return new Outcome(true, detail + "; relay echo not measured: a second allocation was refused ("
+                                + TurnClient.describe(pr) + ")", facts);
+                    }
+                    try {
+                        rtts = c.echo(relayed, peer, peerRelayed, echoPackets, 172);
+                    } catch (TurnClient.EchoRefused e) {
+                        peer.releaseQuietly();
+                        c.releaseQuietly();
+                        return new Outcome(true, detail + "; relay echo not measured: " + e.getMessage()
+                                + " (the server's peer rules)", facts);
+                    }
+                    peer.releaseQuietly();
+                }
                 double loss = 100.0 * (echoPackets - rtts.size()) / echoPackets;
                 double avg = rtts.stream().mapToDouble(Double::doubleValue).average().orElse(-1);
                 double jitter = 0;

@@ -109,35 +109,55 @@ final class TurnClient implements AutoCloseable {
     }
 
     /**
-     * Sends {@code count} media-sized packets through the relay to a local echo peer and back (Send indication out,
-     * Data indication in). Returns RTTs in ms (lost packets are absent).
+     * Sends {@code count} media-sized packets through this allocation to {@code peer}, the relayed address of a
+     * second allocation on the same server, which sends each one straight back (Send indication out, Data indication
+     * in, both ways). The peer is a relay address of the server itself, never a loopback or private address of this
+     * host, so a server with default peer rules allows it, and no packet has to reach this host from outside.
+     * Permissions are created both ways first; a refused permission is an {@link EchoRefused} (not measurable here),
+     * not a relay failure. Returns RTTs in ms (lost packets are absent).
      */
-    List<Double> echo(InetSocketAddress relayed, int count, int size) throws IOException, InterruptedException {
-        List<Double> rtts = new ArrayList<>();
-        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            InetSocketAddress peerAddr = new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
-            Result perm = createPermission(peerAddr);
-            if (perm.response() == null || perm.response().messageClass() != StunMessage.SUCCESS) {
-                throw new IOException("CreatePermission failed: " + describe(perm));
-            }
-            Thread echo = new Thread(() -> {
-                byte[] buf = new byte[2048];
-                try {
-                    while (!peer.isClosed()) {
-                        DatagramPacket p = new DatagramPacket(buf, buf.length);
-                        peer.receive(p);
-                        peer.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+    List<Double> echo(InetSocketAddress relayed, TurnClient peer, InetSocketAddress peerRelayed, int count, int size)
+            throws IOException, InterruptedException {
+        Result mine = createPermission(peerRelayed);
+        if (mine.response() == null || mine.response().messageClass() != StunMessage.SUCCESS) {
+            throw new EchoRefused("CreatePermission for the echo peer: " + describe(mine));
+        }
+        Result theirs = peer.createPermission(relayed);
+        if (theirs.response() == null || theirs.response().messageClass() != StunMessage.SUCCESS) {
+            throw new EchoRefused("CreatePermission on the echo peer: " + describe(theirs));
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread echo = new Thread(() -> {
+            try {
+                while (!done.get()) {
+                    byte[] in = peer.transport.receive(Duration.ofMillis(100));
+                    if (in == null || !StunMessage.isStun(in, in.length)) {
+                        continue;
                     }
-                } catch (IOException e) {
-                    // closed
+                    try {
+                        StunMessage d = StunMessage.parse(in);
+                        byte[] data = d.get(StunMessage.DATA_ATTR).orElse(null);
+                        if (d.method() == StunMessage.DATA && data != null) {
+                            peer.transport.send(StunMessage.indication(StunMessage.SEND)
+                                    .addXorAddress(StunMessage.XOR_PEER_ADDRESS, relayed).add(StunMessage.DATA_ATTR, data)
+                                    .encode(null, false));
+                        }
+                    } catch (StunException e) {
+                        // not ours
+                    }
                 }
-            }, "turn-echo-peer");
-            echo.setDaemon(true);
-            echo.start();
+            } catch (IOException e) {
+                // the peer's transport closed
+            }
+        }, "turn-echo-peer");
+        echo.setDaemon(true);
+        echo.start();
+        List<Double> rtts = new ArrayList<>();
+        try {
             for (int i = 0; i < count; i++) {
                 byte[] payload = new byte[size];
                 java.nio.ByteBuffer.wrap(payload).putInt(i).putLong(System.nanoTime());
-                StunMessage send = StunMessage.indication(StunMessage.SEND).addXorAddress(StunMessage.XOR_PEER_ADDRESS, peerAddr)
+                StunMessage send = StunMessage.indication(StunMessage.SEND).addXorAddress(StunMessage.XOR_PEER_ADDRESS, peerRelayed)
                         .add(StunMessage.DATA_ATTR, payload);
                 transport.send(send.encode(null, false));
                 long until = System.nanoTime() + 500_000_000L;
@@ -163,8 +183,20 @@ final class TurnClient implements AutoCloseable {
                 }
                 Thread.sleep(20);
             }
+        } finally {
+            done.set(true);
+            echo.join(500);
         }
         return rtts;
+    }
+
+    /** The server would not let the two allocations talk (its peer rules): the echo cannot be measured there. */
+    static final class EchoRefused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        EchoRefused(String why) {
+            super(why);
+        }
     }
 
     static String describe(Result r) {

@@ -124,4 +124,32 @@ class ProbeIT {
         assertEquals(ExitCodes.USAGE, probe("--ice-server", "http://x").rc());
         assertEquals(ExitCodes.USAGE, probe().rc(), "nothing to probe is a usage error");
     }
+
+    /**
+     * A TURN server with default peer rules (no loopback peers, as shipped): the allocation works, and the relay echo
+     * (between two allocations on the server) is either measured or said to be not measurable there; it never fails
+     * a working TURN server. (The echo used to go to a loopback peer on this host: 403, and probe failed.)
+     */
+    @Test
+    void aTurnServerWithDefaultPeerRulesIsNotFailedByTheEcho() throws Exception {
+        Process turn = new ProcessBuilder("turnserver", "-n", "--listening-ip=127.0.0.1", "--listening-port=13491",
+                "--relay-ip=127.0.0.1", "--min-port=43700", "--max-port=43799", "--lt-cred-mech",
+                "--user=" + Lab.get("LAB_TURN_USER") + ":" + Lab.get("LAB_TURN_PASSWORD"), "--realm=lab.dialtone.test",
+                "--no-tls", "--no-dtls", "--no-cli", "--fingerprint", "--log-file=stdout")
+                .redirectErrorStream(true).redirectOutput(Lab.dir().resolve("log/coturn-default-peers.log").toFile()).start();
+        try {
+            Thread.sleep(700);
+            CliRun r = probe("--ice-server", "turn:127.0.0.1:13491?transport=udp", "--turn-user", Lab.get("LAB_TURN_USER"),
+                    "--turn-password-env", "TP", "--skip", "ice", "--json");
+            assertEquals(0, r.rc(), r.toString());
+            com.fasterxml.jackson.databind.JsonNode t = dialtone.testing.Events.of(dialtone.testing.Events.parse(r.out()),
+                    "probe.check", c -> c.path("check").asText().equals("turn")).get(0);
+            assertTrue(t.path("passed").asBoolean(), t.toString());
+            String d = t.path("detail").asText();
+            assertTrue(d.contains("relay echo 20/20 back") || d.contains("relay echo not measured"), d);
+        } finally {
+            turn.destroy();
+            turn.waitFor();
+        }
+    }
 }
