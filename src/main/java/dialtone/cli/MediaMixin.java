@@ -111,8 +111,9 @@ public final class MediaMixin {
             try {
                 u = dialtone.probe.IceUrl.parse(url);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cl, "--ice-server " + dialtone.support.Printable.escape(url.strip())
-                        + " " + e.getMessage());
+                // a URL with user:pass@ is refused without being shown: the password would be on the terminal
+                String shown = url.contains("@") ? "(a URL with credentials, not shown)" : dialtone.support.Printable.escape(url.strip());
+                throw new CommandLine.ParameterException(cl, "--ice-server " + shown + " " + e.getMessage());
             }
             boolean turn = u.turn();
             if (turn && (user == null || password == null)) {

@@ -93,6 +93,10 @@ class UntrustedInputTest {
             usage(CliRun.run(env, "register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--ice-server", url), "--ice-server");
             usage(CliRun.run(env, "probe", "--ice-server", url), "--ice-server");
         }
+        // credentials inside the URL: refused, and never echoed
+        CliRun cred = CliRun.run(env, call("--ice-server", "turn:admin:Url-Turn-Secret-9@127.0.0.1:3478"));
+        usage(cred, "carries credentials");
+        assertFalse(cred.all().contains("Url-Turn-Secret-9"), cred.toString());
         // a TURN server without a password: probe refused it as call does (it once crashed in libwebrtc)
         usage(CliRun.run(env, "probe", "--ice-server", "turn:127.0.0.1:3478", "--turn-user", "u"), "needs TURN credentials");
     }
