@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dialtone.event.CallEvent;
+import dialtone.event.RunEvent;
 import dialtone.event.Event;
 import dialtone.media.Sdp;
 import dialtone.sip.message.Header;
@@ -74,7 +75,18 @@ final class CallControl {
         String t = tones.toUpperCase(Locale.ROOT);
         if (mode.equals("rfc4733")) {
             // RFC 4733 events a little longer than INFO's: the far end's jitter buffer shortens what it plays out
-            boolean ok = media != null && media.session().insertDtmf(t, Math.max(160, durationMs), Math.max(90, gapMs));
+            // whether the far end takes telephone-event is in its answer; the native insert runs off the loop
+            String remote = media == null ? null : media.remoteDescription();
+            boolean ok = remote != null && Sdp.audioCodecs(remote).toLowerCase(Locale.ROOT).contains("telephone-event");
+            if (ok) {
+                media.insertDtmf(t, Math.max(160, durationMs), Math.max(90, gapMs)).whenComplete((sent, e) ->
+                        loop.execute(() -> {
+                            if (!Boolean.TRUE.equals(sent)) {
+                                publish.accept(new RunEvent.Warning(loop.now(), scenario, "dtmf-not-sent", "libwebrtc did not send DTMF "
+                                        + t + (e == null ? "" : ": " + e.getMessage())));
+                            }
+                        }));
+            }
             emit(new CallEvent.DtmfSent(loop.now(), scenario, t, ok ? "rfc4733" : "rfc4733 refused: no telephone-event"));
             if (!ok && failure == null) {
                 failure = dialtone.event.Failure.of(dialtone.event.Layer.AUDIO, dialtone.event.Cause.ASSERTION_FAILED,
@@ -129,7 +141,7 @@ final class CallControl {
 
     void mute(boolean muted) {
         if (media != null) {
-            media.session().setMuted(muted);
+            media.setMuted(muted);
         }
         emit(new CallEvent.Muted(loop.now(), scenario, muted));
     }
@@ -186,7 +198,7 @@ final class CallControl {
                 ua.answer(st, 488, "Not Acceptable Here", List.of());
                 return true;
             }
-            CompletableFuture<String> answer = media.session().reanswer(offer);
+            CompletableFuture<String> answer = media.reanswer(offer);
             answer.whenComplete((sdp, e) -> loop.execute(() -> {
                 if (e != null) {
                     ua.answer(st, 488, "Not Acceptable Here", List.of());

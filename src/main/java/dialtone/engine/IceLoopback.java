@@ -60,7 +60,6 @@ final class IceLoopback {
                     @Override
                     public void onConnectionState(String state) {
                         if (state.equals("connected")) {
-                            timer.schedule(pcs[me]::startSending, 60, TimeUnit.MILLISECONDS);
                             if (me == 1) {
                                 connected.complete(null);
                             }

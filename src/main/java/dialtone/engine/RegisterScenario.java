@@ -110,69 +110,50 @@ public final class RegisterScenario {
     }
 
     private Failure drive(CountDownLatch stop) throws InterruptedException {
-        UaLoop loop = new UaLoop(clock, bug -> publish.accept(new RunEvent.InternalError(clock.instant(), scenario,
-                "ua loop", bug.getClass().getSimpleName() + ": " + bug.getMessage())));
-        DigestCredentials creds = profile.password() == null ? null
-                : new DigestCredentials(profile.authUser(), profile.password());
-        Identity id = Identity.of(profile.aor(), profile.realm(), creds, userAgent);
-        UserAgent ua = new UserAgent(loop, id, l -> new WebSocketTransport(profile.wsUri(), ssl, loop, l,
-                options.handshakeTimeout(), options.keepAlive()), publish, scenario, profile.wsUri().toString());
-        if (options.answer() != null) {
-            answerer = new Answerer(ua, publish, options.answer(), (play, n) -> options.media().options(play,
-                    options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n), new double[0]), options.script(), options.maxCalls());
-            ua.setRequestHandler(answerer);
-        }
         CompletableFuture<Failure> first = new CompletableFuture<>();
-        Registration reg = !profile.needsRegister() ? null
-                : new Registration(ua, options.expires(), publish, scenario, new Registration.Listener() {
+        Session session = new Session(profile, ssl, publish, clock, scenario, new Session.Options(options.handshakeTimeout(),
+                options.keepAlive(), options.expires(), options.requestTimeout(), userAgent,
+                "runtime endpoint: the SDK does not REGISTER (no credentials)"), new Session.Listener() {
                     @Override
                     public void onRegistered(int expires, boolean refresh) {
                         problem = null;
                         (refresh ? refreshes : registrations).incrementAndGet();
                         grantedExpires.set(expires);
-                        first.complete(null);
                     }
 
                     @Override
-                    public void onFailed(Failure f) {
+                    public void onRegistrationFailed(Failure f) {
                         problem = f;
-                        first.complete(f);
                     }
 
                     @Override
                     public void onUnregistered() {
                         unregistered = true;
                     }
-                });
-        ua.setListener(new ConnectThenRegister(reg, publish, clock, scenario,
-                "runtime endpoint: the SDK does not REGISTER (no credentials)", first) {
-            @Override
-            public void onDisconnected(int code, String reason) {
-                String why = CloseReasons.describe(code, reason);
-                problem = Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR,
-                        "the WebSocket to " + profile.wsUri() + " was lost (" + why + ") and not recovered");
-                if (!first.isDone()) {
-                    // before the first registration there is nothing to recover: say so now
-                    first.complete(Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR, "the WebSocket closed ("
-                            + why + ") before the registration completed"));
-                }
-                if (reg != null) {
-                    reg.connectionLost();
-                }
-            }
 
-            @Override
-            public void onReconnected() {
-                reconnects.incrementAndGet();
-                if (reg != null) {
-                    reg.register();
-                } else {
-                    problem = null;
-                }
-            }
-        });
-        ua.setRequestTimeout(options.requestTimeout());
-        loop.execute(ua::start);
+                    @Override
+                    public void onDisconnected(String why) {
+                        problem = Failure.of(Layer.TRANSPORT, Cause.CONNECTION_ERROR,
+                                "the WebSocket to " + profile.wsUri() + " was lost (" + why + ") and not recovered");
+                    }
+
+                    @Override
+                    public void onReconnected() {
+                        reconnects.incrementAndGet();
+                        if (!profile.needsRegister()) {
+                            problem = null;
+                        }
+                    }
+                });
+        session.ready().whenComplete((f, e) -> first.complete(e != null ? Failure.of(Layer.INTERNAL,
+                Cause.INTERNAL_ERROR, "registration failed: " + e) : f));
+        if (options.answer() != null) {
+            answerer = new Answerer(session, publish, options.answer(), (play, n) -> options.media().options(play,
+                    options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n),
+                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls());
+            session.setInboundHandler(answerer);
+        }
+        session.start();
         Duration firstOutcome = options.handshakeTimeout().plus(options.requestTimeout().multipliedBy(2)).plusSeconds(5);
         try {
             Failure f;
@@ -196,7 +177,7 @@ public final class RegisterScenario {
             }
             return end;
         } finally {
-            teardown(loop, ua, reg);
+            teardown(session);
         }
     }
 
@@ -205,20 +186,11 @@ public final class RegisterScenario {
         return true;
     }
 
-    /** REGISTER expires 0, then close the socket; bounded even when the server does not answer. */
-    private void teardown(UaLoop loop, UserAgent ua, Registration reg) {
+    /** Hang up the calls in progress, take their verdicts (bounded), then REGISTER expires 0 and close. */
+    private void teardown(Session session) {
         if (answerer != null) {
-            loop.execute(answerer::hangUp);
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            for (CallMedia m : answerer.media()) {
-                m.close();
-            }
-            // the last statistics and verdicts of calls that just ended (bounded)
-            long until = System.nanoTime() + 3_000_000_000L;
+            session.loop().execute(answerer::hangUp);
+            long until = System.nanoTime() + (dialtone.support.Signals.stopping() ? 3_000_000_000L : 8_000_000_000L);
             while (answerer.pendingVerdicts() > 0 && System.nanoTime() < until) {
                 try {
                     Thread.sleep(20);
@@ -228,6 +200,6 @@ public final class RegisterScenario {
                 }
             }
         }
-        Teardown.unregisterAndClose(loop, ua, reg);
+        session.close();
     }
 }

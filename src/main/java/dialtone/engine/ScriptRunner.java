@@ -215,7 +215,7 @@ final class ScriptRunner {
             }
             case "stats" -> {
                 if (media != null) {
-                    media.session().stats().sample().thenAccept(s -> publish.accept(new MediaEvent.Stats(loop.now(), scenario, s.media())));
+                    media.sample().thenAccept(s -> publish.accept(new MediaEvent.Stats(loop.now(), scenario, s)));
                 }
                 detail = "";
             }
@@ -225,7 +225,7 @@ final class ScriptRunner {
             }
             case "help" -> detail = Script.help();
             case "expect-tone" -> {
-                boolean heard = media != null && heard(media.session(), c.hz(), c.within(), endedFuture);
+                boolean heard = media != null && heard(media, c.hz(), c.within(), endedFuture);
                 ok = heard;
                 detail = heard ? Math.round(c.hz()) + " Hz heard" : "no " + Math.round(c.hz()) + " Hz "
                         + (ended ? "before the call ended" : "within " + c.within().toMillis() / 1000.0 + " s");
@@ -289,7 +289,7 @@ final class ScriptRunner {
     }
 
     /** True when {@code hz} carries most of the received power for 200 ms in a row within {@code max}. */
-    static boolean heard(MediaSession session, double hz, Duration max, CompletableFuture<Void> ended)
+    static boolean heard(CallMedia session, double hz, Duration max, CompletableFuture<Void> ended)
             throws InterruptedException {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         ended.thenRun(() -> f.complete(false));

@@ -12,6 +12,8 @@ import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCRtpEncodingParameters;
+import dev.onvoid.webrtc.RTCRtpSendParameters;
 import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
@@ -27,9 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,6 +37,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link CustomAudioSource}, the remote track's frames going to the analyser (and the recorder, and the echo).
  * Offers and answers are complete (ICE candidates gathered first, as JsSIP does for SIP), DTLS-SRTP only (libwebrtc
  * offers no SDES). Native objects are released in one place, in one order that works ({@link #close()}).
+ *
+ * <p>Many of these share one factory (docs/media-engine.md): the sender's encoding stays inactive until the peer
+ * connection is connected, so no send stream starts during negotiation; descriptions are set, and the sender
+ * activated, under {@link PeerFactory#exclusive}; the frames are pushed by the factory's one {@link AudioPump}.
+ * Every native call runs on {@link NativeOps}, never on the caller's thread (the UA loop) and never on a libwebrtc
+ * callback thread; the methods return futures.
  */
 public final class MediaSession {
     private final PeerFactory peers;
@@ -52,12 +57,14 @@ public final class MediaSession {
     private final WavRecorder recorder;
     private final CompletableFuture<Void> gathered = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Native steps hold the read side; {@link #close} takes the write side, so nothing touches a released object. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock life = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final AtomicBoolean firstAudio = new AtomicBoolean();
-    private final ScheduledExecutorService pump;
     private final StatsSampler stats;
+    private final AudioPump.Feed feed;
     private volatile AudioTrack remote;
-    private volatile boolean muted;
-    private ScheduledFuture<?> pumping;
+    private final AtomicBoolean activated = new AtomicBoolean();
+    private volatile boolean sendingStopped;
 
     private MediaSession(PeerFactory peers, MediaOptions options, MediaListener listener) {
         this.peers = peers;
@@ -71,16 +78,43 @@ public final class MediaSession {
         this.track = peers.factory().createAudioTrack("dialtone-audio",
                 mic ? peers.factory().createAudioSource(new AudioOptions()) : source);
         this.sender = pc.addTrack(track, List.of("dialtone"));
-        this.pump = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "audio-pump");
-            t.setDaemon(true);
-            return t;
-        });
-        this.stats = new StatsSampler(pc, analyzer);
+        this.feed = mic ? null : new AudioPump.Feed(options.source(), source);
+        // inactive until connected: DTLS becoming writable must not start the send stream (and the module's recording)
+        peers.exclusive(() -> setActive(false));
+        this.stats = new StatsSampler(pc, analyzer, this);
     }
 
+    /** Creates a session (and loads the native library the first time) on a native-ops thread. */
+    public static CompletableFuture<MediaSession> open(MediaOptions options, MediaListener listener) {
+        return NativeOps.supply(() -> new MediaSession(PeerFactory.shared(options.source() instanceof MicSource),
+                options, listener));
+    }
+
+    /** Creates a session on the calling thread (which must not be a UA loop or a libwebrtc thread). */
     public static MediaSession create(MediaOptions options, MediaListener listener) {
         return new MediaSession(PeerFactory.shared(options.source() instanceof MicSource), options, listener);
+    }
+
+    /** Runs a native step unless the session is closed (then returns {@code ifClosed}); close waits for it. */
+    <T> T alive(java.util.function.Supplier<T> step, T ifClosed) {
+        life.readLock().lock();
+        try {
+            return closed.get() ? ifClosed : step.get();
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    private boolean setActive(boolean active) {
+        RTCRtpSendParameters p = sender.getParameters();
+        if (p == null || p.encodings == null || p.encodings.isEmpty()) {
+            return false;
+        }
+        for (RTCRtpEncodingParameters e : p.encodings) {
+            e.active = active;
+        }
+        sender.setParameters(p);
+        return true;
     }
 
     static RTCConfiguration configuration(MediaOptions o) {
@@ -117,9 +151,17 @@ public final class MediaSession {
 
     /** Creates the offer, gathers candidates, and returns the complete local SDP. */
     public CompletableFuture<String> offer() {
-        CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
-        pc.createOffer(new RTCOfferOptions(), observer(f));
-        return f.thenCompose(this::setLocal).thenCompose(v -> localSdp());
+        return NativeOps.supply(() -> {
+            CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
+            if (alive(() -> {
+                pc.createOffer(new RTCOfferOptions(), observer(f));
+                return true;
+            }, false)) {
+                return f;
+            }
+            return CompletableFuture.<RTCSessionDescription>failedFuture(new MediaException("the media session is closed"));
+        }).thenCompose(f -> f).thenComposeAsync(this::setLocal, NativeOps.executor())
+                .thenComposeAsync(v -> localSdp(), NativeOps.executor());
     }
 
     /** Applies the far end's answer. */
@@ -129,30 +171,64 @@ public final class MediaSession {
 
     /** Applies the far end's offer and returns the complete local answer. */
     public CompletableFuture<String> answer(String offerSdp) {
-        return setRemote(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp)).thenCompose(v -> {
-            CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
-            pc.createAnswer(new RTCAnswerOptions(), observer(f));
-            return f;
-        }).thenCompose(this::setLocal).thenCompose(v -> localSdp());
+        return answerOnly(offerSdp).thenComposeAsync(v -> localSdp(), NativeOps.executor());
     }
 
+    private CompletableFuture<Void> answerOnly(String offerSdp) {
+        return setRemote(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp)).thenComposeAsync(v -> {
+            CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
+            if (!alive(() -> {
+                pc.createAnswer(new RTCAnswerOptions(), observer(f));
+                return true;
+            }, false)) {
+                f.completeExceptionally(new MediaException("the media session is closed"));
+            }
+            return f;
+        }, NativeOps.executor()).thenComposeAsync(this::setLocal, NativeOps.executor());
+    }
+
+    /** On a native-ops thread. */
     private CompletableFuture<Void> setLocal(RTCSessionDescription d) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        pc.setLocalDescription(d, setObserver(f));
+        if (!alive(() -> peers.exclusive(() -> {
+            pc.setLocalDescription(d, setObserver(f));
+            return true;
+        }), false)) {
+            f.completeExceptionally(new MediaException("the media session is closed"));
+        }
         return f;
     }
 
     private CompletableFuture<Void> setRemote(RTCSessionDescription d) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        f.thenRun(() -> remoteSdp = d.sdp);
-        pc.setRemoteDescription(d, setObserver(f));
-        return f;
+        return NativeOps.supply(() -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            f.thenRun(() -> remoteSdp = d.sdp);
+            if (!alive(() -> peers.exclusive(() -> {
+                pc.setRemoteDescription(d, setObserver(f));
+                return true;
+            }), false)) {
+                f.completeExceptionally(new MediaException("the media session is closed"));
+            }
+            return f;
+        }).thenCompose(f -> f);
     }
 
+    /** On a native-ops thread: waits for gathering (bounded), then reads the complete local description. */
     private CompletableFuture<String> localSdp() {
         Duration max = options.gathering();
         return gathered.completeOnTimeout(null, max.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(v -> Sdp.rewriteHostCandidates(pc.getLocalDescription().sdp, options.iceBind()));
+                .thenApplyAsync(v -> localNow(), NativeOps.executor());
+    }
+
+    private String localNow() {
+        String sdp = alive(() -> {
+            RTCSessionDescription d = pc.getLocalDescription();
+            return d == null ? null : d.sdp;
+        }, null);
+        if (sdp == null) {
+            throw new MediaException("the media session is closed");
+        }
+        return Sdp.rewriteHostCandidates(sdp, options.iceBind());
     }
 
     private static CreateSessionDescriptionObserver observer(CompletableFuture<RTCSessionDescription> f) {
@@ -185,57 +261,52 @@ public final class MediaSession {
 
     // ---- audio --------------------------------------------------------------------------------------------------
 
-    /** Starts sending: stops the module's own recording first (see {@link PeerFactory#stopRecording()}). */
-    public synchronized void startSending() {
-        if (pumping != null || closed.get() || mic || pump.isShutdown()) {
-            return; // the microphone is sent by the audio module itself
-        }
-        peers.stopRecording();
-        short[] frame = new short[AudioSource.FRAME];
-        byte[] bytes = new byte[AudioSource.FRAME * 2];
-        AudioSource src = options.source();
-        pumping = pump.scheduleAtFixedRate(() -> {
-            if (closed.get()) {
-                return;
+    /**
+     * Starts sending, once the peer connection is connected: activates the sender's encoding (which starts the send
+     * stream, and libwebrtc restarts the module's recording with it) under {@link PeerFactory#exclusive}, then lets
+     * the pump feed it. Idempotent; on a native-ops thread.
+     */
+    private void activate() {
+        alive(() -> {
+            if (sendingStopped || !activated.compareAndSet(false, true)) {
+                return false;
             }
-            // Before every push: libwebrtc restarts the module's recording whenever the send stream is (re)started
-            // (DTLS connected, a new candidate pair, a renegotiation), and a push concurrent with that recording
-            // thread aborts the process. Stopping is a no-op when it is already stopped.
-            peers.stopRecording();
-            boolean more = src.next(frame);
-            for (int i = 0; i < frame.length; i++) {
-                short s = muted || !more ? 0 : frame[i];
-                bytes[2 * i] = (byte) s;
-                bytes[2 * i + 1] = (byte) (s >> 8);
+            peers.exclusive(() -> setActive(true));
+            if (feed != null && !sendingStopped) {
+                peers.pump().add(feed);
             }
-            source.pushAudio(bytes, 16, AudioSource.RATE, 1, AudioSource.FRAME);
-        }, 0, 10, TimeUnit.MILLISECONDS);
+            peers.settle();
+            return true;
+        }, false);
     }
 
     /**
-     * Sends RFC 4733 telephone-events through libwebrtc's DTMF sender.
+     * Sends RFC 4733 telephone-events through libwebrtc's DTMF sender, on a native-ops thread.
      *
-     * @return false when the far end did not accept telephone-event
+     * @return completes false when the far end did not accept telephone-event
      */
-    public boolean insertDtmf(String tones, int durationMs, int gapMs) {
-        dev.onvoid.webrtc.RTCDtmfSender d = sender.getDtmfSender();
-        return d != null && d.canInsertDtmf() && d.insertDtmf(tones, durationMs, gapMs);
+    public CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs) {
+        return NativeOps.supply(() -> alive(() -> {
+            dev.onvoid.webrtc.RTCDtmfSender d = sender.getDtmfSender();
+            return d != null && d.canInsertDtmf() && d.insertDtmf(tones, durationMs, gapMs);
+        }, false));
     }
 
     /** Answers a new offer inside the call (a re-INVITE or UPDATE): ICE is up, so no gathering wait. */
     public CompletableFuture<String> reanswer(String offerSdp) {
-        return setRemote(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp)).thenCompose(v -> {
-            CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
-            pc.createAnswer(new RTCAnswerOptions(), observer(f));
-            return f;
-        }).thenCompose(this::setLocal).thenApply(v -> Sdp.rewriteHostCandidates(pc.getLocalDescription().sdp,
-                options.iceBind()));
+        return answerOnly(offerSdp).thenApplyAsync(v -> localNow(), NativeOps.executor());
     }
 
+    /** Mutes by sending zeros (the sender keeps running, as a browser's muted track does); the microphone's track is disabled. */
     public void setMuted(boolean m) {
-        muted = m;
+        if (feed != null) {
+            feed.muted = m;
+        }
         if (mic) {
-            track.setEnabled(!m);
+            NativeOps.run(() -> alive(() -> {
+                track.setEnabled(!m);
+                return true;
+            }, false));
         }
     }
 
@@ -245,11 +316,6 @@ public final class MediaSession {
 
     public StatsSampler stats() {
         return stats;
-    }
-
-    public String localDescription() {
-        RTCSessionDescription d = pc.getLocalDescription();
-        return d == null ? null : d.sdp;
     }
 
     /** The far end's SDP as we applied it (kept here: no native call, and still there after close). */
@@ -324,11 +390,17 @@ public final class MediaSession {
 
         @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
+            if (activated.get() && (state == RTCIceConnectionState.CONNECTED || state == RTCIceConnectionState.COMPLETED)) {
+                peers.settle(); // a path that came back restarts the send stream, and with it the module's recording
+            }
             listener.onIceState(state.name().toLowerCase(Locale.ROOT));
         }
 
         @Override
         public void onConnectionChange(dev.onvoid.webrtc.RTCPeerConnectionState state) {
+            if (state == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTED) {
+                NativeOps.run(MediaSession.this::activate); // not on this (libwebrtc's signalling) thread
+            }
             listener.onConnectionState(state.name().toLowerCase(Locale.ROOT));
         }
 
@@ -360,15 +432,14 @@ public final class MediaSession {
                 return false;
             }
         }
-        pump.shutdownNow();
         CompletableFuture<Void> done = closing;
         Thread t = new Thread(() -> {
+            life.writeLock().lock(); // no native step of this session in progress from here on
             try {
-                try {
-                    pump.awaitTermination(1, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (feed != null) {
+                    peers.pump().remove(feed);
                 }
+                peers.barrier(); // a push of this source in progress has finished
                 AudioTrack r = remote;
                 if (r != null) {
                     r.removeSink(sink);
@@ -385,6 +456,8 @@ public final class MediaSession {
                 done.complete(null);
             } catch (RuntimeException | Error e) {
                 done.completeExceptionally(e);
+            } finally {
+                life.writeLock().unlock();
             }
         }, "media-close");
         t.setDaemon(true);
@@ -401,7 +474,10 @@ public final class MediaSession {
 
     /** Stops sending at once (the call is ending); the rest is released by {@link #close}. */
     public void stopSending() {
-        pump.shutdownNow();
+        sendingStopped = true;
+        if (feed != null) {
+            peers.pump().remove(feed);
+        }
     }
 
     public WavRecorder recorder() {

@@ -1,17 +1,24 @@
 package dialtone.media;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.media.audio.AudioDevice;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The one {@link PeerConnectionFactory} of the process, on a {@link HeadlessAudioDeviceModule} (no sound card).
  * Loading it loads the native library (about 180 ms); commands that need no media never touch this class.
  * It lives until the process ends (webrtc-java's factory cannot be recreated cheaply, and disposing it while a
  * native thread still runs is the classic crash).
+ *
+ * <p>Many calls share it, and its audio module, safely (docs/media-engine.md): libwebrtc restarts the headless
+ * module's recording whenever a send stream starts, and that recording thread racing our pushes aborts the process.
+ * So every native step that can start a send stream (setting a description, activating a sender) runs under the
+ * write side of {@link #exclusive}, which stops the module's recording before it lets go; the one
+ * {@link AudioPump} pushes every call's frames under the read side. No per-frame native call takes a lock.
  */
 public final class PeerFactory {
     private static PeerFactory shared;
@@ -19,6 +26,10 @@ public final class PeerFactory {
     private final AudioDeviceModuleBase adm;
     private final PeerConnectionFactory factory;
     private final boolean device;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AudioPump pump = new AudioPump(lock.readLock());
+    /** Longest time the write side was held, in ns (reported by the stress benchmark). */
+    private volatile long longestExclusiveNanos;
 
     private PeerFactory(boolean device) {
         this.device = device;
@@ -30,17 +41,7 @@ public final class PeerFactory {
             }
             this.adm = real;
         } else {
-            HeadlessAudioDeviceModule headless = new HeadlessAudioDeviceModule();
-            // Point the module's recording at a device that does not exist, so that libwebrtc's automatic
-            // InitRecording/StartRecording (when a send stream starts) finds nothing to record: our CustomAudioSource
-            // must be the only producer of the send stream (webrtc-java-notes.md item 4).
-            try {
-                headless.setRecordingDevice(new AudioDevice("dialtone-no-recording", "dialtone-no-recording") {
-                });
-            } catch (RuntimeException e) {
-                // older native code: the per-push stopRecording() still applies
-            }
-            this.adm = headless;
+            this.adm = new HeadlessAudioDeviceModule();
         }
         this.factory = new PeerConnectionFactory(adm);
     }
@@ -85,6 +86,7 @@ public final class PeerFactory {
         if (f == null) {
             return true;
         }
+        f.pump.stop();
         Thread t = new Thread(() -> {
             f.adm.dispose();
             f.factory.dispose();
@@ -108,14 +110,63 @@ public final class PeerFactory {
     }
 
     /**
-     * Stops the module's own recording thread. With a CustomAudioSource feeding the send stream, the module's
-     * recording and our pushes would both deliver to it and libwebrtc aborts the process (race checker in
-     * audio_send_stream.cc): see webrtc-java-notes.md item 4. Called before the first push of every call.
+     * Runs a native step that may start a send stream (set a description, change a sender's parameters) while no
+     * frame is being pushed, then stops the audio module's own recording, which libwebrtc restarts whenever a send
+     * stream starts (two producers on one send stream abort the process: audio_send_stream.cc's race check). Never
+     * call it from a native callback thread: the step may wait for libwebrtc's signalling thread.
      */
-    synchronized void stopRecording() {
-        if (!device) {
-            adm.stopRecording();
+    <T> T exclusive(Supplier<T> step) {
+        lock.writeLock().lock();
+        long t0 = System.nanoTime();
+        try {
+            return step.get();
+        } finally {
+            if (!device) {
+                adm.stopRecording();
+            }
+            long held = System.nanoTime() - t0;
+            if (held > longestExclusiveNanos) {
+                longestExclusiveNanos = held;
+            }
+            lock.writeLock().unlock();
         }
+    }
+
+    private final java.util.concurrent.ScheduledExecutorService guard = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "audio-guard");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * A send stream just started: libwebrtc may restart the module's recording a moment later (the stream's start
+     * completes on its worker thread, after the step that caused it has returned), so stop it again shortly after,
+     * while no frame is pushed.
+     */
+    void settle() {
+        if (device) {
+            return;
+        }
+        for (long ms : new long[] {20, 60, 150, 400, 1000}) {
+            guard.schedule(() -> exclusive(() -> null), ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Waits until no push is in progress (the pump holds the read side while it pushes). */
+    void barrier() {
+        lock.writeLock().lock();
+        lock.writeLock().unlock();
+    }
+
+    AudioPump pump() {
+        return pump;
+    }
+
+    /** The longest time a negotiation or activation held the pump off, in ms (for the benchmarks). */
+    public static synchronized double longestExclusiveMillis() {
+        PeerFactory f = shared;
+        return f == null ? 0 : f.longestExclusiveNanos / 1e6;
     }
 
     boolean device() {

@@ -26,28 +26,39 @@ public final class StatsSampler {
 
     private final RTCPeerConnection pc;
     private final AudioAnalyzer analyzer;
+    private final MediaSession owner;
     private long lastAt;
     private long lastIn;
     private long lastOut;
 
-    StatsSampler(RTCPeerConnection pc, AudioAnalyzer analyzer) {
+    StatsSampler(RTCPeerConnection pc, AudioAnalyzer analyzer, MediaSession owner) {
         this.pc = pc;
         this.analyzer = analyzer;
+        this.owner = owner;
     }
 
+    /** Asks libwebrtc for its report on a native-ops thread (never the caller's); completes when the report arrives. */
     public CompletableFuture<Sample> sample() {
         CompletableFuture<Sample> f = new CompletableFuture<>();
-        try {
-            pc.getStats(report -> {
-                try {
-                    f.complete(read(report));
-                } catch (RuntimeException e) {
-                    f.completeExceptionally(e);
+        NativeOps.run(() -> {
+            try {
+                boolean asked = owner.alive(() -> {
+                    pc.getStats(report -> {
+                        try {
+                            f.complete(read(report));
+                        } catch (RuntimeException e) {
+                            f.completeExceptionally(e);
+                        }
+                    });
+                    return true;
+                }, false);
+                if (!asked) {
+                    f.completeExceptionally(new MediaException("the media session is closed"));
                 }
-            });
-        } catch (RuntimeException e) {
-            f.completeExceptionally(e);
-        }
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
         return f;
     }
 

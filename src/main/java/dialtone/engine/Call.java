@@ -1,0 +1,552 @@
+package dialtone.engine;
+
+import dialtone.event.CallEvent;
+import dialtone.event.Cause;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.MediaEvent;
+import dialtone.event.MediaStats;
+import dialtone.event.Originator;
+import dialtone.event.RunEvent;
+import dialtone.media.Sdp;
+import dialtone.media.WavRecorder;
+import dialtone.sip.message.Header;
+import dialtone.sip.message.SipResponse;
+import dialtone.sip.transaction.ServerTransaction;
+import dialtone.sip.ua.InviteSession;
+import dialtone.sip.ua.UserAgent;
+import dialtone.support.Scheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One call, outbound or inbound: its dialog, its media, its in-call control and script, its checks and its verdict.
+ * Every subcommand's calls are this object ({@code call}, {@code register --answer}, {@code load}); the
+ * {@link Session} it runs in owns the loop, the user agent and the registration.
+ *
+ * <p>Its state is written on the UA loop only; the end of the call (last statistics, closing the media, the checks)
+ * runs once on a thread of its own, after which {@link #finished()} completes with the {@link Result}.
+ */
+public final class Call implements InviteSession.Listener {
+    /** What the call should do and check. */
+    public record Spec(Duration talk, Duration setupTimeout, Duration expectAudio, Double expectTone, List<Check> checks,
+                       CallScenario.InCall inCall, boolean hangUpWhenScriptEnds) {
+        public static Spec answering(CommandSource script) {
+            return new Spec(null, Duration.ofSeconds(10), null, null, List.of(),
+                    new CallScenario.InCall(null, "info", Duration.ofSeconds(1), null, null, script), false);
+        }
+    }
+
+    /**
+     * How the call ended: its verdict (null = passed), the summary facts, and the figures a load run aggregates
+     * ({@code -1} when not measured).
+     */
+    public record Result(String scenario, Failure failure, Map<String, Object> summary, boolean answered, long setupMs,
+                         long firstAudioMs, long talkMs, double mos, MediaStats stats) {
+    }
+
+    /** A BYE that gets no answer must not hold the verdict for Timer F: the media stopped already. */
+    static final Duration BYE_WAIT = Duration.ofSeconds(4);
+
+    private final Scheduler loop;
+    private final UserAgent ua;
+    private final String scenario;
+    private final Spec spec;
+    private final boolean outbound;
+    private final CopyOnWriteArrayList<Consumer<Event>> taps = ScriptRunner.newTaps();
+    private final Consumer<Event> publish;
+    private final CompletableFuture<Result> done = new CompletableFuture<>();
+    private final AtomicBoolean finishing = new AtomicBoolean();
+
+    private InviteSession dialog;
+    private volatile CallMedia media;
+    private volatile CallControl control;
+    private volatile ScriptRunner runner;
+    private volatile Thread scriptThread;
+    private volatile Instant invitedAt;
+    private volatile Instant answeredAt;
+    private volatile Instant endedAt;
+    private volatile Originator endedBy;
+    private volatile boolean timedOut;
+    private volatile boolean failedPublished;
+    private volatile Failure failure;
+    private volatile Failure scriptFailure;
+    private volatile long firstAudioMs = -1;
+
+    public Call(Scheduler loop, UserAgent ua, Consumer<Event> publish, String scenario, Spec spec, boolean outbound) {
+        this.loop = loop;
+        this.ua = ua;
+        this.scenario = scenario;
+        this.spec = spec;
+        this.outbound = outbound;
+        this.publish = e -> {
+            if (e instanceof MediaEvent.FirstAudio f && firstAudioMs < 0) {
+                firstAudioMs = f.sinceAnswerMs();
+            }
+            publish.accept(e);
+            for (Consumer<Event> t : taps) {
+                t.accept(e);
+            }
+        };
+    }
+
+    public String scenario() {
+        return scenario;
+    }
+
+    Consumer<Event> publisher() {
+        return publish;
+    }
+
+    InviteSession dialog() {
+        return dialog;
+    }
+
+    CallMedia media() {
+        return media;
+    }
+
+    /** Completes once the call is over and judged. */
+    public CompletableFuture<Result> finished() {
+        return done;
+    }
+
+    boolean answered() {
+        return answeredAt != null;
+    }
+
+    // ---- outbound ------------------------------------------------------------------------------------------------
+
+    /** Sends the INVITE with the media's complete offer; CANCELs when not answered within the setup timeout. On the loop. */
+    public void dial(String target, String fromAor, List<Header> headers, CallMedia m, String offerSdp) {
+        loop.assertOnLoop();
+        media = m;
+        m.showCandidates(offerSdp);
+        publish.accept(new CallEvent.Dialing(loop.now(), scenario, target, Sdp.audioCodecs(offerSdp)));
+        invitedAt = loop.now();
+        dialog = InviteSession.dial(ua, target, fromAor, headers, offerSdp, this);
+        loop.schedule(spec.setupTimeout(), () -> {
+            if (dialog.isRinging()) {
+                publish.accept(new CallEvent.Cancelling(loop.now(), scenario, "no answer within "
+                        + spec.setupTimeout().toSeconds() + " s (--setup-timeout)"));
+                timedOut = true;
+                dialog.cancel();
+                loop.schedule(Duration.ofSeconds(5), () -> end(noAnswer()));
+            }
+        });
+    }
+
+    private Failure noAnswer() {
+        return Failure.of(Layer.CALL, Cause.NO_ANSWER, "no answer within " + spec.setupTimeout().toSeconds()
+                + " s (--setup-timeout); the call was cancelled");
+    }
+
+    // ---- inbound -------------------------------------------------------------------------------------------------
+
+    /** Takes an inbound INVITE (not yet answered). On the loop. */
+    void incoming(ServerTransaction st) {
+        loop.assertOnLoop();
+        publish.accept(new CallEvent.Incoming(loop.now(), scenario, st.request().header("From").orElse("?"),
+                st.request().callId()));
+        invitedAt = loop.now();
+        dialog = InviteSession.incoming(ua, st, this);
+    }
+
+    void ring() {
+        dialog.ring();
+    }
+
+    /** Rejects the inbound call; the call ends here (a deliberate outcome, not a failure). On the loop. */
+    void reject(int status, String reason, String why) {
+        dialog.reject(status, reason);
+        publish.accept(new CallEvent.Ended(loop.now(), scenario, Originator.LOCAL, why, 0));
+        end(null);
+    }
+
+    /** Answers the inbound offer with media from {@code opening}. On the loop. */
+    void answer(CompletableFuture<CallMedia> opening, String offer) {
+        opening.whenComplete((m, e) -> loop.execute(() -> {
+            if (e != null) {
+                Throwable c = e.getCause() == null ? e : e.getCause();
+                record(Failure.of(Layer.MEDIA, Cause.SETUP_FAILED, "media setup failed: " + c.getMessage()));
+                if (!dialog.ended()) {
+                    reject(500, "Server Internal Error", "media setup failed: " + c.getMessage());
+                } else {
+                    end(null);
+                }
+                return;
+            }
+            if (dialog.ended()) {
+                closeQuietly(m);
+                return;
+            }
+            media = m;
+            m.answer(offer).whenComplete((sdp, x) -> loop.execute(() -> {
+                if (x != null) {
+                    record(Failure.of(Layer.CALL, Cause.INCOMPATIBLE_SDP, "the offer was not accepted by the media engine: "
+                            + (x.getCause() == null ? x.getMessage() : x.getCause().getMessage())));
+                    if (!dialog.ended()) {
+                        reject(488, "Not Acceptable Here", "the offer was not accepted by the media engine");
+                    } else {
+                        end(null);
+                    }
+                    return;
+                }
+                if (!dialog.ended()) {
+                    m.showCandidates(sdp);
+                    dialog.accept(sdp);
+                }
+            }));
+        }));
+    }
+
+    // ---- the dialog's outcomes (on the loop) ---------------------------------------------------------------------
+
+    @Override
+    public void onProgress(SipResponse r) {
+        publish.accept(new CallEvent.Progress(loop.now(), scenario, r.status(), r.reason(),
+                r.body().length > 0 && r.header("Content-Type").orElse("").contains("sdp")));
+    }
+
+    @Override
+    public void onAnswered(String remoteSdp) {
+        answeredAt = loop.now();
+        if (!outbound) {
+            publish.accept(new CallEvent.Answered(loop.now(), scenario, 0, Sdp.audioCodecs(remoteSdp).split(",")[0]));
+            started();
+            return;
+        }
+        String problem = Sdp.checkAnswer(remoteSdp);
+        if (problem != null) {
+            fail(Failure.of(Layer.CALL, Cause.INCOMPATIBLE_SDP, problem));
+            return;
+        }
+        publish.accept(new CallEvent.Answered(loop.now(), scenario, Duration.between(invitedAt, answeredAt).toMillis(),
+                Sdp.audioCodecs(remoteSdp).split(",")[0]));
+        media.acceptAnswer(remoteSdp).whenComplete((v, e) -> loop.execute(() -> {
+            if (e != null) {
+                fail(Failure.of(Layer.CALL, Cause.INCOMPATIBLE_SDP, "the answer SDP was not accepted: "
+                        + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())));
+                return;
+            }
+            started();
+        }));
+    }
+
+    /** Both sides have each other's SDP: media timers, in-call control, the talk timer. */
+    private void started() {
+        if (dialog.ended()) {
+            return;
+        }
+        if (media != null) {
+            media.negotiated();
+        }
+        control = new CallControl(ua, publish, scenario, dialog, media, null);
+        startInCall();
+        if (spec.talk() != null) {
+            loop.schedule(spec.talk(), () -> {
+                if (dialog.established()) {
+                    dialog.bye("--duration reached");
+                }
+            });
+        }
+    }
+
+    private void startInCall() {
+        CallScenario.InCall in = spec.inCall() == null ? CallScenario.InCall.none() : spec.inCall();
+        if (in.dtmf() != null || in.infoText() != null) {
+            loop.schedule(in.delay(), () -> {
+                if (!dialog.established()) {
+                    return;
+                }
+                if (in.dtmf() != null) {
+                    control.dtmf(in.dtmf(), in.dtmfMode(), 100, 70);
+                }
+                if (in.infoText() != null) {
+                    com.fasterxml.jackson.databind.JsonNode data = null;
+                    try {
+                        data = in.infoData() == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.infoData());
+                    } catch (java.io.IOException e) {
+                        // validated by the command before the call
+                    }
+                    control.info(in.infoText(), data);
+                }
+            });
+        }
+        if (in.commands() != null) {
+            ScriptRunner r = new ScriptRunner(loop, publish, scenario, dialog, media, control, taps, in.dtmfMode());
+            runner = r;
+            boolean hangUp = spec.hangUpWhenScriptEnds();
+            Thread t = new Thread(() -> {
+                Failure f = r.runAll(in.commands(), hangUp);
+                if (f != null) {
+                    scriptFailure = f;
+                }
+            }, "script-" + scenario);
+            t.setDaemon(true);
+            scriptThread = t;
+            t.start();
+        }
+    }
+
+    @Override
+    public boolean onDialogRequest(InviteSession s, ServerTransaction st) {
+        CallControl c = control;
+        return c != null && c.onDialogRequest(st);
+    }
+
+    @Override
+    public void onFailed(Failure f) {
+        fail(f);
+        end(null);
+    }
+
+    @Override
+    public void onEnding(Originator by) {
+        if (endedAt == null) {
+            endedAt = loop.now();
+        }
+        if (media != null) {
+            media.ending();
+        }
+        ScriptRunner r = runner;
+        if (r != null) {
+            r.callEnded();
+        }
+        if (by == Originator.LOCAL && answeredAt != null) {
+            loop.schedule(BYE_WAIT, () -> {
+                if (!finishing.get() && endedBy == null) {
+                    publish.accept(new RunEvent.Warning(loop.now(), scenario, "bye-unanswered", "no answer to our BYE within "
+                            + BYE_WAIT.toSeconds() + " s; the call is over on our side"));
+                    endedBy = Originator.LOCAL;
+                    end(null);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void onEnded(Originator by, String reason) {
+        if (endedAt == null) {
+            endedAt = loop.now();
+        }
+        boolean warned = endedBy != null;
+        endedBy = by;
+        long talk = answeredAt == null ? 0 : Duration.between(answeredAt, endedAt).toMillis();
+        publish.accept(new CallEvent.Ended(loop.now(), scenario, by, reason, talk));
+        if (reason.endsWith("(no answer to BYE)") && !warned) {
+            publish.accept(new RunEvent.Warning(loop.now(), scenario, "bye-unanswered", "the far end never answered our BYE"));
+        }
+        if (outbound && answeredAt == null && timedOut) {
+            end(noAnswer());
+        } else if (outbound && answeredAt == null && by == Originator.LOCAL) {
+            end(Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted while ringing; the call was cancelled"));
+        } else {
+            end(null); // the media verdict (lost, never connected, no RTP) is taken with the final figures
+        }
+    }
+
+    // ---- failing and ending ----------------------------------------------------------------------------------------
+
+    /**
+     * The call failed (media, script, signalling): the first failure is its verdict; an established call is hung up,
+     * a ringing one cancelled, one without a dialog ends here. On the loop.
+     */
+    void fail(Failure f) {
+        record(f);
+        if (dialog == null) {
+            end(null);
+        } else if (dialog.established()) {
+            dialog.bye(f.message());
+        } else if (dialog.isRinging()) {
+            dialog.cancel();
+        } else if (!outbound && !dialog.ended()) {
+            reject(500, "Server Internal Error", f.message());
+        } else if (dialog.ended() && endedAt == null) {
+            end(null);
+        }
+    }
+
+    /** The signalling is gone (the WebSocket dropped): nothing can be sent, so the call ends now. On the loop. */
+    void lost(Failure f) {
+        record(f);
+        if (media != null && endedAt == null) {
+            endedAt = loop.now();
+            media.ending();
+        }
+        end(null);
+    }
+
+    private void record(Failure f) {
+        if (failure == null) {
+            failure = f;
+            failedPublished = true;
+            publish.accept(new CallEvent.Failed(loop.now(), scenario, f));
+        }
+    }
+
+    /** Hangs up for the user (Ctrl-C, the run ending): CANCEL, BYE, or 480 for an unanswered inbound call. On the loop. */
+    void hangUp(String why) {
+        if (dialog == null) {
+            end(null);
+        } else if (outbound && dialog.isRinging()) {
+            publish.accept(new CallEvent.Cancelling(loop.now(), scenario, why));
+            dialog.cancel();
+        } else if (dialog.established()) {
+            dialog.bye(why);
+        } else if (!outbound && !dialog.ended()) {
+            reject(480, "Temporarily Unavailable", why);
+        } else if (dialog.ended()) {
+            end(null);
+        }
+    }
+
+    /** The call is over: judge it once, off the loop (the last statistics and closing the media may take a moment). */
+    void end(Failure f) {
+        if (f != null) {
+            record(f);
+        }
+        if (!finishing.compareAndSet(false, true)) {
+            return;
+        }
+        Instant end = endedAt != null ? endedAt : loop.now();
+        Thread t = new Thread(() -> {
+            try {
+                done.complete(judge(end));
+            } catch (RuntimeException | Error e) {
+                done.complete(new Result(scenario, Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "judging the call failed: "
+                        + e), Map.of(), answeredAt != null, -1, -1, 0, 0, null));
+            }
+        }, "call-end-" + scenario);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(CallMedia m) {
+        Thread t = new Thread(m::close, "media-close-wait");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private Result judge(Instant end) {
+        Thread st = scriptThread;
+        if (st != null) {
+            try {
+                st.join(3000); // a pending expectation fails as soon as the call ends
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        CallMedia m = media;
+        MediaStats stats = null;
+        String recorded = null;
+        if (m != null) {
+            stats = m.finalStats();
+            if (!m.close()) {
+                publish.accept(new RunEvent.Warning(loop.now(), scenario, "media-close-slow",
+                        "closing the WebRTC session took longer than 5 s; going on without waiting"));
+            }
+            WavRecorder r = m.recorder();
+            if (r != null) {
+                recorded = r.path().toString();
+                publish.accept(new MediaEvent.RecordingSaved(loop.now(), scenario, r.path().toString(),
+                        Math.round(r.seconds() * 100) / 100.0, r.rate(), r.channels()));
+            }
+        }
+        Instant answered = answeredAt;
+        long setupMs = !outbound ? (answered == null ? -1 : 0)
+                : invitedAt == null || answered == null ? -1 : Duration.between(invitedAt, answered).toMillis();
+        long talkMs = answered == null ? 0 : Math.max(0, Duration.between(answered, end).toMillis());
+        stats = averaged(stats, talkMs);
+        double mos = Check.mos(stats);
+        Failure checkFailure = null;
+        if (answered != null && m != null) {
+            checkFailure = checks(m, stats, setupMs, mos);
+            publish.accept(new CallEvent.Summary(loop.now(), scenario, setupMs, talkMs, mos, stats));
+        }
+        Failure mediaFailure = answered != null && m != null ? m.verdict(stats) : null;
+        CallControl c = control;
+        Failure controlFailure = c == null ? null : c.failure();
+        Failure f = failure != null ? failure : mediaFailure != null ? mediaFailure
+                : scriptFailure != null ? scriptFailure : controlFailure != null ? controlFailure : checkFailure;
+        if (f != null && !failedPublished) {
+            failedPublished = true;
+            publish.accept(new CallEvent.Failed(loop.now(), scenario, f));
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("answered", answered != null);
+        if (setupMs >= 0 && outbound) {
+            s.put("setupMs", setupMs);
+        }
+        s.put("talkMs", talkMs);
+        if (answered != null) {
+            s.put("mos", mos);
+        }
+        if (endedBy != null) {
+            s.put("endedBy", endedBy.name().toLowerCase(Locale.ROOT));
+        }
+        if (recorded != null) {
+            s.put("recording", recorded);
+        }
+        return new Result(scenario, f, s, answered != null, setupMs, firstAudioMs, talkMs, mos, stats);
+    }
+
+    /** The expectations and assertions on the final figures; each is a call.check event. Returns the first failure. */
+    private Failure checks(CallMedia m, MediaStats stats, long setupMs, double mos) {
+        Failure first = null;
+        if (spec.expectAudio() != null) {
+            boolean ok = m.analyzer().firstAudioNanos() > 0;
+            String detail = ok ? "remote audio heard" : "no remote audio above -50 dBFS";
+            check("expect-audio", ok, detail);
+            if (!ok) {
+                first = Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "--expect-audio: " + detail);
+            }
+        }
+        if (spec.expectTone() != null) {
+            double share = m.analyzer().toneShare(0);
+            long frames = m.analyzer().audibleFrames();
+            boolean ok = share >= 0.5 && frames >= 30;
+            String detail = String.format("%.0f Hz carries %.0f%% of the received power over %.1f s of audio",
+                    spec.expectTone(), share * 100, frames / 100.0);
+            check("expect-tone " + Math.round(spec.expectTone()), ok, detail);
+            if (!ok && first == null) {
+                first = Failure.of(Layer.AUDIO, Cause.ASSERTION_FAILED, "--expect-tone " + Math.round(spec.expectTone())
+                        + ": " + detail);
+            }
+        }
+        for (Check c : spec.checks()) {
+            double v = c.measure(stats, setupMs, mos);
+            boolean ok = c.holds(v);
+            String detail = Double.isNaN(v) ? "not measured" : "measured " + Math.round(v * 100) / 100.0;
+            check("assert " + c.text(), ok, detail);
+            if (!ok && first == null) {
+                first = Failure.of(Layer.AUDIO, Cause.ASSERTION_FAILED, "--assert " + c.text() + " failed: " + detail);
+            }
+        }
+        return first;
+    }
+
+    private void check(String name, boolean passed, String detail) {
+        publish.accept(new CallEvent.Check(loop.now(), scenario, name, passed, detail));
+    }
+
+    /** The summary's bitrates are the call's averages (the last interval may be the silence after BYE). */
+    static MediaStats averaged(MediaStats s, long talkMs) {
+        if (s == null || talkMs <= 0) {
+            return s;
+        }
+        double in = s.bytesReceived() < 0 ? -1 : Math.round(s.bytesReceived() * 8.0 / talkMs * 100) / 100.0;
+        double out = s.bytesSent() < 0 ? -1 : Math.round(s.bytesSent() * 8.0 / talkMs * 100) / 100.0;
+        return new MediaStats(s.packetsReceived(), s.packetsLost(), s.packetsSent(), s.bytesReceived(), s.bytesSent(),
+                in, out, s.jitterMs(), s.rttMs(), s.audioLevel(), s.codec());
+    }
+}

@@ -1,0 +1,418 @@
+package dialtone.engine;
+
+import dialtone.event.Cause;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.MediaEvent;
+import dialtone.event.MediaStats;
+import dialtone.media.Fingerprint;
+import dialtone.media.MediaListener;
+import dialtone.media.MediaOptions;
+import dialtone.media.MediaSession;
+import dialtone.media.Sdp;
+import dialtone.media.StatsSampler;
+import dialtone.support.Scheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The media half of a call, as the engine sees it: a {@link MediaSession} whose native callbacks are turned into
+ * events on the UA loop, a stats sample every second, the DTLS facts once connected (with the remote certificate's
+ * fingerprint checked against the SDP), and the media verdict (ICE or DTLS failed, or never connected).
+ */
+final class WebRtcMedia implements CallMedia, MediaListener {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration LOST_AFTER = Duration.ofSeconds(5);
+    private Instant disconnectedSince;
+
+    private final Scheduler loop;
+    private final Consumer<Event> publish;
+    private final String scenario;
+    private final Consumer<Failure> onFailure;
+    private volatile MediaSession session;
+    private volatile MediaStats last;
+    private volatile StatsSampler.Path lastPath;
+    private boolean connected;
+    private boolean dtlsShown;
+    private boolean pairShown;
+    private Instant answeredAt;
+    private Scheduler.Cancellable statsTimer;
+    private Scheduler.Cancellable connectTimer;
+    private boolean stopped;
+    private boolean dtlsConnecting;
+    /** A disconnection shorter than this when the call starts ending is the far end tearing down, not a loss. */
+    static final Duration TEARDOWN_GRACE = Duration.ofSeconds(1);
+    private volatile boolean ending;
+    private volatile Failure lostBeforeEnding;
+    private volatile boolean everConnected;
+    private final CompletableFuture<MediaStats> endSample = new CompletableFuture<>();
+
+    private WebRtcMedia(Scheduler loop, Consumer<Event> publish, String scenario, Consumer<Failure> onFailure) {
+        this.loop = loop;
+        this.publish = publish;
+        this.scenario = scenario;
+        this.onFailure = onFailure;
+    }
+
+    /** Creates the WebRTC session off the caller's thread (the native library loads on first use). */
+    static CompletableFuture<CallMedia> open(Scheduler loop, Consumer<Event> publish, String scenario, MediaOptions options,
+                                            Consumer<Failure> onFailure) {
+        WebRtcMedia m = new WebRtcMedia(loop, publish, scenario, onFailure);
+        return MediaSession.open(options, m).thenApply(s -> {
+            m.session = s;
+            return m;
+        });
+    }
+
+    MediaSession session() {
+        return session;
+    }
+
+    @Override
+    public CompletableFuture<String> answer(String offer) {
+        return session.answer(offer);
+    }
+
+    @Override
+    public CompletableFuture<Void> acceptAnswer(String answer) {
+        return session.acceptAnswer(answer);
+    }
+
+    @Override
+    public CompletableFuture<String> reanswer(String offer) {
+        return session.reanswer(offer);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs) {
+        return session.insertDtmf(tones, durationMs, gapMs);
+    }
+
+    @Override
+    public void setMuted(boolean muted) {
+        session.setMuted(muted);
+    }
+
+    @Override
+    public String remoteDescription() {
+        return session.remoteDescription();
+    }
+
+    @Override
+    public dialtone.media.AudioAnalyzer analyzer() {
+        return session.analyzer();
+    }
+
+    @Override
+    public dialtone.media.WavRecorder recorder() {
+        return session.recorder();
+    }
+
+    @Override
+    public CompletableFuture<MediaStats> sample() {
+        return session.stats().sample().thenApply(StatsSampler.Sample::media);
+    }
+
+    @Override
+    public void addTap(MediaSession.AudioTap t) {
+        session.addTap(t);
+    }
+
+    @Override
+    public void removeTap(MediaSession.AudioTap t) {
+        session.removeTap(t);
+    }
+
+    /** Publishes the candidates of our SDP (what the far end will try). */
+    @Override
+    public void showCandidates(String sdp) {
+        for (Sdp.Candidate c : Sdp.candidates(sdp)) {
+            publish.accept(new MediaEvent.Candidate(loop.now(), scenario, c.type(), c.protocol()
+                    + (c.tcpType() == null ? "" : "/" + c.tcpType()), c.address(), c.port(), null));
+        }
+    }
+
+    /** The far end has our SDP and we have theirs: media should connect now. */
+    @Override
+    public void negotiated() {
+        loop.assertOnLoop();
+        answeredAt = loop.now();
+        connectTimer = loop.schedule(CONNECT_TIMEOUT, () -> {
+            if (!connected && !stopped) {
+                fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s"));
+            }
+        });
+        statsTimer = loop.schedule(Duration.ofSeconds(1), this::tick);
+    }
+
+    /** A stats request unanswered this long means the native engine is stuck: the call fails instead of hanging. */
+    static final Duration STALL = Duration.ofSeconds(5);
+    private Instant sampleAskedAt;
+    private boolean stallReported;
+    private long lastReceived = -1;
+    private Instant receivingSince;
+    private boolean gapReported;
+
+    private void tick() {
+        if (stopped) {
+            return;
+        }
+        statsTimer = loop.schedule(Duration.ofSeconds(1), this::tick);
+        if (sampleAskedAt != null) {
+            if (!stallReported && Duration.between(sampleAskedAt, loop.now()).compareTo(STALL) >= 0) {
+                stallReported = true;
+                fail(Failure.of(Layer.MEDIA, Cause.INTERNAL_ERROR, "the media engine stopped answering: no statistics for "
+                        + STALL.toSeconds() + " s (libwebrtc is stuck; the call is failed instead of waiting)"));
+            }
+            return;
+        }
+        sampleAskedAt = loop.now();
+        session.stats().sample().whenComplete((s, e) -> loop.execute(() -> {
+            sampleAskedAt = null;
+            if (s != null && !stopped) {
+                watchReceiving(s.media());
+                last = s.media();
+                if (s.path() != null) {
+                    lastPath = s.path();
+                    showPath(s.path());
+                }
+                if (connected) {
+                    publish.accept(new MediaEvent.Stats(loop.now(), scenario, s.media()));
+                }
+            }
+        }));
+    }
+
+    /** RTP that stops arriving in the middle of a call is said once, as a warning (a far end may pause on purpose). */
+    private void watchReceiving(MediaStats m) {
+        if (!connected || ending || m.packetsReceived() <= 0) {
+            return;
+        }
+        if (m.packetsReceived() != lastReceived) {
+            lastReceived = m.packetsReceived();
+            receivingSince = loop.now();
+        } else if (!gapReported && receivingSince != null
+                && Duration.between(receivingSince, loop.now()).compareTo(LOST_AFTER) >= 0) {
+            gapReported = true;
+            publish.accept(new dialtone.event.RunEvent.Warning(loop.now(), scenario, "rtp-stopped", "no RTP received for "
+                    + LOST_AFTER.toSeconds() + " s while the media path is up (the far end stopped sending)"));
+        }
+    }
+
+    private void showPath(StatsSampler.Path p) {
+        if (!pairShown && p.localType() != null && connected) {
+            pairShown = true;
+            publish.accept(new MediaEvent.SelectedPair(loop.now(), scenario, p.localType(), p.localProtocol(),
+                    p.localAddress(), p.remoteType(), p.remoteAddress(), p.relayProtocol(), p.rttMs()));
+        }
+        if (!dtlsShown && "connected".equals(p.dtlsState()) && p.dtlsCipher() != null) {
+            dtlsShown = true;
+            String sdpFp = Sdp.fingerprint(session.remoteDescription());
+            // hash the certificate with the SDP's algorithm (RFC 8122): the stats name the certificate's own one
+            Fingerprint.Check check = Fingerprint.check(sdpFp, p.remoteCertificate());
+            Boolean match = check.matches();
+            publish.accept(new MediaEvent.Dtls(loop.now(), scenario, "connected", p.dtlsRole(), p.tlsVersion(),
+                    p.dtlsCipher(), p.srtpCipher(), sdpFp != null ? sdpFp : p.remoteFingerprint(), match));
+            if (Boolean.FALSE.equals(match)) {
+                fail(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "DTLS certificate check failed: " + check.detail()));
+            }
+        }
+    }
+
+    private void fail(Failure f) {
+        if (!stopped && !ending) {
+            onFailure.accept(f);
+        }
+    }
+
+    /**
+     * The call is ending (BYE or CANCEL sent, or a BYE received): from now on ICE and DTLS changes are the far end
+     * tearing down, not failures; sending stops at once (as a browser does), and the last statistics are taken
+     * off the loop. A path that had been down for {@link #TEARDOWN_GRACE} or more before this moment was lost
+     * during the call, and says so in {@link #verdict}. On the loop; the returned sample completes within ~1 s.
+     */
+    @Override
+    public CompletableFuture<MediaStats> ending() {
+        loop.assertOnLoop();
+        if (ending) {
+            return endSample;
+        }
+        ending = true;
+        Instant now = loop.now();
+        if (disconnectedSince != null && Duration.between(disconnectedSince, now).compareTo(TEARDOWN_GRACE) >= 0) {
+            long ms = Duration.between(disconnectedSince, now).toMillis();
+            lostBeforeEnding = Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost (ICE disconnected "
+                    + String.format("%.1f", ms / 1000.0) + " s before the call ended)");
+        }
+        if (connectTimer != null) {
+            connectTimer.cancel();
+        }
+        Thread t = new Thread(() -> {
+            session.stopSending();
+            MediaStats s = last;
+            try {
+                StatsSampler.Sample x = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
+                s = x.media();
+                if (x.path() != null) {
+                    lastPath = x.path();
+                }
+            } catch (Exception e) {
+                // keep the last periodic sample
+            }
+            last = s;
+            endSample.complete(s);
+        }, "media-ending");
+        t.setDaemon(true);
+        t.start();
+        return endSample;
+    }
+
+    /**
+     * What the media of an answered call says at its end: lost before the end, never connected, or no RTP at all
+     * (a call that carried no audio never passes, whatever --duration says); null when the media did its job.
+     * Failures seen during the call were reported when they happened.
+     */
+    @Override
+    public Failure verdict(MediaStats s) {
+        if (lostBeforeEnding != null) {
+            return lostBeforeEnding;
+        }
+        if (!everConnected) {
+            return Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE never connected: the call was answered but had no"
+                    + " media path (firewall, an unusable TURN server, or a far end that sent no usable candidate)");
+        }
+        // libwebrtc reports no inbound-rtp at all (-1 here) until the first packet arrives; a far end whose SDP
+        // says it will not send (recvonly, inactive) is taken at its word
+        String farEndSends = Sdp.audioDirection(session.remoteDescription());
+        boolean silentByDesign = "recvonly".equals(farEndSends) || "inactive".equals(farEndSends);
+        if (s != null && s.packetsReceived() <= 0 && !silentByDesign) {
+            return Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "no RTP packet was received during the call");
+        }
+        return null;
+    }
+
+    /** When ICE went disconnected (and has not recovered), or null. */
+    Instant disconnectedSince() {
+        return disconnectedSince;
+    }
+
+    MediaStats lastStats() {
+        return last;
+    }
+
+    StatsSampler.Path lastPath() {
+        return lastPath;
+    }
+
+    /** The last stats sample (the one taken when the call started ending, else a new one; bounded wait). */
+    @Override
+    public MediaStats finalStats() {
+        if (ending) {
+            try {
+                return endSample.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return last;
+            }
+        }
+        try {
+            StatsSampler.Sample s = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
+            last = s.media();
+            lastPath = s.path() == null ? lastPath : s.path();
+        } catch (Exception e) {
+            // keep the last periodic sample
+        }
+        return last;
+    }
+
+    /** Stops the timers and releases the native session (bounded). */
+    @Override
+    public boolean close() {
+        stopped = true;
+        if (statsTimer != null) {
+            statsTimer.cancel();
+        }
+        if (connectTimer != null) {
+            connectTimer.cancel();
+        }
+        return session.close(Duration.ofSeconds(5));
+    }
+
+    // ---- native callbacks: enqueue only ---------------------------------------------------------------------------
+
+    @Override
+    public void onGathering(String state) {
+        loop.execute(() -> publish.accept(new MediaEvent.Gathering(loop.now(), scenario, state)));
+    }
+
+    @Override
+    public void onIceState(String state) {
+        loop.execute(() -> {
+            publish.accept(new MediaEvent.IceState(loop.now(), scenario, state));
+            if ((state.equals("connected") || state.equals("completed")) && !connected) {
+                connected = true;
+                everConnected = true;
+            } else if (state.equals("failed")) {
+                fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, connected ? "the media path was lost (ICE failed)"
+                        : "ICE failed: no candidate pair worked (firewall? try --ice-server with TURN, or --relay-only)"));
+            }
+            if (state.equals("disconnected") && connected) {
+                // libwebrtc takes ~30 s to call a dead path "failed"; a call tester should say so sooner
+                Instant since = loop.now();
+                disconnectedSince = since;
+                loop.schedule(LOST_AFTER, () -> {
+                    if (since.equals(disconnectedSince) && !stopped) {
+                        fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost: ICE disconnected for "
+                                + LOST_AFTER.toSeconds() + " s (a relay or the network went away)"));
+                    }
+                });
+            } else if (state.equals("connected") || state.equals("completed")) {
+                disconnectedSince = null;
+            }
+        });
+    }
+
+    @Override
+    public void onConnectionState(String state) {
+        loop.execute(() -> {
+            publish.accept(new MediaEvent.ConnectionState(loop.now(), scenario, state));
+            // The peer connection state combines ICE and DTLS: failed while ICE had connected means DTLS failed.
+            if (state.equals("failed") && connected) {
+                fail(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "the DTLS handshake failed (ICE had connected)"));
+            } else if (state.equals("connecting") && connected && !dtlsConnecting) {
+                dtlsConnecting = true;
+                publish.accept(new MediaEvent.Dtls(loop.now(), scenario, "connecting", null, null, null, null, null, null));
+            } else if (state.equals("connected")) {
+                // DTLS is up: the session activates its sender itself (MediaSession.activate)
+                sampleSoon();
+            }
+        });
+    }
+
+    private void sampleSoon() {
+        loop.schedule(Duration.ofMillis(50), () -> session.stats().sample().whenComplete((s, e) -> loop.execute(() -> {
+            if (s != null && s.path() != null && !stopped) {
+                lastPath = s.path();
+                showPath(s.path());
+            }
+        })));
+    }
+
+    @Override
+    public void onFirstAudio() {
+        loop.execute(() -> publish.accept(new MediaEvent.FirstAudio(loop.now(), scenario,
+                answeredAt == null ? 0 : Duration.between(answeredAt, loop.now()).toMillis())));
+    }
+
+    @Override
+    public void onDtmf(String digit) {
+        loop.execute(() -> publish.accept(new dialtone.event.CallEvent.DtmfReceived(loop.now(), scenario, digit, "audio")));
+    }
+
+    @Override
+    public CompletableFuture<String> offer() {
+        return session.offer();
+    }
+}
