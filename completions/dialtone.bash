@@ -157,6 +157,7 @@ function _complete_dialtone() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} register" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} call" ];    then _picocli_dialtone; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} load" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} probe" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_dialtone; return $?; fi
 
@@ -164,11 +165,13 @@ function _complete_dialtone() {
   local cmds0=(config)
   local cmds1=(register)
   local cmds2=(call)
-  local cmds3=(probe)
-  local cmds4=(help)
+  local cmds3=(load)
+  local cmds4=(probe)
+  local cmds5=(help)
 
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_dialtone_help; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_dialtone_probe; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_dialtone_help; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_dialtone_probe; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_dialtone_load; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_dialtone_call; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_dialtone_register; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_dialtone_config; return $?; fi
@@ -182,7 +185,7 @@ function _picocli_dialtone() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="config register call probe help"
+  local commands="config register call load probe help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -534,6 +537,159 @@ function _picocli_dialtone_call() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `load` subcommand.
+function _picocli_dialtone_load() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--no-color' '--sip-trace' '--shared-connection' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '-v' '--verbose' '--calls' '--concurrency' '--rate' '--max-failure-rate'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--endpoint')
+      return
+      ;;
+    '--ca-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--ws-uri')
+      return
+      ;;
+    '--user')
+      return
+      ;;
+    '--auth-user')
+      return
+      ;;
+    '--realm')
+      return
+      ;;
+    '--password-env')
+      return
+      ;;
+    '--password-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--user-id')
+      return
+      ;;
+    '--config-timeout')
+      return
+      ;;
+    '--request-timeout')
+      return
+      ;;
+    '--ice-server')
+      return
+      ;;
+    '--turn-user')
+      return
+      ;;
+    '--turn-password-env')
+      return
+      ;;
+    '--turn-password-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--turn-secret-env')
+      return
+      ;;
+    '--ice-bind')
+      return
+      ;;
+    '--port-range')
+      return
+      ;;
+    '--play')
+      return
+      ;;
+    '--record')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--duration')
+      return
+      ;;
+    '--setup-timeout')
+      return
+      ;;
+    '--expect-tone')
+      return
+      ;;
+    '--assert')
+      return
+      ;;
+    '--header')
+      return
+      ;;
+    '--expires')
+      return
+      ;;
+    '--dtmf')
+      return
+      ;;
+    '--dtmf-delay')
+      return
+      ;;
+    '--dtmf-mode')
+      return
+      ;;
+    '--info')
+      return
+      ;;
+    '--info-data')
+      return
+      ;;
+    '--script')
+      return
+      ;;
+    '--junit')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--calls')
+      return
+      ;;
+    '--concurrency')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--max-failure-rate')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `probe` subcommand.
 function _picocli_dialtone_probe() {
   # Get completion data
@@ -647,7 +803,7 @@ function _picocli_dialtone_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="config register call probe"
+  local commands="config register call load probe"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 

@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
             "      --play tone:440 --expect-tone 1000 --record out.wav --junit call.xml",
             "  dialtone call sip:bob@example.com --ws-uri wss://sip.example.com --user alice --password-env PW \\",
             "      --ice-server turns:turn.example.com:5349 --turn-user u --turn-password-env TP --relay-only"})
-final class CallCommand implements Callable<Integer> {
+class CallCommand implements Callable<Integer> {
     @ParentCommand
     Dialtone root;
 
@@ -123,8 +123,22 @@ final class CallCommand implements Callable<Integer> {
     static final java.util.Set<String> OWNED_HEADERS = java.util.Set.of("via", "call-id", "cseq", "from", "to",
             "max-forwards", "contact", "content-length", "content-type", "authorization", "proxy-authorization");
 
-    @Override
-    public Integer call() {
+    /** Everything the call options decided, checked. */
+    record Prepared(Io io, List<Header> extra, Play playSpec, List<Check> checks, MediaSetup media,
+                    CallScenario.InCall inCall, Duration talk, Console console, List<String> scriptLines) {
+        /** The scenario options for one call (its own script reader). */
+        CallScenario.Options options(CallCommand c, String to) {
+            CallScenario.InCall in = scriptLines == null ? inCall : new CallScenario.InCall(inCall.dtmf(), inCall.dtmfMode(),
+                    inCall.delay(), inCall.infoText(), inCall.infoData(), dialtone.engine.CommandSource.of(scriptLines));
+            return new CallScenario.Options(to, extra, talk, c.setupTimeout, playSpec, c.record,
+                    media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
+                    media.noUdp(), media.noTcp(), c.expectAudio ? Duration.ofSeconds(5) : null, c.expectTone, checks,
+                    c.expires, Duration.ofSeconds(30), in, c.targetOptions.requestTimeout);
+        }
+    }
+
+    /** Checks every call option; {@code load} reads a script once for all its calls and has no console. */
+    Prepared prepare(boolean load) {
         Io io = root.io();
         CommandLine cl = spec.commandLine();
         targetOptions.validate(spec.commandLine());
@@ -139,6 +153,9 @@ final class CallCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        if (load && "mic".equalsIgnoreCase(play.trim())) {
+            throw new CommandLine.ParameterException(cl, "load: --play mic is one device, not one source per call; use a tone or a WAV");
         }
         for (String h : headers) {
             int c = h.indexOf(':');
@@ -162,6 +179,9 @@ final class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--expect-tone must be between 20 and 20000 Hz");
         }
         if (record != null) {
+            if (load) {
+                throw new CommandLine.ParameterException(cl, "load: --record is for one call (use call --record)");
+            }
             checkRecordPath(cl, record, force);
         }
         MediaSetup media = mediaOptions.toSetup(io.env(), io.redactor()::addSecret, cl);
@@ -186,8 +206,18 @@ final class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "give either --script or --interactive");
         }
         dialtone.engine.CommandSource commands = null;
+        List<String> lines = null;
         Console console = null;
-        if (script != null) {
+        if (load && interactive) {
+            throw new CommandLine.ParameterException(cl, "load: --interactive drives one call; use --script FILE");
+        }
+        if (script != null && load) {
+            if (script.equals("-")) {
+                throw new CommandLine.ParameterException(cl, "load: --script - (stdin) cannot be read by every call; give a FILE");
+            }
+            lines = CallScenarioSupport.scriptLines(Path.of(script), cl);
+            commands = dialtone.engine.CommandSource.of(lines);
+        } else if (script != null) {
             commands = CallScenarioSupport.script(script, cl);
         } else if (interactive) {
             if (!io.terminal()) {
@@ -208,6 +238,18 @@ final class CallCommand implements Callable<Integer> {
         boolean talkGiven = cl.getParseResult().hasMatchedOption("--duration");
         Duration talk = commands != null && !talkGiven ? null : duration;
         CallScenario.InCall inCall = new CallScenario.InCall(dtmf, dtmfMode, dtmfDelay, info, infoData, commands);
+        return new Prepared(io, extra, playSpec, checks, media, inCall, talk, console, lines);
+    }
+
+    String requestTarget(SipProfile p) {
+        return target == null ? null : target.contains(":") ? target : "sip:" + target + "@" + p.realm();
+    }
+
+    @Override
+    public Integer call() {
+        Prepared prep = prepare(false);
+        Io io = prep.io();
+        Console console = prep.console();
         // the console owns the terminal: the timeline goes above its prompt, without a live status line
         Io runIo = console == null ? io : new Io(console.out(), io.err(), io.env(), io.clock(), false, io.redactor());
         // Load the native media library while the configuration is fetched: it is the slowest start-up step.
@@ -218,13 +260,9 @@ final class CallCommand implements Callable<Integer> {
                 TargetSpec t = targetOptions.toSpec(io.env());
                 SSLContext ssl = TrustMaterial.sslContext(t.caFile());
                 SipProfile p = Runner.resolve(scope, t, ssl);
-                String ua = Runner.userAgent();
-                String to = target == null ? null : target.contains(":") ? target : "sip:" + target + "@" + p.realm();
-                CallScenario.Options opts = new CallScenario.Options(to, extra, talk, setupTimeout, playSpec, record,
-                        media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
-                        media.noUdp(), media.noTcp(), expectAudio ? Duration.ofSeconds(5) : null, expectTone, checks,
-                        expires, Duration.ofSeconds(30), inCall, targetOptions.requestTimeout);
-                CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts, ua).run(signal.stop);
+                CallScenario.Options opts = prep.options(this, requestTarget(p));
+                CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts,
+                        Runner.userAgent()).run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });
         } finally {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             "server over WSS, registers, and reports every layer: TLS, WebSocket, SIP, ICE, DTLS, RTP, audio.",
             "Output is a human timeline, JSON lines (--json) or JUnit XML (--junit FILE); the exit code names the",
             "layer that failed."},
-        subcommands = {ConfigCommand.class, RegisterCommand.class, CallCommand.class, ProbeCommand.class,
+        subcommands = {ConfigCommand.class, RegisterCommand.class, CallCommand.class, LoadCommand.class, ProbeCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n")
 public final class Dialtone implements Runnable {

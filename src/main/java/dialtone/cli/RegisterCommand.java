@@ -86,8 +86,8 @@ final class RegisterCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
-        if (maxCalls < 1 || maxCalls > 50) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-calls must be between 1 and 50");
+        if (maxCalls < 1 || maxCalls > 500) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-calls must be between 1 and 500");
         }
         if (recordDir != null && !java.nio.file.Files.isDirectory(recordDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir + " is not a directory");

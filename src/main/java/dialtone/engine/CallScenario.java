@@ -64,7 +64,8 @@ public final class CallScenario {
         }
     }
 
-    public record Result(Failure failure, Map<String, Object> summary) {
+    /** The verdict, the summary facts, and the call's own result (null when no call was placed). */
+    public record Result(Failure failure, Map<String, Object> summary, Call.Result call) {
     }
 
     private final SipProfile profile;
@@ -171,7 +172,7 @@ public final class CallScenario {
         }
         Failure f = interrupted != null ? interrupted : result == null
                 ? Failure.of(Layer.CALL, Cause.REQUEST_TIMEOUT, "the call did not end in time") : result.failure();
-        return new Result(f, result == null ? Map.of() : result.summary());
+        return new Result(f, result == null ? Map.of() : result.summary(), result);
     }
 
     /** Waits for the offer, then sends the INVITE; returns the failure that prevented it. */

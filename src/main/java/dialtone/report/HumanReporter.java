@@ -46,10 +46,13 @@ public final class HumanReporter implements EventSink {
         this.live = live;
     }
 
+    private String runScenario = "";
+
     @Override
     public synchronized void accept(Event e) {
         if (start == null || e instanceof RunEvent.Started) {
             start = e.at();
+            runScenario = e.scenario();
         }
         clearStatus();
         HumanFormat.Rendered r = format.render(e);
@@ -60,7 +63,10 @@ public final class HumanReporter implements EventSink {
             for (int i = 0; i < lines.size(); i++) {
                 String tag = i == 0 ? r.tag() : "";
                 out.print(paint(stamp, "2") + " " + paint(String.format("%-6s", tag), tagColor(r.kind())) + " ");
-                out.println(i == 0 ? paintText(lines.get(i), r.kind()) : lines.get(i));
+                // a run with many calls (load, answering) names the call on its lines
+                String who = i == 0 && !e.scenario().equals(runScenario) && e.scenario().startsWith("call#")
+                        ? "[" + e.scenario() + "] " : "";
+                out.println(who + (i == 0 ? paintText(lines.get(i), r.kind()) : lines.get(i)));
                 if (i == 0) {
                     stamp = " ".repeat(stamp.length());
                 }

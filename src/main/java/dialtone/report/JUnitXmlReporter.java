@@ -75,7 +75,19 @@ public final class JUnitXmlReporter implements EventSink {
             XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(sw);
             w.writeStartDocument("UTF-8", "1.0");
             w.writeCharacters("\n");
-            int failures = finished != null && !finished.passed() ? 1 : 0;
+            // a scenario fails with the run's failure (its own scenario) or, for the calls of a multi-call run, its own
+            Map<String, Failure> failed = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Event>> sc : byScenario.entrySet()) {
+                for (Event e : sc.getValue()) {
+                    if (e instanceof CallEvent.Failed f && !failed.containsKey(sc.getKey())) {
+                        failed.put(sc.getKey(), f.failure());
+                    }
+                }
+            }
+            if (finished != null && !finished.passed()) {
+                failed.put(finished.scenario(), finished.failure());
+            }
+            int failures = failed.size();
             java.util.List<CallEvent> checks = new ArrayList<>();
             for (List<Event> l : byScenario.values()) {
                 for (Event e : l) {
@@ -107,8 +119,8 @@ public final class JUnitXmlReporter implements EventSink {
                 w.writeAttribute("name", xml(sc.getKey()));
                 w.writeAttribute("time", secs(Duration.between(first, last).toMillis()));
                 w.writeCharacters("\n");
-                if (finished != null && !finished.passed() && finished.scenario().equals(sc.getKey())) {
-                    Failure f = finished.failure();
+                if (failed.containsKey(sc.getKey())) {
+                    Failure f = failed.get(sc.getKey());
                     w.writeCharacters("    ");
                     w.writeStartElement("failure");
                     w.writeAttribute("type", f == null ? "FAILED" : f.layer() + "/" + f.cause());

@@ -1,0 +1,151 @@
+package dialtone.cli;
+
+import dialtone.config.SipProfile;
+import dialtone.config.TargetSpec;
+import dialtone.config.TrustMaterial;
+import dialtone.engine.LoadScenario;
+import dialtone.event.CallEvent;
+import dialtone.event.Event;
+import dialtone.event.RunEvent;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dialtone load}: many WebRTC calls at once from one process, each checked as {@code call} checks one. */
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        header = "Place many WebRTC calls at once (capacity tests of a voice bot, an SBC, a TURN service).",
+        description = {
+            "Every call is what 'dialtone call' places, with every call option (endpoint or direct mode, play, expect,",
+            "assert, DTMF, script, ICE servers, TURN, relay-only). By default each call is its own user agent with its own",
+            "WSS connection and registration, as N browsers would be (a fresh userId per call when the endpoint's is",
+            "derived); --shared-connection carries every dialog on one. JSON lines name the call on every event",
+            "(scenario call#N), the JUnit report has one test case per call, the summary has percentiles and the failures",
+            "grouped by layer and cause. The exit code is 0 when the share of failed calls is at most --max-failure-rate;",
+            "otherwise it is the exit code of the most frequent failure."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  DIALTONE_ENDPOINT=https://endpoint.example.com/<token> dialtone load --calls 100 --concurrency 50 \\",
+            "      --rate 5 --duration 30s --play tone:440 --expect-audio --junit load.xml",
+            "  dialtone load sip:echo@example.com --ws-uri wss://sip.example.com --user alice --password-env PW \\",
+            "      --calls 200 --concurrency 200 --rate 20 --duration 60s --shared-connection --max-failure-rate 0.01"})
+final class LoadCommand extends CallCommand {
+    @Option(names = "--calls", paramLabel = "N", defaultValue = "10", description = "Calls to place in all (default: ${DEFAULT-VALUE}).")
+    int calls;
+
+    @Option(names = "--concurrency", paramLabel = "C", defaultValue = "10",
+            description = "Calls in progress at most at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "5",
+            description = "New calls per second at most, e.g. 5 or 0.5 (default: ${DEFAULT-VALUE}).")
+    String rate;
+
+    @Option(names = "--max-failure-rate", paramLabel = "SHARE", defaultValue = "0",
+            description = "The share of calls allowed to fail with exit 0: 0 to 1, or a percentage like 2%% (default: ${DEFAULT-VALUE}).")
+    String maxFailureRate;
+
+    @Option(names = "--shared-connection", description = "One user agent (one WSS connection, one registration) carries every call.")
+    boolean sharedConnection;
+
+    static final int MAX_CALLS = 100_000;
+    static final int MAX_CONCURRENCY = 500;
+
+    static double share(CommandLine cl, String s) {
+        String v = s.trim();
+        boolean pct = v.endsWith("%");
+        try {
+            double d = Double.parseDouble(pct ? v.substring(0, v.length() - 1) : v) / (pct ? 100 : 1);
+            if (!(d >= 0 && d <= 1)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(cl, "--max-failure-rate '" + dialtone.support.Printable.escape(s)
+                    + "' is not a share between 0 and 1 (or 0% to 100%)");
+        }
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine cl = spec.commandLine();
+        if (calls < 1 || calls > MAX_CALLS) {
+            throw new CommandLine.ParameterException(cl, "--calls must be between 1 and " + MAX_CALLS);
+        }
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new CommandLine.ParameterException(cl, "--concurrency must be between 1 and " + MAX_CONCURRENCY);
+        }
+        double perSecond;
+        try {
+            perSecond = Double.parseDouble(rate.trim().replaceAll("/s$", ""));
+        } catch (NumberFormatException e) {
+            perSecond = -1;
+        }
+        if (!(perSecond > 0 && perSecond <= 1000)) {
+            throw new CommandLine.ParameterException(cl, "--rate must be a number of calls per second, above 0 and at most 1000");
+        }
+        double allowed = share(cl, maxFailureRate);
+        Prepared prep = prepare(true);
+        Io io = prep.io();
+        dialtone.engine.Engine.preloadMedia(false);
+        LoadScenario.Options lo = new LoadScenario.Options(calls, Math.min(concurrency, calls), perSecond, sharedConnection, allowed);
+        StopSignal signal = new StopSignal(20);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "load-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        // people get the calls' outcomes and a live progress line, not 200 interleaved timelines (-v shows them)
+        boolean everything = output.json || output.verbosity() > 0;
+        try {
+            return Runner.run(io, output, "load", "load", scope -> {
+                TargetSpec t = targetOptions.toSpec(io.env());
+                SSLContext ssl = TrustMaterial.sslContext(t.caFile());
+                SipProfile p = Runner.resolve(scope, t, ssl);
+                String to = requestTarget(p);
+                Consumer<Event> publish = e -> {
+                    if (everything || output.junit != null || brief(e)) {
+                        scope.publish(e);
+                    }
+                };
+                LoadScenario load = new LoadScenario(p, ssl, publish, io.clock(), () -> prep.options(this, to), lo,
+                        Runner.userAgent());
+                if (io.terminal() && !output.json) {
+                    ticker.scheduleAtFixedRate(() -> progress(io, load.progress(), false), 1, 1, TimeUnit.SECONDS);
+                }
+                LoadScenario.Result r = load.run(signal.stop);
+                ticker.shutdownNow();
+                if (io.terminal() && !output.json) {
+                    progress(io, load.progress(), true);
+                }
+                return new Runner.Outcome(r.failure(), r.summary());
+            });
+        } finally {
+            ticker.shutdownNow();
+            signal.close();
+        }
+    }
+
+    /** What a person sees of each call without -v: its failure, its summary, its end. */
+    static boolean brief(Event e) {
+        return e instanceof RunEvent || e instanceof CallEvent.Failed || e instanceof CallEvent.Summary
+                || e instanceof CallEvent.Check c && !c.passed() || e instanceof dialtone.event.ConfigEvent;
+    }
+
+    private static void progress(Io io, LoadScenario.Progress p, boolean last) {
+        String line = String.format(Locale.ROOT, "load: started %d, active %d, passed %d, failed %d | %.1f calls/s"
+                        + " | setup p50 %s p95 %s | first audio p50 %s p95 %s", p.started(), p.active(), p.passed(), p.failed(),
+                p.callsPerSecond(), ms(p.setupP50()), ms(p.setupP95()), ms(p.audioP50()), ms(p.audioP95()));
+        io.err().print("\r\033[K" + line + (last ? "\n" : ""));
+        io.err().flush();
+    }
+
+    private static String ms(long v) {
+        return v < 0 ? "-" : v + " ms";
+    }
+}

@@ -1,0 +1,323 @@
+package dialtone.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.event.Cause;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.MediaStats;
+import dialtone.media.AudioAnalyzer;
+import dialtone.media.MediaSession;
+import dialtone.media.WavRecorder;
+import dialtone.sip.message.SipRequest;
+import dialtone.sip.ua.Identity;
+import dialtone.sip.ua.UserAgent;
+import dialtone.testing.FakeTransport;
+import dialtone.testing.ManualScheduler;
+import dialtone.testing.SipReplies;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The call path without network or native library: INVITE, answer, BYE, CANCEL, re-INVITE, failures, inbound. */
+class CallTest {
+    static final String OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 AA:BB\r\n"
+            + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 127.0.0.1\r\na=rtpmap:111 opus/48000/2\r\na=sendrecv\r\n"
+            + "a=setup:actpass\r\n";
+    static final String ANSWER = OFFER.replace("actpass", "active");
+
+    /** Media that answers at once and reports what it was asked to do. */
+    static final class FakeMedia implements CallMedia {
+        final List<String> did = new CopyOnWriteArrayList<>();
+        MediaStats stats = new MediaStats(500, 0, 500, 40000, 40000, 32, 32, 1, 1, 0.2, "audio/opus");
+        Failure verdict;
+
+        @Override
+        public CompletableFuture<String> offer() {
+            return CompletableFuture.completedFuture(OFFER);
+        }
+
+        @Override
+        public CompletableFuture<String> answer(String offer) {
+            did.add("answer");
+            return CompletableFuture.completedFuture(ANSWER);
+        }
+
+        @Override
+        public CompletableFuture<Void> acceptAnswer(String answer) {
+            did.add("accept");
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<String> reanswer(String offer) {
+            did.add("reanswer");
+            return CompletableFuture.completedFuture(ANSWER);
+        }
+
+        @Override
+        public void showCandidates(String sdp) {
+        }
+
+        @Override
+        public void negotiated() {
+            did.add("negotiated");
+        }
+
+        @Override
+        public CompletableFuture<MediaStats> ending() {
+            did.add("ending");
+            return CompletableFuture.completedFuture(stats);
+        }
+
+        @Override
+        public Failure verdict(MediaStats s) {
+            return verdict;
+        }
+
+        @Override
+        public MediaStats finalStats() {
+            return stats;
+        }
+
+        @Override
+        public boolean close() {
+            did.add("close");
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs) {
+            return CompletableFuture.completedFuture(true);
+        }
+
+        @Override
+        public void setMuted(boolean muted) {
+        }
+
+        @Override
+        public String remoteDescription() {
+            return ANSWER;
+        }
+
+        @Override
+        public AudioAnalyzer analyzer() {
+            return new AudioAnalyzer(new double[0]);
+        }
+
+        @Override
+        public WavRecorder recorder() {
+            return null;
+        }
+
+        @Override
+        public CompletableFuture<MediaStats> sample() {
+            return CompletableFuture.completedFuture(stats);
+        }
+
+        @Override
+        public void addTap(MediaSession.AudioTap t) {
+        }
+
+        @Override
+        public void removeTap(MediaSession.AudioTap t) {
+        }
+    }
+
+    ManualScheduler loop;
+    FakeTransport wire;
+    UserAgent ua;
+    List<Event> events;
+    FakeMedia media;
+
+    @BeforeEach
+    void setUp() {
+        loop = new ManualScheduler();
+        events = new CopyOnWriteArrayList<>();
+        Identity id = new Identity("sip:alice@example.com", "example.com", null, "dialtone/test", "abc.invalid", "c0ntact",
+                "<urn:uuid:00000000-0000-4000-8000-000000000000>");
+        ua = new UserAgent(loop, id, l -> wire = new FakeTransport(l), events::add, "t", "wss://example.com");
+        ua.setListener(new dialtone.sip.ua.UaListener() {
+            @Override
+            public void onConnected() {
+            }
+
+            @Override
+            public void onConnectFailed(Failure f) {
+            }
+        });
+        ua.start();
+        media = new FakeMedia();
+    }
+
+    Call outbound(Duration talk) {
+        Call c = new Call(loop, ua, events::add, "call", new Call.Spec(talk, Duration.ofSeconds(10), null, null, List.of(),
+                null, false), true);
+        ua.setRequestHandler(st -> {
+            if (c.dialog() != null && c.dialog().owns(st.request())) {
+                c.dialog().onRequest(st); // what the Session does for its calls
+                return true;
+            }
+            return false;
+        });
+        c.dial("sip:bob@example.com", "sip:alice@example.com", List.of(), media, OFFER);
+        return c;
+    }
+
+    String okWithSdp(SipRequest invite) {
+        String r = SipReplies.reply(invite, 200, "OK", "Contact: <sip:bob@192.0.2.9;transport=ws>",
+                "Content-Type: application/sdp");
+        return r.replace("Content-Length: 0\n\n", "Content-Length: " + ANSWER.length() + "\n\n" + ANSWER.replace("\r\n", "\n"));
+    }
+
+    static Call.Result result(Call c) throws Exception {
+        return c.finished().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void answeredCallTalksThenSendsByeAndPasses() throws Exception {
+        Call c = outbound(Duration.ofSeconds(3));
+        SipRequest invite = wire.lastRequest();
+        assertEquals("INVITE", invite.method());
+        wire.deliver(SipReplies.reply(invite, 180, "Ringing"));
+        wire.deliver(okWithSdp(invite));
+        assertEquals("ACK", wire.lastRequest().method());
+        assertEquals(List.of("accept", "negotiated"), media.did);
+        loop.advance(Duration.ofSeconds(3));
+        SipRequest bye = wire.lastRequest();
+        assertEquals("BYE", bye.method());
+        wire.deliver(SipReplies.reply(bye, 200, "OK"));
+        Call.Result r = result(c);
+        assertNull(r.failure(), String.valueOf(r.failure()));
+        assertTrue(r.answered());
+        assertEquals(3000, r.talkMs());
+        assertTrue(media.did.contains("ending") && media.did.contains("close"), media.did.toString());
+    }
+
+    @Test
+    void unansweredCallIsCancelledAtTheSetupTimeout() throws Exception {
+        Call c = outbound(Duration.ofSeconds(3));
+        SipRequest invite = wire.lastRequest();
+        wire.deliver(SipReplies.reply(invite, 180, "Ringing"));
+        loop.advance(Duration.ofSeconds(10));
+        assertEquals("CANCEL", wire.lastRequest().method());
+        wire.deliver(SipReplies.reply(invite, 487, "Request Terminated"));
+        Call.Result r = result(c);
+        assertEquals(Cause.NO_ANSWER, r.failure().cause());
+        assertEquals(Layer.CALL, r.failure().layer());
+    }
+
+    @Test
+    void busyIsACallFailureWithItsStatus() throws Exception {
+        Call c = outbound(Duration.ofSeconds(3));
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 486, "Busy Here"));
+        Call.Result r = result(c);
+        assertEquals(486, r.failure().status());
+        assertEquals(Cause.BUSY, r.failure().cause());
+        assertTrue(media.did.contains("close"), "the media is released: " + media.did);
+    }
+
+    @Test
+    void farEndByeEndsTheCallAndTheMediaVerdictDecides() throws Exception {
+        media.verdict = Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "no RTP packet was received during the call");
+        Call c = outbound(null);
+        SipRequest invite = wire.lastRequest();
+        wire.deliver(okWithSdp(invite));
+        wire.deliver("BYE sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bKbye1\n"
+                + "From: " + invite.header("To").orElseThrow() + ";tag=srv\nTo: " + invite.header("From").orElseThrow() + "\n"
+                + "Call-ID: " + invite.callId() + "\nCSeq: 2 BYE\nContent-Length: 0\n\n");
+        assertTrue(wire.sent.get(wire.sent.size() - 1).startsWith("SIP/2.0 200"), wire.sent.get(wire.sent.size() - 1));
+        Call.Result r = result(c);
+        assertEquals(Cause.NO_MEDIA, r.failure().cause());
+        assertEquals("remote", r.summary().get("endedBy"));
+    }
+
+    @Test
+    void reInviteIsAnsweredByTheMedia() throws Exception {
+        Call c = outbound(Duration.ofSeconds(5));
+        SipRequest invite = wire.lastRequest();
+        wire.deliver(okWithSdp(invite));
+        String reinvite = "INVITE sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bKre1\n"
+                + "From: " + invite.header("To").orElseThrow() + ";tag=srv\nTo: " + invite.header("From").orElseThrow() + "\n"
+                + "Call-ID: " + invite.callId() + "\nCSeq: 5 INVITE\nContact: <sip:bob@192.0.2.9;transport=ws>\n"
+                + "Content-Type: application/sdp\nContent-Length: " + OFFER.length() + "\n\n" + OFFER.replace("\r\n", "\n");
+        wire.deliver(reinvite);
+        loop.advance(Duration.ofMillis(1));
+        assertTrue(media.did.contains("reanswer"), media.did.toString());
+        assertTrue(wire.sent.stream().anyMatch(m -> m.startsWith("SIP/2.0 200") && m.contains("CSeq: 5 INVITE")), wire.sent.toString());
+        loop.advance(Duration.ofSeconds(5));
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertNull(result(c).failure());
+    }
+
+    @Test
+    void aMediaFailureDuringTheCallHangsUpAndIsTheVerdict() throws Exception {
+        Call c = outbound(Duration.ofSeconds(30));
+        wire.deliver(okWithSdp(wire.lastRequest()));
+        c.fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE failed"));
+        SipRequest bye = wire.lastRequest();
+        assertEquals("BYE", bye.method());
+        wire.deliver(SipReplies.reply(bye, 200, "OK"));
+        assertEquals(Cause.ICE_FAILED, result(c).failure().cause());
+    }
+
+    @Test
+    void anUnansweredByeEndsTheCallAfterTheByeWait() throws Exception {
+        Call c = outbound(Duration.ofSeconds(2));
+        wire.deliver(okWithSdp(wire.lastRequest()));
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals("BYE", wire.lastRequest().method());
+        loop.advance(Call.BYE_WAIT);
+        Call.Result r = result(c);
+        assertNull(r.failure());
+        assertTrue(events.stream().anyMatch(e -> e instanceof dialtone.event.RunEvent.Warning w
+                && w.code().equals("bye-unanswered")));
+    }
+
+    @Test
+    void inboundCallIsAnsweredWithTheMediaAndEndsOnBye() throws Exception {
+        String invite = "INVITE sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bKin1\n"
+                + "From: <sip:bob@example.com>;tag=b1\nTo: <sip:alice@example.com>\nCall-ID: in-1\nCSeq: 1 INVITE\n"
+                + "Contact: <sip:bob@192.0.2.9;transport=ws>\nMax-Forwards: 70\nContent-Type: application/sdp\n"
+                + "Content-Length: " + OFFER.length() + "\n\n" + OFFER.replace("\r\n", "\n");
+        Call[] inbound = new Call[1];
+        ua.setRequestHandler(st -> {
+            if (inbound[0] != null && inbound[0].dialog().owns(st.request())) {
+                inbound[0].dialog().onRequest(st);
+                return true;
+            }
+            Call c = new Call(loop, ua, events::add, "inbound#1", Call.Spec.answering(null), false);
+            inbound[0] = c;
+            c.incoming(st);
+            c.ring();
+            c.answer(CompletableFuture.completedFuture(media), st.request().bodyText());
+            return true;
+        });
+        wire.deliver(invite);
+        loop.advance(Duration.ofMillis(1));
+        assertTrue(wire.sent.stream().anyMatch(m -> m.startsWith("SIP/2.0 180")), wire.sent.toString());
+        assertTrue(wire.sent.stream().anyMatch(m -> m.startsWith("SIP/2.0 200") && m.contains("a=setup:active")), wire.sent.toString());
+        String toTag = FakeTransport.parse(wire.sent.stream().filter(m -> m.startsWith("SIP/2.0 200")).findFirst().orElseThrow())
+                .header("To").orElseThrow();
+        String dialog = "From: <sip:bob@example.com>;tag=b1\nTo: " + toTag + "\nCall-ID: in-1\n";
+        wire.deliver("ACK sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bKack1\n" + dialog
+                + "CSeq: 1 ACK\nContent-Length: 0\n\n");
+        assertTrue(media.did.contains("negotiated"), media.did.toString());
+        loop.advance(Duration.ofSeconds(4));
+        wire.deliver("BYE sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bKbye2\n" + dialog
+                + "CSeq: 2 BYE\nContent-Length: 0\n\n");
+        Call.Result r = result(inbound[0]);
+        assertNull(r.failure());
+        assertTrue(r.answered());
+        assertEquals(4000, r.talkMs());
+        assertNotNull(r.stats());
+    }
+}
