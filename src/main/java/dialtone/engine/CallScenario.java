@@ -1,35 +1,18 @@
 package dialtone.engine;
 
 import dialtone.config.SipProfile;
-import dialtone.event.CallEvent;
 import dialtone.event.Cause;
 import dialtone.event.Event;
 import dialtone.event.Failure;
 import dialtone.event.Layer;
-import dialtone.event.MediaEvent;
-import dialtone.event.MediaStats;
-import dialtone.event.Originator;
-import dialtone.event.RunEvent;
 import dialtone.media.IceServer;
 import dialtone.media.MediaException;
 import dialtone.media.MediaOptions;
-import dialtone.media.Sdp;
-import dialtone.media.WavRecorder;
-import dialtone.sip.auth.DigestCredentials;
 import dialtone.sip.message.Header;
-import dialtone.sip.message.SipResponse;
-import dialtone.sip.transport.WebSocketTransport;
-import dialtone.sip.ua.Identity;
-import dialtone.sip.ua.InviteSession;
-import dialtone.sip.ua.Registration;
-import dialtone.sip.ua.UserAgent;
-import dialtone.support.UaLoop;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -158,7 +141,7 @@ public final class CallScenario {
             }
             if (f != null) {
                 closeMedia(mediaReady);
-                result = new Call.Result(scenario, f, Map.of("answered", false, "talkMs", 0L), false, -1, -1, 0, 0, null);
+                result = new Call.Result(scenario, f, Map.of("answered", false, "talkMs", 0L), false, -1, -1, 0, -1, null);
             } else {
                 Duration max = o.setupTimeout().plus(o.talk() == null ? Duration.ofHours(24) : o.talk()).plus(Duration.ofSeconds(45));
                 result = awaitEnd(session, call, max, stop);
@@ -230,7 +213,7 @@ public final class CallScenario {
                 // still running
             } catch (java.util.concurrent.ExecutionException e) {
                 return new Call.Result(call.scenario(), Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR,
-                        String.valueOf(e.getCause())), Map.of(), false, -1, -1, 0, 0, null);
+                        String.valueOf(e.getCause())), Map.of(), false, -1, -1, 0, -1, null);
             }
             if (stop.getCount() == 0) {
                 session.loop().execute(() -> call.hangUp("interrupted (" + dialtone.support.Signals.describe() + ")"));

@@ -10,16 +10,10 @@ import dialtone.event.RunEvent;
 import dialtone.probe.IceUrl;
 import dialtone.probe.NetworkChecks;
 import dialtone.sip.message.SipResponse;
-import dialtone.sip.transport.WebSocketTransport;
-import dialtone.sip.ua.Identity;
 import dialtone.sip.ua.OutboundRequest;
-import dialtone.sip.ua.Registration;
 import dialtone.sip.ua.ResponseHandler;
-import dialtone.sip.ua.UaListener;
-import dialtone.sip.ua.UserAgent;
 import dialtone.support.RandomTokens;
 import dialtone.support.Secret;
-import dialtone.support.UaLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -230,63 +224,32 @@ public final class ProbeScenario {
     /** WSS upgrade with sub-protocol sip, then an OPTIONS round trip (any answer counts); REGISTER with --register. */
     private void wss(SipProfile p, SSLContext ssl) {
         long t0 = System.nanoTime();
-        UaLoop loop = new UaLoop(clock, bug -> { });
-        Identity id = Identity.of(p.aor(), p.realm(), p.password() == null ? null
-                : new dialtone.sip.auth.DigestCredentials(p.authUser(), p.password()), o.userAgent());
-        Consumer<Event> quiet = e -> { };
-        UserAgent ua = new UserAgent(loop, id, l -> new WebSocketTransport(p.wsUri(), ssl, loop, l, o.deadline(),
-                Duration.ZERO), quiet, scenario, p.wsUri().toString());
         CompletableFuture<String> done = new CompletableFuture<>();
         Map<String, Object> facts = new LinkedHashMap<>();
-        Registration[] registration = new Registration[1];
-        ua.setListener(new UaListener() {
-            @Override
-            public void onConnected() {
-                facts.put("upgradeMs", (System.nanoTime() - t0) / 1_000_000);
-                long s = System.nanoTime();
-                ua.send(new OutboundRequest("OPTIONS", "sip:" + p.realm(), "<" + p.aor() + ">;tag=" + RandomTokens.alnum(8),
-                        "<sip:" + p.realm() + ">", RandomTokens.alnum(16), () -> 1, List.of(), null, null), new ResponseHandler() {
-                            @Override
-                            public void onFinal(SipResponse r) {
-                                facts.put("optionsStatus", r.status());
-                                facts.put("optionsRttMs", (System.nanoTime() - s) / 1_000_000);
-                                if (o.register() && p.needsRegister()) {
-                                    registration[0] = new Registration(ua, 60, quiet, scenario, new Registration.Listener() {
-                                        @Override
-                                        public void onRegistered(int expires, boolean refresh) {
-                                            facts.put("registered", true);
-                                            done.complete(null);
-                                        }
+        Consumer<Event> quiet = e -> { };
+        // the engine's session, quiet, registering only when asked (after the OPTIONS round trip)
+        Session session = new Session(p, ssl, quiet, clock, scenario, new Session.Options(o.deadline(), Duration.ZERO,
+                60, Duration.ofSeconds(32), o.userAgent(), "", false), new Session.Listener() {
+                    @Override
+                    public void onRegistered(int expires, boolean refresh) {
+                        facts.put("registered", true);
+                        done.complete(null);
+                    }
 
-                                        @Override
-                                        public void onFailed(Failure f) {
-                                            done.complete("REGISTER failed: " + f.message());
-                                        }
-                                    });
-                                    registration[0].register();
-                                } else {
-                                    done.complete(null);
-                                }
-                            }
-
-                            @Override
-                            public void onTimeout() {
-                                done.complete("no answer to OPTIONS");
-                            }
-
-                            @Override
-                            public void onTransportError() {
-                                done.complete("the socket closed before OPTIONS was answered");
-                            }
-                        });
+                    @Override
+                    public void onRegistrationFailed(Failure f) {
+                        done.complete("REGISTER failed: " + f.message());
+                    }
+                });
+        session.ready().whenComplete((f, e) -> {
+            if (f != null || e != null) {
+                done.complete(f != null ? f.message() : String.valueOf(e));
+                return;
             }
-
-            @Override
-            public void onConnectFailed(Failure f) {
-                done.complete(f.message());
-            }
+            facts.put("upgradeMs", (System.nanoTime() - t0) / 1_000_000);
+            session.loop().execute(() -> options(session, p, facts, done));
         });
-        loop.execute(ua::start);
+        session.start();
         String problem;
         try {
             problem = done.get(o.deadline().toMillis(), TimeUnit.MILLISECONDS);
@@ -297,26 +260,35 @@ public final class ProbeScenario {
                 + facts.get("optionsStatus") + " in " + facts.get("optionsRttMs") + " ms"
                 + (Boolean.TRUE.equals(facts.get("registered")) ? ", registered" : "");
         record("wss", p.wsUri().toString(), p.wsUri().getScheme(), problem == null, t0, detail, facts);
-        CompletableFuture<Void> left = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (registration[0] != null) {
-                registration[0].unregister(() -> left.complete(null));
-            } else {
-                left.complete(null);
-            }
-        });
-        try {
-            left.get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // the registration expires on its own
-        }
-        loop.execute(ua::stop);
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        loop.close();
+        session.close();
+    }
+
+    /** OPTIONS to the realm (any answer counts), then REGISTER with --register. On the loop. */
+    private void options(Session session, SipProfile p, Map<String, Object> facts, CompletableFuture<String> done) {
+        long s = System.nanoTime();
+        session.ua().send(new OutboundRequest("OPTIONS", "sip:" + p.realm(), "<" + p.aor() + ">;tag=" + RandomTokens.alnum(8),
+                "<sip:" + p.realm() + ">", RandomTokens.alnum(16), () -> 1, List.of(), null, null), new ResponseHandler() {
+                    @Override
+                    public void onFinal(SipResponse r) {
+                        facts.put("optionsStatus", r.status());
+                        facts.put("optionsRttMs", (System.nanoTime() - s) / 1_000_000);
+                        if (o.register() && p.needsRegister()) {
+                            session.register();
+                        } else {
+                            done.complete(null);
+                        }
+                    }
+
+                    @Override
+                    public void onTimeout() {
+                        done.complete("no answer to OPTIONS");
+                    }
+
+                    @Override
+                    public void onTransportError() {
+                        done.complete("the socket closed before OPTIONS was answered");
+                    }
+                });
     }
 
     private synchronized Result verdict() {

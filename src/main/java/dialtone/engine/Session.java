@@ -30,7 +30,11 @@ import javax.net.ssl.SSLContext;
 public final class Session {
     /** How to connect and register. */
     public record Options(Duration handshakeTimeout, Duration keepAlive, int expires, Duration requestTimeout,
-                          String userAgent, String notNeeded) {
+                          String userAgent, String notNeeded, boolean registerOnConnect) {
+        public Options(Duration handshakeTimeout, Duration keepAlive, int expires, Duration requestTimeout,
+                       String userAgent, String notNeeded) {
+            this(handshakeTimeout, keepAlive, expires, requestTimeout, userAgent, notNeeded, true);
+        }
     }
 
     /** What the scenario hears about the session (on the loop). */
@@ -91,7 +95,8 @@ public final class Session {
                     }
                 });
         ua.setRequestHandler(this::route);
-        ua.setListener(new ConnectThenRegister(reg, publish, clock, scenario, o.notNeeded(), ready) {
+        ua.setListener(new ConnectThenRegister(o.registerOnConnect() ? reg : null, publish, clock, scenario,
+                o.notNeeded(), ready) {
             @Override
             public void onDisconnected(int code, String reason) {
                 String why = CloseReasons.describe(code, reason);
@@ -140,6 +145,13 @@ public final class Session {
 
     public SipProfile profile() {
         return profile;
+    }
+
+    /** REGISTERs now (a session made without registerOnConnect); the outcome comes to the listener. On the loop. */
+    void register() {
+        if (reg != null) {
+            reg.register();
+        }
     }
 
     /** Takes new INVITEs (and other requests outside the calls' dialogs). */
