@@ -103,7 +103,9 @@ final class LoadCommand extends CallCommand {
         // people get the calls' outcomes and a live progress line, not 200 interleaved timelines (-v shows them)
         boolean everything = output.json || output.verbosity() > 0;
         try {
-            return Runner.run(io, output, "load", "load", scope -> {
+            // the progress line owns the terminal's last line: no live status line from the timeline
+            Io runIo = new Io(io.out(), io.err(), io.env(), io.clock(), false, io.redactor());
+            return Runner.run(runIo, output, "load", "load", scope -> {
                 TargetSpec t = targetOptions.toSpec(io.env());
                 SSLContext ssl = TrustMaterial.sslContext(t.caFile());
                 SipProfile p = Runner.resolve(scope, t, ssl);

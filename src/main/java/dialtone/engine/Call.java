@@ -424,7 +424,7 @@ public final class Call implements InviteSession.Listener {
                 done.complete(judge(end));
             } catch (RuntimeException | Error e) {
                 done.complete(new Result(scenario, Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "judging the call failed: "
-                        + e), Map.of(), answeredAt != null, -1, -1, 0, 0, null));
+                        + e), Map.of(), answeredAt != null, -1, -1, 0, -1, null));
             }
         }, "call-end-" + scenario);
         t.setDaemon(true);
@@ -488,7 +488,7 @@ public final class Call implements InviteSession.Listener {
             s.put("setupMs", setupMs);
         }
         s.put("talkMs", talkMs);
-        if (answered != null) {
+        if (answered != null && mos >= 0) {
             s.put("mos", mos);
         }
         if (endedBy != null) {

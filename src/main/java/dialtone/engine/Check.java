@@ -36,7 +36,7 @@ public record Check(String text, String metric, String op, double value) {
     /** The measured value in the metric's unit (ms for times, percent for loss), or NaN if unknown. */
     public double measure(MediaStats s, long setupMs, double mos) {
         return switch (metric) {
-            case "mos" -> mos;
+            case "mos" -> mos < 0 ? Double.NaN : mos;
             case "setup" -> setupMs;
             case "loss" -> s == null || s.packetsReceived() < 0 ? Double.NaN
                     : 100.0 * Math.max(0, s.packetsLost()) / Math.max(1, s.packetsReceived() + Math.max(0, s.packetsLost()));
@@ -67,7 +67,7 @@ public record Check(String text, String metric, String op, double value) {
      */
     public static double mos(MediaStats s) {
         if (s == null || s.packetsReceived() <= 0) {
-            return 1.0;
+            return -1; // nothing received: not measured (a score of 1.0 would claim a measurement)
         }
         double rtt = Math.max(0, s.rttMs());
         double jitter = Math.max(0, s.jitterMs());

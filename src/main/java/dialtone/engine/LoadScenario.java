@@ -144,7 +144,7 @@ public final class LoadScenario {
                         Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
                         results.add(new Call.Result(scenario, Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "the call failed: "
-                                + e), Map.of(), false, -1, -1, 0, 0, null));
+                                + e), Map.of(), false, -1, -1, 0, -1, null));
                     } finally {
                         active.decrementAndGet();
                         slots.release();
@@ -192,7 +192,7 @@ public final class LoadScenario {
         Map<String, Object> s = r.call() == null ? r.summary() : r.call().summary();
         Call.Result c = r.call();
         return new Call.Result(scenario, r.failure(), s, c != null && c.answered(), c == null ? -1 : c.setupMs(),
-                c == null ? -1 : c.firstAudioMs(), c == null ? 0 : c.talkMs(), c == null ? 0 : c.mos(), c == null ? null : c.stats());
+                c == null ? -1 : c.firstAudioMs(), c == null ? 0 : c.talkMs(), c == null ? -1 : c.mos(), c == null ? null : c.stats());
     }
 
     /** One call on the shared session. */
@@ -207,11 +207,11 @@ public final class LoadScenario {
             sdp = media.thenCompose(CallMedia::offer).get(15, TimeUnit.SECONDS);
             m = media.get();
         } catch (java.util.concurrent.ExecutionException e) {
-            return new Call.Result(scenario, CallScenario.mediaSetupFailure(e.getCause()), Map.of(), false, -1, -1, 0, 0, null);
+            return new Call.Result(scenario, CallScenario.mediaSetupFailure(e.getCause()), Map.of(), false, -1, -1, 0, -1, null);
         } catch (java.util.concurrent.TimeoutException e) {
             CallScenario.closeMedia(media);
             return new Call.Result(scenario, Failure.of(Layer.MEDIA, Cause.INTERNAL_ERROR, "the WebRTC offer was not ready"
-                    + " within 15 s"), Map.of(), false, -1, -1, 0, 0, null);
+                    + " within 15 s"), Map.of(), false, -1, -1, 0, -1, null);
         }
         s.loop().execute(() -> {
             s.add(call);
@@ -266,7 +266,7 @@ public final class LoadScenario {
         double secs = (System.nanoTime() - startNanos) / 1e9;
         long[] setup = done.stream().mapToLong(Call.Result::setupMs).filter(v -> v >= 0).sorted().toArray();
         long[] audio = done.stream().mapToLong(Call.Result::firstAudioMs).filter(v -> v >= 0).sorted().toArray();
-        double[] mos = done.stream().filter(Call.Result::answered).mapToDouble(Call.Result::mos).sorted().toArray();
+        double[] mos = done.stream().filter(Call.Result::answered).mapToDouble(Call.Result::mos).filter(m -> m >= 0).sorted().toArray();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("calls", total);
         s.put("passed", total - failed);

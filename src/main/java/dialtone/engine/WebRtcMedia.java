@@ -43,6 +43,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private Scheduler.Cancellable connectTimer;
     private boolean stopped;
     private boolean dtlsConnecting;
+    private Instant dtlsConnectedAt;
     /** A disconnection shorter than this when the call starts ending is the far end tearing down, not a loss. */
     static final Duration TEARDOWN_GRACE = Duration.ofSeconds(1);
     private volatile boolean ending;
@@ -214,7 +215,8 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             // hash the certificate with the SDP's algorithm (RFC 8122): the stats name the certificate's own one
             Fingerprint.Check check = Fingerprint.check(sdpFp, p.remoteCertificate());
             Boolean match = check.matches();
-            publish.accept(new MediaEvent.Dtls(loop.now(), scenario, "connected", p.dtlsRole(), p.tlsVersion(),
+            publish.accept(new MediaEvent.Dtls(dtlsConnectedAt != null ? dtlsConnectedAt : loop.now(), scenario,
+                    "connected", p.dtlsRole(), p.tlsVersion(),
                     p.dtlsCipher(), p.srtpCipher(), sdpFp != null ? sdpFp : p.remoteFingerprint(), match));
             if (Boolean.FALSE.equals(match)) {
                 fail(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "DTLS certificate check failed: " + check.detail()));
@@ -344,13 +346,15 @@ final class WebRtcMedia implements CallMedia, MediaListener {
 
     @Override
     public void onGathering(String state) {
-        loop.execute(() -> publish.accept(new MediaEvent.Gathering(loop.now(), scenario, state)));
+        Instant at = loop.now(); // when it happened, not when the loop got to it
+        loop.execute(() -> publish.accept(new MediaEvent.Gathering(at, scenario, state)));
     }
 
     @Override
     public void onIceState(String state) {
+        Instant at = loop.now();
         loop.execute(() -> {
-            publish.accept(new MediaEvent.IceState(loop.now(), scenario, state));
+            publish.accept(new MediaEvent.IceState(at, scenario, state));
             if ((state.equals("connected") || state.equals("completed")) && !connected) {
                 connected = true;
                 everConnected = true;
@@ -376,14 +380,18 @@ final class WebRtcMedia implements CallMedia, MediaListener {
 
     @Override
     public void onConnectionState(String state) {
+        Instant at = loop.now();
         loop.execute(() -> {
-            publish.accept(new MediaEvent.ConnectionState(loop.now(), scenario, state));
+            publish.accept(new MediaEvent.ConnectionState(at, scenario, state));
+            if (state.equals("connected") && dtlsConnectedAt == null) {
+                dtlsConnectedAt = at; // the peer connection is connected when DTLS is: the dtls event carries this time
+            }
             // The peer connection state combines ICE and DTLS: failed while ICE had connected means DTLS failed.
             if (state.equals("failed") && connected) {
                 fail(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "the DTLS handshake failed (ICE had connected)"));
             } else if (state.equals("connecting") && connected && !dtlsConnecting) {
                 dtlsConnecting = true;
-                publish.accept(new MediaEvent.Dtls(loop.now(), scenario, "connecting", null, null, null, null, null, null));
+                publish.accept(new MediaEvent.Dtls(at, scenario, "connecting", null, null, null, null, null, null));
             } else if (state.equals("connected")) {
                 // DTLS is up: the session activates its sender itself (MediaSession.activate)
                 sampleSoon();
@@ -392,7 +400,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     }
 
     private void sampleSoon() {
-        loop.schedule(Duration.ofMillis(50), () -> session.stats().sample().whenComplete((s, e) -> loop.execute(() -> {
+        loop.schedule(Duration.ZERO, () -> session.stats().sample().whenComplete((s, e) -> loop.execute(() -> {
             if (s != null && s.path() != null && !stopped) {
                 lastPath = s.path();
                 showPath(s.path());
@@ -402,13 +410,15 @@ final class WebRtcMedia implements CallMedia, MediaListener {
 
     @Override
     public void onFirstAudio() {
-        loop.execute(() -> publish.accept(new MediaEvent.FirstAudio(loop.now(), scenario,
-                answeredAt == null ? 0 : Duration.between(answeredAt, loop.now()).toMillis())));
+        Instant at = loop.now();
+        loop.execute(() -> publish.accept(new MediaEvent.FirstAudio(at, scenario,
+                answeredAt == null ? 0 : Math.max(0, Duration.between(answeredAt, at).toMillis()))));
     }
 
     @Override
     public void onDtmf(String digit) {
-        loop.execute(() -> publish.accept(new dialtone.event.CallEvent.DtmfReceived(loop.now(), scenario, digit, "audio")));
+        Instant at = loop.now();
+        loop.execute(() -> publish.accept(new dialtone.event.CallEvent.DtmfReceived(at, scenario, digit, "audio")));
     }
 
     @Override

@@ -126,8 +126,8 @@ public final class HumanFormat {
                     + (st.detail() == null || st.detail().isEmpty() ? "" : ": " + st.detail()) + (st.passed() ? "" : " (FAILED)"));
         } else if (e instanceof CallEvent.Summary s) {
             List<String> l = new ArrayList<>();
-            l.add(String.format("setup %s, talk %.1f s, estimated MOS %.2f", s.setupMs() > 0 ? s.setupMs() + " ms" : "n/a",
-                    s.talkMs() / 1000.0, s.mos()));
+            l.add(String.format("setup %s, talk %.1f s, estimated MOS %s", s.setupMs() > 0 ? s.setupMs() + " ms" : "n/a",
+                    s.talkMs() / 1000.0, s.mos() < 0 ? "n/a (nothing received)" : String.format("%.2f", s.mos())));
             if (s.stats() != null) {
                 l.add("  " + stats(s.stats()));
             }
