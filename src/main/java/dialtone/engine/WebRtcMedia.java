@@ -146,7 +146,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                 fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s"));
             }
         });
-        statsTimer = loop.schedule(Duration.ofSeconds(1), this::tick);
+        statsTimer = loop.schedule(Duration.ofMillis(Long.getLong("dialtone.statsMs", 1000)), this::tick);
     }
 
     /** A stats request unanswered this long means the native engine is stuck: the call fails instead of hanging. */
@@ -161,7 +161,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         if (stopped) {
             return;
         }
-        statsTimer = loop.schedule(Duration.ofSeconds(1), this::tick);
+        statsTimer = loop.schedule(Duration.ofMillis(Long.getLong("dialtone.statsMs", 1000)), this::tick);
         if (sampleAskedAt != null) {
             if (!stallReported && Duration.between(sampleAskedAt, loop.now()).compareTo(STALL) >= 0) {
                 stallReported = true;

@@ -275,9 +275,29 @@ public final class MediaSession {
             if (feed != null && !sendingStopped) {
                 peers.pump().add(feed);
             }
-            peers.settle();
             return true;
         }, false);
+    }
+
+    /**
+     * Waits for one stats round trip: libwebrtc starts a send stream on its worker thread when the transport becomes
+     * writable, a task posted there before the peer connection reported "connected"; a stats request reaches the
+     * worker after it. Activating before that task ran would let the stream (and the module's recording) start
+     * later, outside {@link PeerFactory#exclusive}. Bounded; on a native-ops thread.
+     */
+    private void afterPendingWorkerTasks() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        boolean asked = alive(() -> {
+            pc.getStats(r -> f.complete(null));
+            return true;
+        }, false);
+        if (asked) {
+            try {
+                f.get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // activate anyway: a stuck stats call is the watchdog's business
+            }
+        }
     }
 
     /**
@@ -390,16 +410,16 @@ public final class MediaSession {
 
         @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
-            if (activated.get() && (state == RTCIceConnectionState.CONNECTED || state == RTCIceConnectionState.COMPLETED)) {
-                peers.settle(); // a path that came back restarts the send stream, and with it the module's recording
-            }
             listener.onIceState(state.name().toLowerCase(Locale.ROOT));
         }
 
         @Override
         public void onConnectionChange(dev.onvoid.webrtc.RTCPeerConnectionState state) {
             if (state == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTED) {
-                NativeOps.run(MediaSession.this::activate); // not on this (libwebrtc's signalling) thread
+                NativeOps.run(() -> { // not on this (libwebrtc's signalling) thread
+                    afterPendingWorkerTasks();
+                    activate();
+                });
             }
             listener.onConnectionState(state.name().toLowerCase(Locale.ROOT));
         }
@@ -444,8 +464,13 @@ public final class MediaSession {
                 if (r != null) {
                     r.removeSink(sink);
                 }
-                pc.removeTrack(sender);
-                pc.close();
+                // removing a sender mutes its stream, and libwebrtc's AudioState then starts the module's recording
+                // again (synchronously, inside this call) if any other call is still sending: so this runs exclusively
+                peers.exclusive(() -> {
+                    pc.removeTrack(sender);
+                    pc.close();
+                    return null;
+                });
                 track.dispose();
                 if (source != null) {
                     source.dispose();

@@ -132,27 +132,6 @@ public final class PeerFactory {
         }
     }
 
-    private final java.util.concurrent.ScheduledExecutorService guard = java.util.concurrent.Executors
-            .newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "audio-guard");
-                t.setDaemon(true);
-                return t;
-            });
-
-    /**
-     * A send stream just started: libwebrtc may restart the module's recording a moment later (the stream's start
-     * completes on its worker thread, after the step that caused it has returned), so stop it again shortly after,
-     * while no frame is pushed.
-     */
-    void settle() {
-        if (device) {
-            return;
-        }
-        for (long ms : new long[] {20, 60, 150, 400, 1000}) {
-            guard.schedule(() -> exclusive(() -> null), ms, java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-    }
-
     /** Waits until no push is in progress (the pump holds the read side while it pushes). */
     void barrier() {
         lock.writeLock().lock();

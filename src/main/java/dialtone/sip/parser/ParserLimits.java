@@ -14,6 +14,7 @@ package dialtone.sip.parser;
 public record ParserLimits(int maxMessage, int maxHeaders, int maxLine) {
     public static final int DEFAULT_MAX_MESSAGE = 256 * 1024;
     public static final int DEFAULT_MAX_HEADERS = 256;
-    public static final int DEFAULT_MAX_LINE = 16 * 1024;
+    /** A registrar lists every binding of an AOR in its 200 OK, often on one Contact line (a load test makes hundreds). */
+    public static final int DEFAULT_MAX_LINE = 128 * 1024;
     public static final ParserLimits DEFAULT = new ParserLimits(DEFAULT_MAX_MESSAGE, DEFAULT_MAX_HEADERS, DEFAULT_MAX_LINE);
 }

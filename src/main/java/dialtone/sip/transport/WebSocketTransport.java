@@ -80,7 +80,7 @@ public final class WebSocketTransport implements SipTransport {
         closingLocally = false;
         int gen = ++generation;
         AtomicReference<HandshakeClock> clocks = new AtomicReference<>();
-        ClientManager c = ClientManager.createClient();
+        ClientManager c = new SharedExecutorsClient();
         c.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout.toMillis());
         c.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_MESSAGE + 1024);
         if ("wss".equalsIgnoreCase(uri.getScheme())) {
@@ -261,6 +261,32 @@ public final class WebSocketTransport implements SipTransport {
             Thread t = new Thread(c::shutdown, "ws-shutdown");
             t.setDaemon(true);
             t.start();
+        }
+    }
+
+    /**
+     * Tyrus gives every ClientManager its own scheduled pool of 10 threads (and a cached pool) for handshake timeouts
+     * and its own tasks; one process with hundreds of user agents ({@code dialtone load}) shares one of each.
+     */
+    private static final class SharedExecutorsClient extends ClientManager {
+        private static final java.util.concurrent.atomic.AtomicInteger N = new java.util.concurrent.atomic.AtomicInteger();
+        private static final java.util.concurrent.ThreadFactory DAEMONS = r -> {
+            Thread t = new Thread(r, "ws-tyrus-" + N.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        private static final java.util.concurrent.ExecutorService EXEC = java.util.concurrent.Executors.newCachedThreadPool(DAEMONS);
+        private static final java.util.concurrent.ScheduledExecutorService SCHED =
+                java.util.concurrent.Executors.newScheduledThreadPool(2, DAEMONS);
+
+        @Override
+        public java.util.concurrent.ExecutorService getExecutorService() {
+            return EXEC;
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledExecutorService getScheduledExecutorService() {
+            return SCHED;
         }
     }
 
