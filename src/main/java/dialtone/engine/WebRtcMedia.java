@@ -146,10 +146,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                 fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s"));
             }
         });
-        statsTimer = loop.schedule(Duration.ofMillis(Long.getLong("dialtone.statsMs", 1000)), this::tick);
+        statsTimer = loop.schedule(StatsSampler.interval(), this::tick);
     }
 
-    /** A stats request unanswered this long means the native engine is stuck: the call fails instead of hanging. */
+    /** A stats request unanswered this long, while libwebrtc answers none in the whole process, means the engine is stuck. */
     static final Duration STALL = Duration.ofSeconds(5);
     private Instant sampleAskedAt;
     private boolean stallReported;
@@ -161,9 +161,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         if (stopped) {
             return;
         }
-        statsTimer = loop.schedule(Duration.ofMillis(Long.getLong("dialtone.statsMs", 1000)), this::tick);
+        statsTimer = loop.schedule(StatsSampler.interval(), this::tick);
         if (sampleAskedAt != null) {
-            if (!stallReported && Duration.between(sampleAskedAt, loop.now()).compareTo(STALL) >= 0) {
+            if (!stallReported && Duration.between(sampleAskedAt, loop.now()).compareTo(STALL) >= 0
+                    && StatsSampler.engineSilentFor(STALL)) {
                 stallReported = true;
                 fail(Failure.of(Layer.MEDIA, Cause.INTERNAL_ERROR, "the media engine stopped answering: no statistics for "
                         + STALL.toSeconds() + " s (libwebrtc is stuck; the call is failed instead of waiting)"));

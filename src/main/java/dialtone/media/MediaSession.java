@@ -82,6 +82,7 @@ public final class MediaSession {
         // inactive until connected: DTLS becoming writable must not start the send stream (and the module's recording)
         peers.exclusive(() -> setActive(false));
         this.stats = new StatsSampler(pc, analyzer, this);
+        StatsSampler.opened();
     }
 
     /** Creates a session (and loads the native library the first time) on a native-ops thread. */
@@ -452,6 +453,7 @@ public final class MediaSession {
                 return false;
             }
         }
+        StatsSampler.closed();
         CompletableFuture<Void> done = closing;
         Thread t = new Thread(() -> {
             life.writeLock().lock(); // no native step of this session in progress from here on

@@ -24,6 +24,47 @@ public final class StatsSampler {
     public record Sample(MediaStats media, Path path) {
     }
 
+    /** Sessions open in this process, and when libwebrtc last answered any stats request (System.nanoTime). */
+    private static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
+    private static volatile long lastAnswerNanos = System.nanoTime();
+    private static final java.util.concurrent.atomic.AtomicInteger PENDING = new java.util.concurrent.atomic.AtomicInteger();
+
+    static void opened() {
+        LIVE.incrementAndGet();
+    }
+
+    static void closed() {
+        LIVE.decrementAndGet();
+    }
+
+    /**
+     * How often each call asks for statistics: every second, and less often when many calls share the engine (a
+     * stats report costs libwebrtc's signalling thread a few ms; 200 calls asking every second saturated it), so
+     * that the process asks about 40 times a second at most.
+     */
+    public static java.time.Duration interval() {
+        return java.time.Duration.ofMillis(Math.max(1000, LIVE.get() * 25L));
+    }
+
+    /**
+     * True when libwebrtc answers no stats request at all, process-wide, for {@code max} while some are pending: the
+     * engine is stuck. A busy engine that answers slowly is not.
+     */
+    public static boolean engineSilentFor(java.time.Duration max) {
+        return PENDING.get() > 0 && System.nanoTime() - lastAnswerNanos >= max.toNanos();
+    }
+
+    /**
+     * Stats requests go through two threads of their own: libwebrtc serves them one at a time on its signalling thread
+     * (the JNI call blocks until it is queued there), so more threads only pile up blocked (1,300 threads at 200
+     * calls when they shared the native-ops pool).
+     */
+    private static final java.util.concurrent.ExecutorService ASK = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "media-stats");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final RTCPeerConnection pc;
     private final AudioAnalyzer analyzer;
     private final MediaSession owner;
@@ -40,10 +81,13 @@ public final class StatsSampler {
     /** Asks libwebrtc for its report on a native-ops thread (never the caller's); completes when the report arrives. */
     public CompletableFuture<Sample> sample() {
         CompletableFuture<Sample> f = new CompletableFuture<>();
-        NativeOps.run(() -> {
+        ASK.execute(() -> {
             try {
                 boolean asked = owner.alive(() -> {
+                    PENDING.incrementAndGet();
                     pc.getStats(report -> {
+                        lastAnswerNanos = System.nanoTime();
+                        PENDING.decrementAndGet();
                         try {
                             f.complete(read(report));
                         } catch (RuntimeException e) {

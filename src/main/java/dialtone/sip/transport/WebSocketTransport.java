@@ -82,6 +82,9 @@ public final class WebSocketTransport implements SipTransport {
         AtomicReference<HandshakeClock> clocks = new AtomicReference<>();
         ClientManager c = new SharedExecutorsClient();
         c.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout.toMillis());
+        // every connection of the process on one Grizzly transport (a selector and a small worker pool), not one
+        // of its own per connection (3 threads each: a load run holds hundreds of user agents)
+        c.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         c.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_MESSAGE + 1024);
         if ("wss".equalsIgnoreCase(uri.getScheme())) {
             HandshakeClock clock = new HandshakeClock();
