@@ -32,7 +32,7 @@ public final class Dialtone implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (config, register)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (config, register, call, load, probe)");
     }
 
     Io io() {

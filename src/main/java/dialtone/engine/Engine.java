@@ -25,6 +25,6 @@ public final class Engine {
 
     /** True once a scenario loaded the WebRTC native library in this process. */
     public static boolean mediaLoaded() {
-        return dialtone.media.PeerFactory.loaded();
+        return dialtone.media.NativeState.loaded();
     }
 }

@@ -63,6 +63,7 @@ public final class PeerFactory {
         if (shared == null) {
             try {
                 shared = new PeerFactory(device);
+                NativeState.markLoaded();
             } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
                 String m = String.valueOf(e.getMessage());
                 String hint = m.contains("libpulse") ? " (install the Debian package libpulse0)" : "";
