@@ -20,11 +20,31 @@ public final class Main {
         }
     }
 
+    /** Starts, on other threads, the slow first-time work the command will need (2 cores: it overlaps). */
+    static void prewarm(String[] args) {
+        String command = null;
+        boolean json = false;
+        for (String a : args) {
+            if (a.equals("--json")) {
+                json = true;
+            } else if (command == null && !a.startsWith("-")) {
+                command = a;
+            }
+        }
+        if (json) {
+            dialtone.report.Json.prewarm();
+        }
+        if (command != null && java.util.Set.of("call", "register", "load", "probe").contains(command)) {
+            dialtone.engine.Engine.prewarmSignalling();
+        }
+    }
+
     public static void main(String[] args) {
         // Libraries (Tyrus, the JDK's HTTP client) log through java.util.logging; their lines must not reach the
         // user's terminal unredacted and unasked.
         LogManager.getLogManager().reset();
         Logger.getLogger("").setLevel(Level.OFF);
+        prewarm(args);
         int rc = Dialtone.execute(args, new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
                 new OutputStreamWriter(System.err, StandardCharsets.UTF_8), System.getenv(), System.console() != null);
         System.out.flush();

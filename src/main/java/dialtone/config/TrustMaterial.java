@@ -33,9 +33,43 @@ public final class TrustMaterial {
     private TrustMaterial() {
     }
 
+    /** The JDK's trust store, loaded once (about 50 ms in a cold JVM), possibly ahead of time by {@link #prewarm}. */
+    private static final class SystemTrust {
+        static final X509ExtendedTrustManager TM;
+
+        static {
+            try {
+                TM = trustManager(null);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Loads the JDK's trust store now, so that the first fetch or WSS connect does not wait for it. */
+    public static void prewarm() {
+        try {
+            X509ExtendedTrustManager tm = SystemTrust.TM;
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {tm}, null);
+            // a ClientHello, generated and thrown away: initialises the TLS engine and its key exchange
+            javax.net.ssl.SSLEngine e = ctx.createSSLEngine("prewarm.invalid", 443);
+            e.setUseClientMode(true);
+            e.beginHandshake();
+            e.wrap(java.nio.ByteBuffer.allocate(0), java.nio.ByteBuffer.allocate(e.getSession().getPacketBufferSize()));
+        } catch (Exception | Error e) {
+            // only a head start: the real use reports any problem
+        }
+    }
+
     public static SSLContext sslContext(Path caFile) {
         try {
-            X509ExtendedTrustManager system = trustManager(null);
+            X509ExtendedTrustManager system;
+            try {
+                system = SystemTrust.TM;
+            } catch (ExceptionInInitializerError e) {
+                system = trustManager(null); // reports the real problem
+            }
             X509ExtendedTrustManager tm = system;
             if (caFile != null) {
                 tm = new EitherTrustManager(system, trustManager(loadCas(caFile)));

@@ -23,6 +23,19 @@ public final class Engine {
         t.start();
     }
 
+    /**
+     * Head starts on other threads while the command line is read and the configuration fetched: the JDK trust
+     * store and a TLS engine, the WebSocket client's classes (both needed by every command that connects).
+     */
+    public static void prewarmSignalling() {
+        Thread t = new Thread(() -> {
+            dialtone.config.TrustMaterial.prewarm();
+            dialtone.sip.transport.WebSocketTransport.prewarm();
+        }, "signalling-prewarm");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** True once a scenario loaded the WebRTC native library in this process. */
     public static boolean mediaLoaded() {
         return dialtone.media.NativeState.loaded();

@@ -20,7 +20,7 @@ public final class JsonLinesReporter implements EventSink {
 
     private final PrintWriter out;
     private final Redactor redactor;
-    private final ObjectMapper mapper = Json.eventMapper();
+    private final ObjectMapper mapper = Json.shared();
     private Instant start;
 
     public JsonLinesReporter(PrintWriter out, Redactor redactor) {

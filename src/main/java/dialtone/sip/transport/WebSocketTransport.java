@@ -293,6 +293,27 @@ public final class WebSocketTransport implements SipTransport {
         }
     }
 
+    /** Loads and initialises the WebSocket client's classes now (a cold first connect spends most of its time there). */
+    public static void prewarm() {
+        for (String c : new String[] {"org.glassfish.tyrus.client.ClientManager",
+                "org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer",
+                "org.glassfish.tyrus.container.grizzly.client.GrizzlyClientSocket",
+                "org.glassfish.tyrus.client.TyrusClientEngine", "org.glassfish.tyrus.core.TyrusWebSocketEngine",
+                "org.glassfish.grizzly.nio.transport.TCPNIOTransport", "org.glassfish.grizzly.ssl.SSLFilter",
+                "org.glassfish.tyrus.core.ProtocolHandler", "org.glassfish.tyrus.core.frame.TextFrame"}) {
+            try {
+                Class.forName(c, true, WebSocketTransport.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // a head start only
+            }
+        }
+        try {
+            new SharedExecutorsClient().getProperties();
+        } catch (RuntimeException | LinkageError e) {
+            // a head start only
+        }
+    }
+
     private static void closeQuietly(Session s) {
         try {
             s.close();
