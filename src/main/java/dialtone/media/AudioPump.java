@@ -2,16 +2,13 @@ package dialtone.media;
 
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that feeds every call's send stream: every 10 ms it takes each active call's next frame from its
  * {@link AudioSource} and pushes it into the call's {@link CustomAudioSource}, all under the read side of the
- * factory's lock (so no push overlaps a negotiation, see {@link PeerFactory#exclusive}). One thread for any number
+ * factory's push lock (so no push overlaps the audio module's recording, see {@link PeerFactory#window}). One thread for any number
  * of calls; a muted call sends zeros (the sender keeps running, as a browser's does).
  */
 final class AudioPump {
@@ -42,12 +39,15 @@ final class AudioPump {
         }
     }
 
+    /** Frames a late pump may still push back to back to catch up; beyond that it drops the backlog. */
+    static final int MAX_CATCH_UP = 20;
+    private static final long PERIOD_NS = 10_000_000L;
+
     private final Lock pushing;
     private final CopyOnWriteArrayList<Feed> feeds = new CopyOnWriteArrayList<>();
-    private ScheduledExecutorService thread;
-    private ScheduledFuture<?> ticking;
+    private volatile Thread thread;
     private volatile long ticks;
-    private volatile long lateTicks;
+    private volatile long droppedTicks;
 
     AudioPump(Lock pushing) {
         this.pushing = pushing;
@@ -56,13 +56,10 @@ final class AudioPump {
     synchronized void add(Feed f) {
         feeds.addIfAbsent(f);
         if (thread == null) {
-            thread = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "audio-pump");
-                t.setDaemon(true);
-                t.setPriority(Thread.MAX_PRIORITY);
-                return t;
-            });
-            ticking = thread.scheduleAtFixedRate(this::tick, 0, 10, TimeUnit.MILLISECONDS);
+            thread = new Thread(this::run, "audio-pump");
+            thread.setDaemon(true);
+            thread.setPriority(Thread.MAX_PRIORITY);
+            thread.start();
         }
     }
 
@@ -75,14 +72,63 @@ final class AudioPump {
         return feeds.size();
     }
 
-    private long lastTick;
+    /**
+     * Paced by the clock, not by a fixed-rate timer: tick {@code n} is due at {@code start + n * 10 ms}. A pump held
+     * off (an activation window holds the push lock, the machine is saturated) pushes at most {@link #MAX_CATCH_UP}
+     * frames back to back and drops the rest of its backlog, as a sound card's capture does. A fixed-rate timer
+     * instead replays every missed tick at once, and a call that started during the stall receives frames it was
+     * never due (seen: 66 packets a second on the last calls of a 50-call run).
+     */
+    static final class Pacer {
+        private final long start;
+        private long done;
+        private long dropped;
+
+        Pacer(long start) {
+            this.start = start;
+        }
+
+        /** How long to wait before the next tick is due; zero or less: it is due now. */
+        long waitNanos(long now) {
+            return start + done * PERIOD_NS - now;
+        }
+
+        /** Accounts for one tick taken at {@code now}, after dropping what is beyond the catch-up. */
+        void ticked(long now) {
+            long due = (now - start) / PERIOD_NS + 1; // ticks due by now, counting the one at start
+            if (due - done > MAX_CATCH_UP) {
+                dropped += due - done - MAX_CATCH_UP;
+                done = due - MAX_CATCH_UP;
+            }
+            done++;
+        }
+
+        long ticks() {
+            return done;
+        }
+
+        long dropped() {
+            return dropped;
+        }
+    }
+
+    private void run() {
+        Thread me = Thread.currentThread();
+        Pacer pacer = new Pacer(System.nanoTime());
+        while (thread == me) {
+            long now = System.nanoTime();
+            long wait = pacer.waitNanos(now);
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+                continue;
+            }
+            pacer.ticked(now);
+            droppedTicks = pacer.dropped();
+            tick();
+        }
+    }
 
     private void tick() {
-        long now = System.nanoTime();
-        if (lastTick != 0 && now - lastTick > 30_000_000L) {
-            lateTicks++;
-        }
-        lastTick = now;
         ticks++;
         if (feeds.isEmpty()) {
             return;
@@ -101,9 +147,9 @@ final class AudioPump {
         }
     }
 
-    /** Ticks that came more than 30 ms after the previous one (the pump was held off), and all ticks. */
-    long lateTicks() {
-        return lateTicks;
+    /** Ticks dropped because the pump was held off for longer than its catch-up allows, and all ticks pushed. */
+    long droppedTicks() {
+        return droppedTicks;
     }
 
     long ticks() {
@@ -112,10 +158,10 @@ final class AudioPump {
 
     synchronized void stop() {
         feeds.clear();
-        if (thread != null) {
-            ticking.cancel(false);
-            thread.shutdownNow();
-            thread = null;
+        Thread t = thread;
+        thread = null;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 }

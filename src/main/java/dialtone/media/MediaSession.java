@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Many of these share one factory (docs/media-engine.md): the sender's encoding stays inactive until the peer
  * connection is connected, so no send stream starts during negotiation; descriptions are set, and the sender
- * activated, under {@link PeerFactory#exclusive}; the frames are pushed by the factory's one {@link AudioPump}.
+ * activated in the factory's {@link PeerFactory#window}; the frames are pushed by the factory's one {@link AudioPump}.
  * Every native call runs on {@link NativeOps}, never on the caller's thread (the UA loop) and never on a libwebrtc
  * callback thread; the methods return futures.
  */
@@ -80,7 +80,7 @@ public final class MediaSession {
         this.sender = pc.addTrack(track, List.of("dialtone"));
         this.feed = mic ? null : new AudioPump.Feed(options.source(), source);
         // inactive until connected: DTLS becoming writable must not start the send stream (and the module's recording)
-        peers.exclusive(() -> setActive(false));
+        setActive(false);
         this.stats = new StatsSampler(pc, analyzer, this);
         StatsSampler.opened();
     }
@@ -191,10 +191,7 @@ public final class MediaSession {
     /** On a native-ops thread. */
     private CompletableFuture<Void> setLocal(RTCSessionDescription d) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (!alive(() -> peers.exclusive(() -> {
-            pc.setLocalDescription(d, setObserver(f));
-            return true;
-        }), false)) {
+        if (!alive(() -> describe(() -> pc.setLocalDescription(d, setObserver(f)), f), false)) {
             f.completeExceptionally(new MediaException("the media session is closed"));
         }
         return f;
@@ -204,15 +201,32 @@ public final class MediaSession {
         return NativeOps.supply(() -> {
             CompletableFuture<Void> f = new CompletableFuture<>();
             f.thenRun(() -> remoteSdp = d.sdp);
-            if (!alive(() -> peers.exclusive(() -> {
-                pc.setRemoteDescription(d, setObserver(f));
-                return true;
-            }), false)) {
+            if (!alive(() -> describe(() -> pc.setRemoteDescription(d, setObserver(f)), f), false)) {
                 f.completeExceptionally(new MediaException("the media session is closed"));
             }
             return f;
         }).thenCompose(f -> f);
     }
+
+    /**
+     * Sets a description and waits (bounded) for libwebrtc to apply it, so the step is over when the lock is let go.
+     * Before the sender is active this is a plain negotiation; once it sends, a new description may restart its send
+     * stream (a new codec or SSRC), so it runs in the factory's activation window.
+     */
+    private boolean describe(Runnable set, CompletableFuture<Void> applied) {
+        java.util.function.Supplier<Boolean> step = () -> {
+            set.run();
+            try {
+                applied.get(SET_DESCRIPTION_MAX.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // the caller sees the failure (or the timeout) through the future itself
+            }
+            return true;
+        };
+        return activated.get() ? peers.window(step) : step.get();
+    }
+
+    private static final Duration SET_DESCRIPTION_MAX = Duration.ofSeconds(5);
 
     /** On a native-ops thread: waits for gathering (bounded), then reads the complete local description. */
     private CompletableFuture<String> localSdp() {
@@ -264,7 +278,7 @@ public final class MediaSession {
 
     /**
      * Starts sending, once the peer connection is connected: activates the sender's encoding (which starts the send
-     * stream, and libwebrtc restarts the module's recording with it) under {@link PeerFactory#exclusive}, then lets
+     * stream, and libwebrtc the module's recording with it) in the factory's {@link PeerFactory#window}, then lets
      * the pump feed it. Idempotent; on a native-ops thread.
      */
     private void activate() {
@@ -272,7 +286,7 @@ public final class MediaSession {
             if (sendingStopped || !activated.compareAndSet(false, true)) {
                 return false;
             }
-            peers.exclusive(() -> setActive(true));
+            peers.window(() -> setActive(true));
             if (feed != null && !sendingStopped) {
                 peers.pump().add(feed);
             }
@@ -281,10 +295,10 @@ public final class MediaSession {
     }
 
     /**
-     * Waits for one stats round trip: libwebrtc starts a send stream on its worker thread when the transport becomes
-     * writable, a task posted there before the peer connection reported "connected"; a stats request reaches the
+     * Waits for one stats round trip: libwebrtc lets a send stream start on its worker thread once the transport has
+     * been writable, a task posted there before the peer connection reported "connected"; a stats request reaches the
      * worker after it. Activating before that task ran would let the stream (and the module's recording) start
-     * later, outside {@link PeerFactory#exclusive}. Bounded; on a native-ops thread.
+     * later, outside {@link PeerFactory#window}. Bounded; on a native-ops thread.
      */
     private void afterPendingWorkerTasks() {
         CompletableFuture<Void> f = new CompletableFuture<>();
@@ -351,6 +365,7 @@ public final class MediaSession {
 
         @Override
         public void onData(byte[] data, int bits, int rate, int channels, int frames) {
+            peers.mixing(); // inside libwebrtc's mixer: keeps a recording thread's pull apart from the playout's
             analyzer.accept(data, bits, rate, channels, frames);
             if (bits == 16) {
                 for (AudioTap t : taps) {
@@ -466,13 +481,9 @@ public final class MediaSession {
                 if (r != null) {
                     r.removeSink(sink);
                 }
-                // removing a sender mutes its stream, and libwebrtc's AudioState then starts the module's recording
-                // again (synchronously, inside this call) if any other call is still sending: so this runs exclusively
-                peers.exclusive(() -> {
-                    pc.removeTrack(sender);
-                    pc.close();
-                    return null;
-                });
+                // removing a sender and closing never start the module's recording (docs/media-engine.md): no window
+                pc.removeTrack(sender);
+                pc.close();
                 track.dispose();
                 if (source != null) {
                     source.dispose();

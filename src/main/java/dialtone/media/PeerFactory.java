@@ -5,6 +5,7 @@ import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -14,11 +15,11 @@ import java.util.function.Supplier;
  * It lives until the process ends (webrtc-java's factory cannot be recreated cheaply, and disposing it while a
  * native thread still runs is the classic crash).
  *
- * <p>Many calls share it, and its audio module, safely (docs/media-engine.md): libwebrtc restarts the headless
- * module's recording whenever a send stream starts, and that recording thread racing our pushes aborts the process.
- * So every native step that can start a send stream (setting a description, activating a sender) runs under the
- * write side of {@link #exclusive}, which stops the module's recording before it lets go; the one
- * {@link AudioPump} pushes every call's frames under the read side. No per-frame native call takes a lock.
+ * <p>Many calls share it, and its audio module, safely (docs/media-engine.md): libwebrtc starts the headless module's
+ * recording thread whenever a send stream starts, and that thread both feeds every sending stream beside our pushes
+ * and pulls the mixer beside the playout thread; either race aborts the process. Negotiations run freely; the steps
+ * that start a send stream run in a {@link #window} that stops the recording before a push can overlap it. The one {@link AudioPump} pushes every call's frames under the read side of
+ * its own lock; no per-frame native call takes a process-wide lock held by a negotiation.
  */
 public final class PeerFactory {
     private static PeerFactory shared;
@@ -26,8 +27,10 @@ public final class PeerFactory {
     private final AudioDeviceModuleBase adm;
     private final PeerConnectionFactory factory;
     private final boolean device;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final AudioPump pump = new AudioPump(lock.readLock());
+    /** The pump pushes under the read side; a {@link #window} holds the write side while the recording may run. */
+    private final ReentrantReadWriteLock pushing = new ReentrantReadWriteLock(true);
+    private final AudioPump pump = new AudioPump(pushing.readLock());
+    private final MixGate gate = new MixGate();
     /** Longest time the write side was held, in ns (reported by the stress benchmark). */
     private volatile long longestExclusiveNanos;
 
@@ -111,39 +114,119 @@ public final class PeerFactory {
     }
 
     /**
-     * Runs a native step that may start a send stream (set a description, change a sender's parameters) while no
-     * frame is being pushed, then stops the audio module's own recording, which libwebrtc restarts whenever a send
-     * stream starts (two producers on one send stream abort the process: audio_send_stream.cc's race check). Never
-     * call it from a native callback thread: the step may wait for libwebrtc's signalling thread.
+     * Runs a step that starts a send stream (activating a sender, renegotiating a call that sends). libwebrtc then
+     * starts the headless module's recording thread, which (1) feeds every sending stream beside our pushes
+     * (overlapping deliveries abort the process: audio_send_stream.cc's race check) and (2) pulls libwebrtc's mixer
+     * beside the playout thread (two pulls race on the mixer's output frame and resampler:
+     * push_sinc_resampler.cc's check, seen with G.711). So the pump is held off, the step runs, the recording is
+     * stopped (its thread joined) and only then may the pump go on; meanwhile {@link #mixing} keeps the two pulls of
+     * the mixer apart. Steps that cannot start a send stream (negotiating a call whose sender is still inactive,
+     * closing one) need none of this and run freely. Never call it from a native callback thread.
      */
-    <T> T exclusive(Supplier<T> step) {
-        lock.writeLock().lock();
+    <T> T window(Supplier<T> step) {
+        if (device) { // the microphone's module records for real; nothing to stop
+            return step.get();
+        }
+        pushing.writeLock().lock();
         long t0 = System.nanoTime();
+        gate.open();
         try {
             return step.get();
         } finally {
-            if (!device) {
+            try {
                 adm.stopRecording();
+            } finally {
+                gate.close();
+                long held = System.nanoTime() - t0;
+                if (held > longestExclusiveNanos) {
+                    longestExclusiveNanos = held;
+                }
+                pushing.writeLock().unlock();
             }
-            long held = System.nanoTime() - t0;
-            if (held > longestExclusiveNanos) {
-                longestExclusiveNanos = held;
+        }
+    }
+
+    /**
+     * Called by every call's remote-audio sink, on the thread that is pulling libwebrtc's mixer (the sinks run inside
+     * the mixer, under its lock). See {@link MixGate}.
+     */
+    void mixing() {
+        gate.enter();
+    }
+
+    /**
+     * Keeps two pulls of libwebrtc's mixer apart while the module's recording thread may run. libwebrtc's
+     * AudioTransportImpl::NeedMorePlayData mixes under a lock but writes its output frame while mixing and resamples
+     * it after the lock is let go, both on members shared by every caller: made for one playout thread, it is also
+     * called, for one iteration, by the recording thread of an activation window. The sinks see each mix from the
+     * inside: when the thread that mixes changes (playout to recording or back) within {@link #SETTLE_NANOS} of the
+     * other thread's last sink call, the new one waits out the rest of it before its mix goes on to write, so the
+     * other has finished its resampling. Outside windows (and 50 ms after) only the playout thread mixes and this is
+     * two volatile reads. A measured mitigation of a libwebrtc race that webrtc-java 0.14 gives no way to avoid (its
+     * module cannot be told not to record: docs/media-engine.md).
+     */
+    static final class MixGate {
+        static final long SETTLE_NANOS = 4_000_000L;
+        static final long AFTER_NANOS = 50_000_000L;
+        private final java.util.function.LongSupplier clock;
+        private final java.util.function.LongConsumer park;
+        private volatile boolean open;
+        private volatile long closedAt = Long.MIN_VALUE / 2;
+        private volatile Thread last;
+        private volatile long lastNanos;
+        private volatile long waits;
+
+        MixGate() {
+            this(System::nanoTime, LockSupport::parkNanos);
+        }
+
+        /** For tests: a clock and a way to wait. */
+        MixGate(java.util.function.LongSupplier clock, java.util.function.LongConsumer park) {
+            this.clock = clock;
+            this.park = park;
+        }
+
+        void open() {
+            open = true;
+        }
+
+        void close() {
+            closedAt = clock.getAsLong();
+            open = false;
+        }
+
+        void enter() {
+            Thread t = Thread.currentThread();
+            Thread prev = last;
+            if (prev != t) {
+                long now = clock.getAsLong();
+                long since = now - lastNanos;
+                boolean guarded = open || now - closedAt < AFTER_NANOS;
+                if (prev != null && guarded && since < SETTLE_NANOS) {
+                    waits++;
+                    park.accept(SETTLE_NANOS - since);
+                }
+                last = t;
             }
-            lock.writeLock().unlock();
+            lastNanos = clock.getAsLong();
+        }
+
+        long waits() {
+            return waits;
         }
     }
 
     /** Waits until no push is in progress (the pump holds the read side while it pushes). */
     void barrier() {
-        lock.writeLock().lock();
-        lock.writeLock().unlock();
+        pushing.writeLock().lock();
+        pushing.writeLock().unlock();
     }
 
     AudioPump pump() {
         return pump;
     }
 
-    /** The longest time a negotiation or activation held the pump off, in ms (for the benchmarks). */
+    /** The longest activation window (the pump held off), in ms, for the benchmarks. */
     public static synchronized double longestExclusiveMillis() {
         PeerFactory f = shared;
         return f == null ? 0 : f.longestExclusiveNanos / 1e6;

@@ -1,0 +1,75 @@
+package dialtone.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gate that keeps a recording thread's pull of libwebrtc's mixer apart from the playout thread's: when the
+ * mixing thread changes within the settling time of the other one's last sink call, while an activation window is
+ * open (or just closed), the newcomer waits out the rest of it. On a fake clock.
+ */
+class MixGateTest {
+    static final long MS = 1_000_000L;
+    final AtomicLong now = new AtomicLong(1_000 * MS);
+    final List<Long> parked = new ArrayList<>();
+    final PeerFactory.MixGate gate = new PeerFactory.MixGate(now::get, n -> {
+        synchronized (parked) {
+            parked.add(n);
+        }
+        now.addAndGet(n);
+    });
+
+    /** {@code gate.enter()} on another thread, as a second audio thread would call it. */
+    void enterFromAnotherThread() throws InterruptedException {
+        Thread t = new Thread(gate::enter);
+        t.start();
+        t.join();
+    }
+
+    @Test
+    void outsideWindowsASecondThreadNeverWaits() throws Exception {
+        gate.enter();
+        enterFromAnotherThread();
+        gate.enter();
+        assertEquals(List.of(), parked);
+    }
+
+    @Test
+    void inAWindowTheNewMixingThreadWaitsOutTheSettlingTime() throws Exception {
+        gate.enter(); // the playout thread's sink call
+        now.addAndGet(MS);
+        gate.open();
+        enterFromAnotherThread(); // the recording thread's pull, 1 ms later: waits the other 3
+        assertEquals(List.of(PeerFactory.MixGate.SETTLE_NANOS - MS), parked);
+        gate.close();
+        now.addAndGet(2 * MS);
+        gate.enter(); // the playout thread's next mix, 2 ms after the recording's, just after the window: waits 2
+        assertEquals(List.of(PeerFactory.MixGate.SETTLE_NANOS - MS, PeerFactory.MixGate.SETTLE_NANOS - 2 * MS), parked);
+        assertEquals(2, gate.waits());
+    }
+
+    @Test
+    void aChangeAfterTheSettlingTimeOrLongAfterTheWindowDoesNotWait() throws Exception {
+        gate.enter();
+        gate.open();
+        now.addAndGet(PeerFactory.MixGate.SETTLE_NANOS);
+        enterFromAnotherThread(); // the other thread's last call is already 4 ms old
+        gate.close();
+        now.addAndGet(PeerFactory.MixGate.AFTER_NANOS);
+        gate.enter(); // switches back, but the window closed 50 ms ago
+        assertEquals(List.of(), parked);
+    }
+
+    @Test
+    void theSameThreadMixingAgainNeverWaits() {
+        gate.open();
+        for (int i = 0; i < 100; i++) {
+            gate.enter();
+        }
+        assertEquals(0, gate.waits());
+    }
+}

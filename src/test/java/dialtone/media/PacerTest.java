@@ -1,0 +1,56 @@
+package dialtone.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The audio pump's clock: one frame per 10 ms, a bounded catch-up after a stall, never a replayed backlog. */
+class PacerTest {
+    static final long MS = 1_000_000L;
+
+    /** Runs the pump's loop on a fake clock until {@code until}, ticking whenever a tick is due. */
+    static int runUntil(AudioPump.Pacer p, long now, long until) {
+        int ticks = 0;
+        while (p.waitNanos(now) <= 0 && now <= until) {
+            p.ticked(now);
+            ticks++;
+        }
+        return ticks;
+    }
+
+    @Test
+    void oneFramePerTenMilliseconds() {
+        AudioPump.Pacer p = new AudioPump.Pacer(0);
+        int ticks = 0;
+        for (long t = 0; t < 1000 * MS; t += MS) {
+            ticks += runUntil(p, t, t);
+        }
+        assertEquals(100, ticks);
+        assertEquals(0, p.dropped());
+        assertEquals(5 * MS, p.waitNanos(995 * MS));
+    }
+
+    @Test
+    void aShortStallIsCaughtUpInFull() {
+        AudioPump.Pacer p = new AudioPump.Pacer(0);
+        runUntil(p, 0, 0);
+        // held off for 150 ms: 15 frames are due at once, within the catch-up
+        assertEquals(15, runUntil(p, 150 * MS, 150 * MS));
+        assertEquals(0, p.dropped());
+        assertEquals(16, p.ticks());
+    }
+
+    @Test
+    void aLongStallDropsItsBacklogInsteadOfReplayingIt() {
+        AudioPump.Pacer p = new AudioPump.Pacer(0);
+        runUntil(p, 0, 0);
+        // held off for 2 s: 200 frames were due; only the catch-up is pushed, the rest is dropped
+        int burst = runUntil(p, 2000 * MS, 2000 * MS);
+        assertEquals(AudioPump.MAX_CATCH_UP, burst);
+        assertEquals(201 - 1 - AudioPump.MAX_CATCH_UP, p.dropped());
+        // and from then on it is back on the clock: the next frame is due 10 ms after the last one that was due
+        assertTrue(p.waitNanos(2000 * MS) > 0);
+        assertEquals(1, runUntil(p, 2010 * MS, 2010 * MS));
+    }
+}
