@@ -21,8 +21,6 @@ import picocli.CommandLine.Spec;
             "server over WSS, registers, and reports every layer: TLS, WebSocket, SIP, ICE, DTLS, RTP, audio.",
             "Output is a human timeline, JSON lines (--json) or JUnit XML (--junit FILE); the exit code names the",
             "layer that failed."},
-        subcommands = {ConfigCommand.class, RegisterCommand.class, CallCommand.class, LoadCommand.class, ProbeCommand.class,
-            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n")
 public final class Dialtone implements Runnable {
     @Spec
@@ -39,11 +37,58 @@ public final class Dialtone implements Runnable {
         return io;
     }
 
-    /** Builds the command line with redacting writers around {@code out} and {@code err}. */
+    /** The subcommands, in the order {@code --help} lists them. */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+        m.put("config", ConfigCommand.class);
+        m.put("register", RegisterCommand.class);
+        m.put("call", CallCommand.class);
+        m.put("load", LoadCommand.class);
+        m.put("probe", ProbeCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Builds the whole command line (every subcommand) with redacting writers around {@code out} and {@code err}. */
     public static CommandLine commandLine(Io io) {
+        return commandLine(io, SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The command line that {@code args} needs: picocli reads every option of every subcommand it is given by
+     * reflection (its classes, compiled for Java 5, cannot be kept in the class-data-sharing archive either), about
+     * 80 ms for all of them. So {@code dialtone call ...} builds the root and {@code call} only, and
+     * {@code --version} the root alone; anything else ({@code --help}, {@code help}, an unknown word) builds them all,
+     * so that what picocli prints is the same as ever.
+     */
+    static CommandLine commandLineFor(Io io, String[] args) {
+        String first = null;
+        boolean rootOption = false;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                first = a;
+                break;
+            }
+            rootOption = true;
+        }
+        if (first != null && !rootOption && SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            return commandLine(io, java.util.List.of(first));
+        }
+        if (first == null && args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return commandLine(io, java.util.List.of());
+        }
+        return commandLine(io);
+    }
+
+    private static CommandLine commandLine(Io io, java.util.Collection<String> names) {
         Dialtone root = new Dialtone();
         root.io = io;
         CommandLine cl = new CommandLine(root);
+        for (String n : names) {
+            cl.addSubcommand(n, SUBCOMMANDS.get(n));
+        }
         cl.setOut(io.out());
         cl.setErr(io.err());
         applyExitCodeList(cl);
@@ -86,7 +131,7 @@ public final class Dialtone implements Runnable {
         PrintWriter err = new PrintWriter(new RedactingWriter(stderr, redactor), false);
         Io io = new Io(out, err, env, Clock.systemUTC(), terminal, redactor);
         try {
-            return commandLine(io).execute(args);
+            return commandLineFor(io, args).execute(args);
         } finally {
             out.flush();
             err.flush();

@@ -36,6 +36,7 @@ public final class PeerFactory {
 
     private PeerFactory(boolean device) {
         this.device = device;
+        NativeLibrary.load(); // from the user's cache when it can: webrtc-java would unpack 23 MB first
         if (device) {
             AudioDeviceModule real = new AudioDeviceModule(AudioLayer.kLinuxPulseAudio);
             if (real.getRecordingDevices().isEmpty()) {
