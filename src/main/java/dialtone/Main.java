@@ -39,6 +39,28 @@ public final class Main {
         }
     }
 
+    /**
+     * The JVM's exit waits up to 300 ms for every Java thread that is inside native code, and a thread blocked in a
+     * selector is: the JDK HTTP client's selector thread outlives the configuration fetch (JDK 17's client cannot be
+     * closed) and made every fetching command end 300 ms after its last word (`config` 335 -> 650 ms wall). Nothing
+     * uses the client once the command has finished, so its selector threads are told to stop (an interrupt wakes
+     * the selector and ends the thread).
+     */
+    static void stopIdleSelectors() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String n = t.getName();
+            if (t.isDaemon() && n.startsWith("HttpClient-") && n.endsWith("-SelectorManager")) {
+                t.interrupt();
+                try {
+                    t.join(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     public static void main(String[] args) {
         // Libraries (Tyrus, the JDK's HTTP client) log through java.util.logging; their lines must not reach the
         // user's terminal unredacted and unasked.
@@ -49,6 +71,7 @@ public final class Main {
                 new OutputStreamWriter(System.err, StandardCharsets.UTF_8), System.getenv(), System.console() != null);
         System.out.flush();
         System.err.flush();
+        stopIdleSelectors();
         // the launcher's class-data-sharing training run says so (asking the JVM via JMX costs 20 ms at every exit)
         boolean archiving = Boolean.getBoolean("dialtone.archiving");
         if (dialtone.cli.Dialtone.nativeMediaLoaded() && !archiving) {
