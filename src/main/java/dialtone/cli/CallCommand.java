@@ -258,12 +258,16 @@ class CallCommand implements Callable<Integer> {
         try {
             return Runner.run(runIo, output, "call", "call", scope -> {
                 TargetSpec t = targetOptions.toSpec(io.env());
-                SSLContext ssl = TrustMaterial.sslContext(t.caFile());
-                SipProfile p = Runner.resolve(scope, t, ssl);
-                CallScenario.Options opts = prep.options(this, requestTarget(p));
-                CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts,
-                        Runner.userAgent()).run(signal.stop);
-                return new Runner.Outcome(r.failure(), r.summary());
+                // the media needs nothing from the configuration: it starts while the configuration is fetched
+                CallScenario.Options early = prep.options(this, null);
+                try (CallScenario.HeadStart head = CallScenario.headStart(scope::publish, io.clock(), scope.scenario(), early)) {
+                    SSLContext ssl = TrustMaterial.sslContext(t.caFile());
+                    SipProfile p = Runner.resolve(scope, t, ssl);
+                    CallScenario.Options opts = early.withTarget(requestTarget(p));
+                    CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts,
+                            Runner.userAgent()).run(signal.stop, head);
+                    return new Runner.Outcome(r.failure(), r.summary());
+                }
             });
         } finally {
             signal.close();

@@ -9,6 +9,7 @@ import dialtone.media.IceServer;
 import dialtone.media.MediaException;
 import dialtone.media.MediaOptions;
 import dialtone.sip.message.Header;
+import dialtone.support.UaLoop;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
@@ -34,6 +35,79 @@ public final class CallScenario {
                           Path record, List<IceServer> iceServers, boolean relayOnly, String iceBind, int minPort,
                           int maxPort, boolean noUdp, boolean noTcp, Duration expectAudio, Double expectTone,
                           List<Check> checks, int expires, Duration keepAlive, InCall inCall, Duration requestTimeout) {
+        /** The same options calling {@code t} (known once the configuration is). */
+        public Options withTarget(String t) {
+            return new Options(t, headers, talk, setupTimeout, play, record, iceServers, relayOnly, iceBind, minPort,
+                    maxPort, noUdp, noTcp, expectAudio, expectTone, checks, expires, keepAlive, inCall, requestTimeout);
+        }
+    }
+
+    /**
+     * A call's media opened before its configuration is known: nothing of the media depends on it (the Click To Call
+     * contract has no ICE server, codec or media field; ICE servers come from flags), and creating the peer
+     * connection, the offer and ICE gathering (which libwebrtc runs in 50 ms steps, about 100 ms in all) take longer
+     * than the configuration fetch. So they run beside the fetch, on the UA loop the session will take over; the
+     * INVITE can then go as soon as the registration is done. Closing a head start that no call took releases both.
+     */
+    public static final class HeadStart implements AutoCloseable {
+        final UaLoop loop;
+        final CompletableFuture<CallMedia> media;
+        /** The offer, and ICE gathering with it, start at once too. */
+        final CompletableFuture<String> offer;
+        private Consumer<Failure> failTo;
+        private Failure pending;
+        private boolean taken;
+
+        private HeadStart(Consumer<Event> publish, Clock clock, String scenario, MediaOptions options,
+                          CallMedia.Factory factory) {
+            this.loop = Session.newLoop(publish, clock, scenario);
+            this.media = factory.open(loop, publish, scenario, options, this::failed);
+            this.offer = media.thenCompose(CallMedia::offer);
+        }
+
+        private synchronized void failed(Failure f) {
+            if (failTo != null) {
+                failTo.accept(f);
+            } else if (pending == null) {
+                pending = f;
+            }
+        }
+
+        void bind(Consumer<Failure> to) {
+            Failure p;
+            synchronized (this) {
+                taken = true;
+                failTo = to;
+                p = pending;
+                pending = null;
+            }
+            if (p != null) {
+                to.accept(p);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (taken) {
+                    return;
+                }
+                taken = true;
+            }
+            closeMedia(media);
+            loop.close();
+        }
+    }
+
+    /** Opens a call's media for {@code options} now, before the configuration is resolved (see {@link HeadStart}). */
+    public static HeadStart headStart(Consumer<Event> publish, Clock clock, String scenario, Options options) {
+        return headStart(publish, clock, scenario, options, CallMedia.Factory.WEBRTC);
+    }
+
+    static HeadStart headStart(Consumer<Event> publish, Clock clock, String scenario, Options options,
+                               CallMedia.Factory factory) {
+        CallScenario forMedia = new CallScenario(null, null, publish, clock, scenario, options, null);
+        return new HeadStart(publish, clock, scenario, forMedia.mediaOptions(), factory);
     }
 
     /**
@@ -114,8 +188,14 @@ public final class CallScenario {
     }
 
     public Result run(CountDownLatch stop) throws InterruptedException {
+        return run(stop, null);
+    }
+
+    /** Runs the call, on the media of {@code head} when there is one (then this scenario owns it). */
+    public Result run(CountDownLatch stop, HeadStart head) throws InterruptedException {
         AtomicReference<Call> current = new AtomicReference<>();
-        Session session = new Session(profile, ssl, publish, clock, scenario, sessionOptions(), new Session.Listener() {
+        UaLoop loop = head != null ? head.loop : Session.newLoop(publish, clock, scenario);
+        Session session = new Session(loop, profile, ssl, publish, clock, scenario, sessionOptions(), new Session.Listener() {
             @Override
             public void onRegistrationFailed(Failure f) {
                 Call c = current.get();
@@ -126,10 +206,16 @@ public final class CallScenario {
         });
         Call call = new Call(session.loop(), session.ua(), publish, scenario, spec(), true);
         current.set(call);
-        // media in parallel with the connection: loading the native library and gathering take the longest
-        CompletableFuture<CallMedia> mediaReady = mediaFactory.open(session.loop(), call.publisher(), scenario,
-                mediaOptions(), f -> call.fail(f));
-        CompletableFuture<String> offer = mediaReady.thenCompose(CallMedia::offer);
+        // media in parallel with the connection (or already since the configuration fetch): loading the native
+        // library and gathering take the longest
+        CompletableFuture<CallMedia> mediaReady;
+        if (head != null) {
+            mediaReady = head.media;
+            head.bind(call::fail);
+        } else {
+            mediaReady = mediaFactory.open(session.loop(), call.publisher(), scenario, mediaOptions(), f -> call.fail(f));
+        }
+        CompletableFuture<String> offer = head != null ? head.offer : mediaReady.thenCompose(CallMedia::offer);
         session.start();
         Failure interrupted = null;
         Call.Result result = null;

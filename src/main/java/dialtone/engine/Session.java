@@ -67,10 +67,21 @@ public final class Session {
 
     public Session(SipProfile profile, SSLContext ssl, Consumer<Event> publish, Clock clock, String scenario,
                    Options o, Listener listener) {
+        this(newLoop(publish, clock, scenario), profile, ssl, publish, clock, scenario, o, listener);
+    }
+
+    /** A UA loop that reports its own bugs as events (a session takes it over, and closes it). */
+    static UaLoop newLoop(Consumer<Event> publish, Clock clock, String scenario) {
+        return new UaLoop(clock, bug -> publish.accept(new RunEvent.InternalError(clock.instant(), scenario,
+                "ua loop", bug.getClass().getSimpleName() + ": " + bug.getMessage())));
+    }
+
+    /** A session on a loop made before it (a call's media may start on it while the configuration is fetched). */
+    Session(UaLoop loop, SipProfile profile, SSLContext ssl, Consumer<Event> publish, Clock clock, String scenario,
+            Options o, Listener listener) {
         this.profile = profile;
         this.listener = listener;
-        this.loop = new UaLoop(clock, bug -> publish.accept(new RunEvent.InternalError(clock.instant(), scenario,
-                "ua loop", bug.getClass().getSimpleName() + ": " + bug.getMessage())));
+        this.loop = loop;
         DigestCredentials creds = profile.password() == null ? null : new DigestCredentials(profile.authUser(), profile.password());
         Identity id = Identity.of(profile.aor(), profile.realm(), creds, o.userAgent());
         this.ua = new UserAgent(loop, id, l -> new WebSocketTransport(profile.wsUri(), ssl, loop, l,

@@ -1,0 +1,63 @@
+package dialtone.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.event.Cause;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A call's media opened while the configuration is fetched: a failure it reports before any call exists reaches the
+ * call once it takes the head start, and a head start that no call took is released (media closed, loop stopped).
+ */
+class HeadStartTest {
+    final CallTest.FakeMedia media = new CallTest.FakeMedia();
+    final AtomicReference<Consumer<Failure>> mediaFailures = new AtomicReference<>();
+    final CallMedia.Factory factory = (loop, publish, scenario, options, onFailure) -> {
+        mediaFailures.set(onFailure);
+        return CompletableFuture.completedFuture(media);
+    };
+
+    static CallScenario.Options options() {
+        return new CallScenario.Options(null, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Play.parse("silence", false), null, List.of(), false, null, 0, 0, false, false, null, null, List.of(), 600,
+                Duration.ofSeconds(30), CallScenario.InCall.none(), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aFailureBeforeTheCallExistsReachesItWhenItTakesOver() throws Exception {
+        CallScenario.HeadStart head = CallScenario.headStart(e -> { }, Clock.systemUTC(), "t", options(), factory);
+        Failure f = Failure.of(Layer.MEDIA, Cause.INTERNAL_ERROR, "the media engine stopped answering");
+        mediaFailures.get().accept(f);
+        List<Failure> got = new ArrayList<>();
+        head.bind(got::add);
+        assertEquals(List.of(f), got);
+        head.close(); // taken: the call owns the media and the loop now
+        assertFalse(media.did.contains("close"), media.did.toString());
+        head.loop.close();
+    }
+
+    @Test
+    void aHeadStartNoCallTookIsReleased() throws Exception {
+        CallScenario.HeadStart head = CallScenario.headStart(e -> { }, Clock.systemUTC(), "t", options(), factory);
+        head.close();
+        for (int i = 0; i < 100 && !media.did.contains("close"); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(media.did.contains("close"), media.did.toString());
+        AtomicReference<Boolean> ran = new AtomicReference<>(false);
+        head.loop.execute(() -> ran.set(true));
+        Thread.sleep(50);
+        assertFalse(ran.get(), "the loop is stopped");
+    }
+}
