@@ -72,6 +72,7 @@ public final class Main {
         System.out.flush();
         System.err.flush();
         stopIdleSelectors();
+        dialtone.engine.Engine.releaseSignalling();
         // the launcher's class-data-sharing training run says so (asking the JVM via JMX costs 20 ms at every exit)
         boolean archiving = Boolean.getBoolean("dialtone.archiving");
         if (dialtone.cli.Dialtone.nativeMediaLoaded() && !archiving) {

@@ -10,6 +10,11 @@ public final class Engine {
         dialtone.media.PeerFactory.shutdown(1000);
     }
 
+    /** At exit: stops the WebSocket client's selector threads (bounded), so that the JVM's exit need not wait for them. */
+    public static void releaseSignalling() {
+        dialtone.sip.transport.WebSocketTransport.stopSharedTransport(200);
+    }
+
     /** Starts loading the native media library on a background thread (errors surface when the call needs it). */
     public static void preloadMedia(boolean microphone) {
         Thread t = new Thread(() -> {

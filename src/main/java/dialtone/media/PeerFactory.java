@@ -92,18 +92,10 @@ public final class PeerFactory {
             return true;
         }
         f.pump.stop();
-        Thread t = new Thread(() -> {
+        return dialtone.support.Bounded.run("media-dispose", () -> {
             f.adm.dispose();
             f.factory.dispose();
-        }, "media-dispose");
-        t.setDaemon(true);
-        t.start();
-        try {
-            t.join(maxMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !t.isAlive();
+        }, maxMillis);
     }
 
     public static synchronized boolean loaded() {

@@ -80,6 +80,7 @@ public final class WebSocketTransport implements SipTransport {
         closingLocally = false;
         int gen = ++generation;
         AtomicReference<HandshakeClock> clocks = new AtomicReference<>();
+        opened = true;
         ClientManager c = new SharedExecutorsClient();
         c.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout.toMillis());
         // every connection of the process on one Grizzly transport (a selector and a small worker pool), not one
@@ -291,6 +292,31 @@ public final class WebSocketTransport implements SipTransport {
         public java.util.concurrent.ScheduledExecutorService getScheduledExecutorService() {
             return SCHED;
         }
+    }
+
+    /** Whether this process ever opened a WebSocket (so that exit does not load Tyrus just to stop it). */
+    private static volatile boolean opened;
+
+    /**
+     * At process exit: stops Tyrus's shared Grizzly transport, whose selector threads sit in native code; the JVM's
+     * exit waits up to 300 ms for every such thread (a call used to end 300 ms after its last event). Tyrus does
+     * this itself after an idle timeout, through a method that is not public; it is called here once, bounded, and
+     * any failure leaves things as they were.
+     */
+    public static void stopSharedTransport(long maxMillis) {
+        if (!opened) {
+            return;
+        }
+        dialtone.support.Bounded.run("ws-stop", () -> {
+            try {
+                java.lang.reflect.Method m = Class.forName("org.glassfish.tyrus.container.grizzly.client.GrizzlyClientSocket")
+                        .getDeclaredMethod("closeSharedTransport");
+                m.setAccessible(true);
+                m.invoke(null);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                // another Tyrus: the exit just waits as before
+            }
+        }, maxMillis);
     }
 
     /** Loads and initialises the WebSocket client's classes now (a cold first connect spends most of its time there). */
