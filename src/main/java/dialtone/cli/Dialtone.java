@@ -58,8 +58,7 @@ public final class Dialtone implements Runnable {
 
     /**
      * The command line that {@code args} needs: picocli reads every option of every subcommand it is given by
-     * reflection (its classes, compiled for Java 5, cannot be kept in the class-data-sharing archive either), about
-     * 80 ms for all of them. So {@code dialtone call ...} builds the root and {@code call} only, and
+     * reflection, about 80 ms for all of them. So {@code dialtone call ...} builds the root and {@code call} only, and
      * {@code --version} the root alone; anything else ({@code --help}, {@code help}, an unknown word) builds them all,
      * so that what picocli prints is the same as ever.
      */
