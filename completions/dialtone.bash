@@ -159,7 +159,9 @@ function _complete_dialtone() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} call" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} load" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} probe" ];    then _picocli_dialtone; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} report" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_dialtone; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} report merge" ];    then _picocli_dialtone_report; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(config)
@@ -167,9 +169,13 @@ function _complete_dialtone() {
   local cmds2=(call)
   local cmds3=(load)
   local cmds4=(probe)
-  local cmds5=(help)
+  local cmds5=(report)
+  local cmds6=(help)
+  local cmds7=(report merge)
 
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_dialtone_help; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_dialtone_report_merge; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_dialtone_help; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_dialtone_report; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_dialtone_probe; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_dialtone_load; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_dialtone_call; return $?; fi
@@ -185,7 +191,7 @@ function _picocli_dialtone() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="config register call load probe help"
+  local commands="config register call load probe report help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -205,8 +211,8 @@ function _picocli_dialtone_config() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '-v' '--verbose'"
+  local flag_opts="'--allow-ws' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '--pcap' '--report' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -251,6 +257,18 @@ function _picocli_dialtone_config() {
       return
       ;;
     '--junit')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--pcap')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--report')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
@@ -277,8 +295,8 @@ function _picocli_dialtone_register() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--json' '--no-color' '--sip-trace' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
+  local flag_opts="'--allow-ws' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '--pcap' '--report' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -323,6 +341,18 @@ function _picocli_dialtone_register() {
       return
       ;;
     '--junit')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--pcap')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--report')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
@@ -403,8 +433,8 @@ function _picocli_dialtone_call() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '-v' '--verbose'"
+  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '--pcap' '--report' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -518,6 +548,18 @@ function _picocli_dialtone_call() {
       return
       ;;
     '--junit')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--pcap')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--report')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
@@ -544,8 +586,8 @@ function _picocli_dialtone_load() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--no-color' '--sip-trace' '--shared-connection' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '-v' '--verbose' '--calls' '--concurrency' '--rate' '--max-failure-rate'"
+  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--shared-connection' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '--pcap' '--report' '-v' '--verbose' '--calls' '--concurrency' '--rate' '--max-failure-rate'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -659,6 +701,18 @@ function _picocli_dialtone_load() {
       return
       ;;
     '--junit')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--pcap')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--report')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
@@ -697,8 +751,8 @@ function _picocli_dialtone_probe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--register' '--json' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--only' '--skip' '--deadline' '--echo-packets' '--junit' '-v' '--verbose'"
+  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--register' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--only' '--skip' '--deadline' '--echo-packets' '--junit' '--pcap' '--report' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -784,10 +838,40 @@ function _picocli_dialtone_probe() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '--pcap')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '-v'|'--verbose')
       return
       ;;
   esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `report` subcommand.
+function _picocli_dialtone_report() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="merge"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -803,7 +887,7 @@ function _picocli_dialtone_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="config register call load probe"
+  local commands="config register call load probe report"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -811,6 +895,52 @@ function _picocli_dialtone_help() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `merge` subcommand.
+function _picocli_dialtone_report_merge() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--junit' '--report' '--max-failure-rate'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--junit')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--max-failure-rate')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "merge" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 2147483647 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

@@ -30,7 +30,7 @@ public final class Dialtone implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (config, register, call, load, probe)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (config, register, call, load, probe, report)");
     }
 
     Io io() {
@@ -47,6 +47,7 @@ public final class Dialtone implements Runnable {
         m.put("call", CallCommand.class);
         m.put("load", LoadCommand.class);
         m.put("probe", ProbeCommand.class);
+        m.put("report", ReportCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return java.util.Collections.unmodifiableMap(m);
     }

@@ -111,7 +111,7 @@ final class LoadCommand extends CallCommand {
                 SipProfile p = Runner.resolve(scope, t, ssl);
                 String to = requestTarget(p);
                 Consumer<Event> publish = e -> {
-                    if (everything || output.junit != null || brief(e)) {
+                    if (everything || output.junit != null || output.pcap != null || output.report != null || brief(e)) {
                         scope.publish(e);
                     }
                 };

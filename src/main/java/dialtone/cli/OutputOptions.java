@@ -11,6 +11,20 @@ public final class OutputOptions {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report to FILE.")
     Path junit;
 
+    @Option(names = "--pcap", paramLabel = "FILE", description = "Also write the run's SIP messages (and probe's STUN/TURN) "
+            + "to FILE as pcapng, for Wireshark or tshark (credentials masked).")
+    Path pcap;
+
+    @Option(names = "--pcap-unredacted", description = "In --pcap, keep Authorization parameters and STUN integrity "
+            + "values as sent (the password, TURN credential and URL token are still never written).")
+    boolean pcapUnredacted;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write a self-contained HTML report to FILE.")
+    Path report;
+
+    @Option(names = "--report-audio", description = "In --report, embed the recording (--record) as audio.")
+    boolean reportAudio;
+
     @Option(names = "--no-color", description = "No colour (also: the NO_COLOR environment variable, or piped output).")
     boolean noColor;
 

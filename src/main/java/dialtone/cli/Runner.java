@@ -8,7 +8,9 @@ import dialtone.event.Layer;
 import dialtone.event.RunEvent;
 import dialtone.report.HumanReporter;
 import dialtone.report.JUnitXmlReporter;
+import dialtone.report.HtmlReporter;
 import dialtone.report.JsonLinesReporter;
+import dialtone.report.PcapReporter;
 import dialtone.support.DialtoneException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,6 +37,11 @@ final class Runner {
         void secret(String s);
 
         Io io();
+
+        /** Where probe's STUN/TURN packets go (the --pcap file, or nowhere). */
+        default dialtone.support.PacketTap packetTap() {
+            return dialtone.support.PacketTap.NONE;
+        }
     }
 
     /** How a scenario ended: its failure (null when it passed) and its key facts for the summary. */
@@ -68,14 +75,40 @@ final class Runner {
                 userAgent()).resolve(t, ssl);
     }
 
-    static int run(Io io, OutputOptions out, String command, String scenario, Body body) {
+    /** The files a run writes besides its output, by flag. */
+    static Map<String, Path> outputFiles(OutputOptions out) {
+        Map<String, Path> m = new java.util.LinkedHashMap<>();
         if (out.junit != null) {
-            Path parent = out.junit.toAbsolutePath().getParent();
+            m.put("--junit", out.junit);
+        }
+        if (out.pcap != null) {
+            m.put("--pcap", out.pcap);
+        }
+        if (out.report != null) {
+            m.put("--report", out.report);
+        }
+        return m;
+    }
+
+    static int run(Io io, OutputOptions out, String command, String scenario, Body body) {
+        for (Map.Entry<String, Path> f : outputFiles(out).entrySet()) {
+            Path parent = f.getValue().toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
-                io.err().println("dialtone: cannot write --junit " + out.junit + ": the directory " + parent + " does not exist");
+                io.err().println("dialtone: cannot write " + f.getKey() + " " + f.getValue() + ": the directory " + parent
+                        + " does not exist");
                 io.err().flush();
                 return ExitCodes.USAGE;
             }
+        }
+        if (out.pcapUnredacted && out.pcap == null) {
+            io.err().println("dialtone: --pcap-unredacted needs --pcap FILE");
+            io.err().flush();
+            return ExitCodes.USAGE;
+        }
+        if (out.reportAudio && out.report == null) {
+            io.err().println("dialtone: --report-audio needs --report FILE");
+            io.err().flush();
+            return ExitCodes.USAGE;
         }
         EventBus bus = new EventBus((sink, ex) -> {
             io.err().println("dialtone: a reporter failed and was disabled: " + ex.getMessage());
@@ -89,6 +122,17 @@ final class Runner {
         }
         if (out.junit != null) {
             bus.add(new JUnitXmlReporter(out.junit, io.redactor()));
+        }
+        PcapReporter pcap = out.pcap == null ? null
+                : new PcapReporter(out.pcap, io.redactor(), out.pcapUnredacted, userAgent());
+        if (pcap != null) {
+            bus.addUncoalesced(pcap);
+        }
+        if (out.report != null) {
+            bus.add(new HtmlReporter(out.report, io.redactor(), out.reportAudio, f -> {
+                dialtone.media.WavReader.Pcm pcm = dialtone.media.WavReader.read(f);
+                return new dialtone.report.RecordingView.Pcm(pcm.samples(), pcm.rate());
+            }));
         }
         Instant start = io.clock().instant();
         Scope scope = new Scope() {
@@ -115,6 +159,11 @@ final class Runner {
             @Override
             public Io io() {
                 return io;
+            }
+
+            @Override
+            public dialtone.support.PacketTap packetTap() {
+                return pcap == null ? dialtone.support.PacketTap.NONE : pcap;
             }
         };
         bus.publish(new RunEvent.Started(start, scenario, JsonLinesReporter.SCHEMA_VERSION, "dialtone",

@@ -66,17 +66,6 @@ public record Check(String text, String metric, String op, double value) {
      * R = 93.2 - delay impairment - 2.5 x loss%, MOS = 1 + 0.035 R + 7e-6 R (R - 60)(100 - R).
      */
     public static double mos(MediaStats s) {
-        if (s == null || s.packetsReceived() <= 0) {
-            return -1; // nothing received: not measured (a score of 1.0 would claim a measurement)
-        }
-        double rtt = Math.max(0, s.rttMs());
-        double jitter = Math.max(0, s.jitterMs());
-        double latency = rtt / 2 + 2 * jitter + 10;
-        double r = 93.2 - (latency < 160 ? latency / 40 : (latency - 120) / 10);
-        double loss = 100.0 * Math.max(0, s.packetsLost()) / Math.max(1, s.packetsReceived() + Math.max(0, s.packetsLost()));
-        r -= 2.5 * loss;
-        r = Math.max(0, Math.min(100, r));
-        double mos = 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r);
-        return Math.round(Math.max(1, Math.min(4.5, mos)) * 100) / 100.0;
+        return s == null ? -1 : MediaStats.mos(s.rttMs(), s.jitterMs(), s.packetsLost(), s.packetsReceived());
     }
 }

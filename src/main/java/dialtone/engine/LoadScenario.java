@@ -238,11 +238,7 @@ public final class LoadScenario {
     }
 
     static long pct(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        return dialtone.support.Percentiles.nearestRank(sorted, p);
     }
 
     private Result verdict(boolean interrupted) {

@@ -36,7 +36,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class ProbeScenario {
     public record Options(List<String> iceUrls, String turnUser, Secret turnPassword, Set<String> only, Set<String> skip,
-                          Duration deadline, boolean register, int echoPackets, String userAgent, boolean turnsInsecure) {
+                          Duration deadline, boolean register, int echoPackets, String userAgent, boolean turnsInsecure,
+                          dialtone.support.PacketTap tap) {
         boolean wants(String check) {
             return (only.isEmpty() || only.contains(check)) && !skip.contains(check);
         }
@@ -106,7 +107,7 @@ public final class ProbeScenario {
                 expect("stun", url.hostPort(), "udp");
                 all.add(CompletableFuture.runAsync(() -> {
                     long t0 = System.nanoTime();
-                    NetworkChecks.Outcome r = NetworkChecks.stunBinding(url, left(deadlineNanos));
+                    NetworkChecks.Outcome r = NetworkChecks.stunBinding(url, left(deadlineNanos), o.tap());
                     record("stun", url.hostPort(), "udp", r.passed(), t0, r.detail(), r.facts());
                 }, pool));
             }
@@ -143,7 +144,7 @@ public final class ProbeScenario {
                         long t0 = System.nanoTime();
                         NetworkChecks.Outcome r = NetworkChecks.turn(url, transport, o.turnUser(),
                                 o.turnPassword() == null ? null : o.turnPassword().reveal(), ssl, left(deadlineNanos),
-                                o.wants("echo") ? o.echoPackets() : 0);
+                                o.wants("echo") ? o.echoPackets() : 0, o.tap());
                         record("turn", url.hostPort(), transport, r.passed(), t0, r.detail(), r.facts());
                         turnResults.computeIfAbsent(url.hostPort() + "/" + transport, k -> new CompletableFuture<>())
                                 .complete(r.passed());
@@ -158,7 +159,7 @@ public final class ProbeScenario {
             expect("nat", udpServers.get(0).hostPort() + " + " + udpServers.get(1).hostPort(), "udp");
             all.add(CompletableFuture.runAsync(() -> {
                 long t0 = System.nanoTime();
-                NetworkChecks.Outcome r = NetworkChecks.mapping(udpServers.get(0), udpServers.get(1), left(deadlineNanos));
+                NetworkChecks.Outcome r = NetworkChecks.mapping(udpServers.get(0), udpServers.get(1), left(deadlineNanos), o.tap());
                 record("nat", udpServers.get(0).hostPort() + " + " + udpServers.get(1).hostPort(), "udp", r.passed(), t0,
                         r.detail(), r.facts());
             }, pool));
@@ -226,7 +227,14 @@ public final class ProbeScenario {
         long t0 = System.nanoTime();
         CompletableFuture<String> done = new CompletableFuture<>();
         Map<String, Object> facts = new LinkedHashMap<>();
-        Consumer<Event> quiet = e -> { };
+        // the session's own narrative stays out of the probe's; its SIP messages and the connection are facts of the
+        // run (the --sip-trace, the --pcap file and the report's ladder show them)
+        Consumer<Event> quiet = e -> {
+            if (e instanceof dialtone.event.SipEvent.Sent || e instanceof dialtone.event.SipEvent.Received
+                    || e instanceof dialtone.event.TransportEvent.Connected) {
+                publish.accept(e);
+            }
+        };
         // the engine's session, quiet, registering only when asked (after the OPTIONS round trip)
         Session session = new Session(p, ssl, quiet, clock, scenario, new Session.Options(o.deadline(), Duration.ZERO,
                 60, Duration.ofSeconds(32), o.userAgent(), "", false), new Session.Listener() {

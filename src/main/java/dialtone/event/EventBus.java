@@ -15,6 +15,7 @@ public final class EventBus implements AutoCloseable {
     private static final Object POISON = new Object();
 
     private final List<EventSink> sinks = new CopyOnWriteArrayList<>();
+    private final List<EventSink> everyEvent = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final BiConsumer<EventSink, Throwable> onSinkError;
@@ -29,6 +30,15 @@ public final class EventBus implements AutoCloseable {
 
     public EventBus add(EventSink sink) {
         sinks.add(sink);
+        return this;
+    }
+
+    /**
+     * A sink that gets every event, before floods are coalesced into {@code run.repeated} (the --pcap file, which
+     * must hold every SIP message and bounds itself). It is closed with the others.
+     */
+    public EventBus addUncoalesced(EventSink sink) {
+        everyEvent.add(sink);
         return this;
     }
 
@@ -50,6 +60,11 @@ public final class EventBus implements AutoCloseable {
 
     /** At most this many identical events a second are delivered one by one; the rest become one run.repeated. */
     static final int BURST = 3;
+    /**
+     * SIP messages of one start line a second before coalescing: a short run's own REGISTER, 401, REGISTER, 200 and
+     * the same again to unregister, or a 200 OK retransmitted, are not a flood; 183 x5231 is.
+     */
+    static final int SIP_BURST = 10;
     private final java.util.LinkedHashMap<String, Rate> rates = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(java.util.Map.Entry<String, Rate> eldest) {
@@ -69,6 +84,7 @@ public final class EventBus implements AutoCloseable {
                     continue;
                 }
                 Event e = (Event) o;
+                deliver(everyEvent, e);
                 String key = repeatKey(e);
                 long now = System.nanoTime();
                 if (key == null) {
@@ -82,7 +98,7 @@ public final class EventBus implements AutoCloseable {
                     r.windowStart = now;
                     r.inWindow = 0;
                 }
-                if (++r.inWindow <= BURST) {
+                if (++r.inWindow <= (e instanceof SipEvent ? SIP_BURST : BURST)) {
                     flushHeld(now, true);
                     deliver(e);
                 } else {
@@ -96,7 +112,7 @@ public final class EventBus implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             flushHeld(System.nanoTime(), true);
-            for (EventSink s : sinks) {
+            for (EventSink s : concat(everyEvent, sinks)) {
                 try {
                     s.close();
                 } catch (RuntimeException | Error ex) {
@@ -122,12 +138,22 @@ public final class EventBus implements AutoCloseable {
         }
     }
 
+    private static List<EventSink> concat(List<EventSink> a, List<EventSink> b) {
+        List<EventSink> l = new java.util.ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+
     private void deliver(Event e) {
-        for (EventSink s : sinks) {
+        deliver(sinks, e);
+    }
+
+    private void deliver(List<EventSink> to, Event e) {
+        for (EventSink s : to) {
             try {
                 s.accept(e);
             } catch (RuntimeException | Error ex) {
-                sinks.remove(s);
+                to.remove(s);
                 onSinkError.accept(s, ex);
             }
         }

@@ -8,10 +8,13 @@ public sealed interface TransportEvent extends Event {
     @JsonTypeName("transport.connecting")
     record Connecting(Instant at, String scenario, String url, int attempt) implements TransportEvent {}
 
-    /** The upgrade succeeded. {@code tls} is null on ws:// (loopback only). */
+    /**
+     * The upgrade succeeded. {@code tls} is null on ws:// (loopback only); {@code localAddress} and
+     * {@code remoteAddress} are the TCP connection's ends ("ip:port", IPv6 in brackets), null when unknown.
+     */
     @JsonTypeName("transport.connected")
-    record Connected(Instant at, String scenario, String url, String subprotocol, long handshakeMs, TlsFacts tls)
-            implements TransportEvent {}
+    record Connected(Instant at, String scenario, String url, String subprotocol, long handshakeMs, TlsFacts tls,
+                     String localAddress, String remoteAddress) implements TransportEvent {}
 
     /** The socket closed; {@code byLocal} tells who closed it. */
     @JsonTypeName("transport.closed")

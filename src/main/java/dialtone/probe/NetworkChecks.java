@@ -1,5 +1,6 @@
 package dialtone.probe;
 
+import dialtone.support.PacketTap;
 import dialtone.support.TlsErrors;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -20,9 +21,9 @@ public final class NetworkChecks {
     private NetworkChecks() {
     }
 
-    public static Outcome stunBinding(IceUrl url, Duration timeout) {
+    public static Outcome stunBinding(IceUrl url, Duration timeout, PacketTap tap) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        try (TurnClient c = new TurnClient(StunTransport.open("udp", address(url), null, url.host(), timeout), timeout)) {
+        try (TurnClient c = new TurnClient(StunTransport.open("udp", address(url), null, url.host(), timeout, tap), timeout)) {
             TurnClient.Result r = c.binding();
             if (r.response() == null) {
                 return new Outcome(false, "no answer over UDP within " + timeout.toSeconds() + " s (UDP blocked?)", facts);
@@ -44,13 +45,13 @@ public final class NetworkChecks {
      * same mapped address and port from both means endpoint-independent mapping (direct media is likely to work
      * through this NAT); different ones mean the mapping depends on the destination.
      */
-    public static Outcome mapping(IceUrl a, IceUrl b, Duration timeout) {
+    public static Outcome mapping(IceUrl a, IceUrl b, Duration timeout, PacketTap tap) {
         Map<String, Object> facts = new LinkedHashMap<>();
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
             String[] mapped = new String[2];
             IceUrl[] urls = {a, b};
             for (int i = 0; i < 2; i++) {
-                try (TurnClient c = new TurnClient(new StunTransport.Udp(address(urls[i]), socket, false), timeout)) {
+                try (TurnClient c = new TurnClient(new StunTransport.Udp(address(urls[i]), socket, false).tapped(tap), timeout)) {
                     TurnClient.Result r = c.binding();
                     InetSocketAddress m = r.response() == null ? null : r.response().xorAddress(StunMessage.XOR_MAPPED_ADDRESS).orElse(null);
                     if (m == null) {
@@ -72,9 +73,9 @@ public final class NetworkChecks {
 
     /** Allocate over one transport, relay media-sized packets through it, release it. */
     public static Outcome turn(IceUrl url, String transport, String user, String password, SSLContext ssl,
-                               Duration timeout, int echoPackets) {
+                               Duration timeout, int echoPackets, PacketTap tap) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        try (TurnClient c = new TurnClient(StunTransport.open(transport, address(url), ssl, url.host(), timeout), timeout)) {
+        try (TurnClient c = new TurnClient(StunTransport.open(transport, address(url), ssl, url.host(), timeout, tap), timeout)) {
             TurnClient.Result r = c.allocate(user, password);
             if (r.response() == null || r.response().messageClass() != StunMessage.SUCCESS) {
                 String why = TurnClient.describe(r);
@@ -91,7 +92,7 @@ public final class NetworkChecks {
             if (echoPackets > 0 && relayed != null) {
                 // the echo peer: a second allocation on the same server and transport
                 List<Double> rtts;
-                try (TurnClient peer = new TurnClient(StunTransport.open(transport, address(url), ssl, url.host(), timeout), timeout)) {
+                try (TurnClient peer = new TurnClient(StunTransport.open(transport, address(url), ssl, url.host(), timeout, tap), timeout)) {
                     TurnClient.Result pr = peer.allocate(user, password);
                     InetSocketAddress peerRelayed = pr.response() == null || pr.response().messageClass() != StunMessage.SUCCESS
                             ? null : pr.response().xorAddress(StunMessage.XOR_RELAYED_ADDRESS).orElse(null);

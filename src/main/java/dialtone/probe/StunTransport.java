@@ -8,7 +8,9 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import dialtone.support.PacketTap;
 import java.time.Duration;
+import java.time.Instant;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -18,10 +20,41 @@ import javax.net.ssl.SSLSocket;
  * STUN length, RFC 8489 §6.2.2; TLS with the run's trust and host name verification).
  */
 abstract class StunTransport implements AutoCloseable {
-    abstract void send(byte[] msg) throws IOException;
+    private PacketTap tap = PacketTap.NONE;
+
+    /** Copies of every message sent and received go to {@code tap} (for --pcap). */
+    StunTransport tapped(PacketTap t) {
+        this.tap = t == null ? PacketTap.NONE : t;
+        return this;
+    }
+
+    final void send(byte[] msg) throws IOException {
+        doSend(msg);
+        tapped(true, msg);
+    }
 
     /** The next message, or null on timeout. */
-    abstract byte[] receive(Duration timeout) throws IOException;
+    final byte[] receive(Duration timeout) throws IOException {
+        byte[] m = doReceive(timeout);
+        if (m != null) {
+            tapped(false, m);
+        }
+        return m;
+    }
+
+    private void tapped(boolean outbound, byte[] msg) {
+        if (tap != PacketTap.NONE) {
+            tap.packet(Instant.now(), name(), local(), remote(), outbound, msg.clone());
+        }
+    }
+
+    abstract void doSend(byte[] msg) throws IOException;
+
+    abstract byte[] doReceive(Duration timeout) throws IOException;
+
+    abstract InetSocketAddress local();
+
+    abstract InetSocketAddress remote();
 
     abstract boolean reliable();
 
@@ -30,14 +63,15 @@ abstract class StunTransport implements AutoCloseable {
     @Override
     public abstract void close() throws IOException;
 
-    static StunTransport open(String transport, InetSocketAddress server, SSLContext ssl, String host, Duration timeout)
-            throws IOException {
-        return switch (transport) {
+    static StunTransport open(String transport, InetSocketAddress server, SSLContext ssl, String host, Duration timeout,
+                              PacketTap tap) throws IOException {
+        StunTransport t = switch (transport) {
             case "udp" -> new Udp(server);
             case "tcp" -> new Stream(server, null, null, timeout);
             case "tls" -> new Stream(server, ssl, host, timeout);
             default -> throw new IllegalArgumentException(transport);
         };
+        return t.tapped(tap);
     }
 
     static final class Udp extends StunTransport {
@@ -61,12 +95,22 @@ abstract class StunTransport implements AutoCloseable {
         }
 
         @Override
-        void send(byte[] msg) throws IOException {
+        void doSend(byte[] msg) throws IOException {
             socket.send(new DatagramPacket(msg, msg.length, server));
         }
 
         @Override
-        byte[] receive(Duration timeout) throws IOException {
+        InetSocketAddress local() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        InetSocketAddress remote() {
+            return server;
+        }
+
+        @Override
+        byte[] doReceive(Duration timeout) throws IOException {
             byte[] buf = new byte[2048];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
@@ -123,13 +167,23 @@ abstract class StunTransport implements AutoCloseable {
         }
 
         @Override
-        void send(byte[] msg) throws IOException {
+        void doSend(byte[] msg) throws IOException {
             out.write(msg);
             out.flush();
         }
 
         @Override
-        byte[] receive(Duration timeout) throws IOException {
+        InetSocketAddress local() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        InetSocketAddress remote() {
+            return (InetSocketAddress) socket.getRemoteSocketAddress();
+        }
+
+        @Override
+        byte[] doReceive(Duration timeout) throws IOException {
             socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
             try {
                 byte[] head = new byte[4];

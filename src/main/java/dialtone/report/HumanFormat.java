@@ -240,7 +240,8 @@ public final class HumanFormat {
             return one("ws", Kind.INFO, "connecting to " + c.url() + (c.attempt() > 1 ? " (attempt " + c.attempt() + ")" : ""));
         } else if (e instanceof TransportEvent.Connected c) {
             List<String> l = new ArrayList<>();
-            l.add("connected in " + c.handshakeMs() + " ms, sub-protocol " + (c.subprotocol() == null || c.subprotocol().isEmpty() ? "(none)" : c.subprotocol()));
+            l.add("connected in " + c.handshakeMs() + " ms, sub-protocol " + (c.subprotocol() == null || c.subprotocol().isEmpty() ? "(none)" : c.subprotocol())
+                    + (c.remoteAddress() == null ? "" : ", " + c.localAddress() + " -> " + c.remoteAddress()));
             if (c.tls() != null) {
                 l.add("  " + tls(c.tls()));
             }

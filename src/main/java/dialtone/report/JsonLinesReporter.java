@@ -33,14 +33,19 @@ public final class JsonLinesReporter implements EventSink {
         if (start == null || e instanceof RunEvent.Started) {
             start = e.at();
         }
+        out.println(redactor.redact(line(mapper, e, start).toString()));
+        out.flush();
+    }
+
+    /** One event as its JSON line (not yet redacted): {@code type}, {@code t}, then the event's fields. */
+    static ObjectNode line(ObjectMapper mapper, Event e, Instant start) {
         ObjectNode fields = mapper.valueToTree(e);
         ObjectNode line = mapper.createObjectNode();
         line.put("type", EventTypes.name(e));
         line.put("t", Duration.between(start, e.at()).toMillis());
         fields.remove("type");
         line.setAll(fields);
-        out.println(redactor.redact(line.toString()));
-        out.flush();
+        return line;
     }
 
     @Override

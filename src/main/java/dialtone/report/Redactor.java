@@ -52,7 +52,11 @@ public final class Redactor {
         }
     }
 
-    public String redact(String text) {
+    /**
+     * Masks only the registered secrets (password, TURN credential, URL token), not the Authorization parameters
+     * derived from them: for {@code --pcap-unredacted}, which keeps what a server checks but never the secrets.
+     */
+    public String redactSecrets(String text) {
         if (text == null || text.isEmpty()) {
             return text;
         }
@@ -62,6 +66,29 @@ public final class Redactor {
                 out = out.replace(s, MASK);
             }
         }
+        return out;
+    }
+
+    /**
+     * Binary data seen as ISO-8859-1 text: each registered secret's UTF-8 bytes are overwritten with as many
+     * {@code *}, so lengths inside the data stay right.
+     */
+    public String maskSecretsSameLength(String latin1) {
+        String out = latin1;
+        for (String s : ordered) {
+            String bytes = new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            if (out.contains(bytes)) {
+                out = out.replace(bytes, "*".repeat(bytes.length()));
+            }
+        }
+        return out;
+    }
+
+    public String redact(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = redactSecrets(text);
         String lower = out.toLowerCase(Locale.ROOT);
         if (lower.contains("authoriz") || lower.contains("response") || lower.contains("ha1")
                 || lower.contains("password") || lower.contains("credential")) {

@@ -119,6 +119,8 @@ class EventSchemaTest {
             Map.entry("attempt", "The connection attempt, from 1."),
             Map.entry("subprotocol", "The WebSocket sub-protocol agreed (`sip`)."),
             Map.entry("handshakeMs", "Milliseconds from the TCP connect to the end of the WebSocket upgrade."),
+            Map.entry("transport.connected.localAddress", "The TCP connection's local end, `ip:port` (IPv6 in brackets); null when unknown."),
+            Map.entry("transport.connected.remoteAddress", "The TCP connection's remote end (the SIP server), `ip:port`; null when unknown."),
             Map.entry("reason", "The reason phrase or reason given (escaped)."),
             Map.entry("byLocal", "Whether dialtone closed it."),
             Map.entry("delayMs", "Milliseconds until the next attempt."),

@@ -32,7 +32,7 @@ public final class FakeTransport implements SipTransport {
             return;
         }
         connected = true;
-        listener.onConnected("sip", 1, null);
+        listener.onConnected("sip", 1, null, "127.0.0.1:50000", "127.0.0.1:5443");
     }
 
     @Override

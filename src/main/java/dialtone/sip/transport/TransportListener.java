@@ -5,7 +5,8 @@ import dialtone.event.TlsFacts;
 
 /** What a transport reports upward. Always called on the UA loop. */
 public interface TransportListener {
-    void onConnected(String subprotocol, long handshakeMs, TlsFacts tls);
+    /** {@code local} and {@code remote} are the connection's addresses ("ip:port"), null when unknown. */
+    void onConnected(String subprotocol, long handshakeMs, TlsFacts tls, String local, String remote);
 
     void onConnectFailed(Failure failure);
 

@@ -137,7 +137,48 @@ public final class WebSocketTransport implements SipTransport {
         if (!keepAlive.isZero()) {
             schedulePing(gen);
         }
-        listener.onConnected(proto, ms, tls);
+        String[] ends = endpoints(s);
+        listener.onConnected(proto, ms, tls, ends[0], ends[1]);
+    }
+
+    /**
+     * The TCP connection's local and remote address ("ip:port"), for the timeline and the pcapng. The WebSocket API
+     * does not expose them; Tyrus's Grizzly connection does, four private fields down. Read reflectively, and
+     * {@code null}s when this Tyrus is shaped differently: nothing but those two facts depends on it.
+     */
+    static String[] endpoints(Session s) {
+        try {
+            Object o = s;
+            for (String[] step : new String[][] {{"org.glassfish.tyrus.core.TyrusSession", "asyncRemote"},
+                    {"org.glassfish.tyrus.core.TyrusRemoteEndpoint", "webSocket"},
+                    {"org.glassfish.tyrus.core.TyrusWebSocket", "protocolHandler"},
+                    {"org.glassfish.tyrus.core.ProtocolHandler", "writer"},
+                    {"org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter", "connection"}}) {
+                java.lang.reflect.Field f = Class.forName(step[0]).getDeclaredField(step[1]);
+                f.setAccessible(true);
+                o = f.get(o);
+                if (o == null) {
+                    return new String[2];
+                }
+            }
+            org.glassfish.grizzly.Connection<?> c = (org.glassfish.grizzly.Connection<?>) o;
+            return new String[] {hostPort(c.getLocalAddress()), hostPort(c.getPeerAddress())};
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return new String[2];
+        }
+    }
+
+    /** {@code 127.0.0.1:5060}, {@code [::1]:5060}; null when not an IP socket address. */
+    public static String hostPort(Object a) {
+        if (a instanceof java.net.InetSocketAddress i && i.getAddress() != null) {
+            String ip = i.getAddress().getHostAddress();
+            int pct = ip.indexOf('%');
+            if (pct >= 0) {
+                ip = ip.substring(0, pct);
+            }
+            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + i.getPort();
+        }
+        return null;
     }
 
     private void schedulePing(int gen) {

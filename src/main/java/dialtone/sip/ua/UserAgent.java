@@ -117,8 +117,9 @@ public final class UserAgent implements TransportListener {
     // ---- transport events -----------------------------------------------------------------------------------
 
     @Override
-    public void onConnected(String subprotocol, long handshakeMs, TlsFacts tls) {
-        publish.accept(new TransportEvent.Connected(loop.now(), scenario, url, subprotocol, handshakeMs, tls));
+    public void onConnected(String subprotocol, long handshakeMs, TlsFacts tls, String local, String remote) {
+        publish.accept(new TransportEvent.Connected(loop.now(), scenario, url, subprotocol, handshakeMs, tls, local,
+                remote));
         reconnectAttempt = 0;
         if (!everConnected) {
             everConnected = true;

@@ -1,0 +1,360 @@
+package dialtone.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dialtone.event.Cause;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.Originator;
+import dialtone.support.DialtoneException;
+import dialtone.support.Printable;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * {@code dialtone report merge}: one summary from many runs' JSON lines (CI matrix legs, shards of a load run,
+ * nightly runs). The unit is the call: a run's calls when it made any (each {@code call.summary} or
+ * {@code call.failed} scenario), else the run itself; a run that failed although none of its calls did (a
+ * registration, a load threshold, a killed process) adds one failed unit of its own, so no failure is hidden.
+ * A file without {@code run.finished} is an incomplete run: failed.
+ */
+public final class MergeReport {
+    /** Lines longer than this are not dialtone's (a SIP message is at most 64 kB, escaped). */
+    static final int MAX_LINE = 1 << 20;
+
+    public record Unit(String file, String scenario, boolean passed, String layer, String cause, String message,
+                       long setupMs, long firstAudioMs, double mos) {
+    }
+
+    public record Run(String file, String command, boolean passed, int exitCode, int calls, String failure, Integer shard) {
+    }
+
+    public record Group(String key, int count, String example, String layer) {
+    }
+
+    public record Summary(boolean passed, int runs, int runsPassed, int calls, int callsFailed, double failureRate,
+                          double maxFailureRate, Map<String, Object> figures, List<Group> failures,
+                          Map<String, Integer> mosHistogram, List<Run> runList, List<Unit> units, String exitLayer) {
+    }
+
+    private MergeReport() {
+    }
+
+    /** Reads and merges; a file that cannot be read or is not dialtone's JSON lines is a one-line error. */
+    public static Summary merge(List<Path> files, double maxFailureRate) {
+        ObjectMapper m = Json.shared();
+        List<Run> runs = new ArrayList<>();
+        List<Unit> units = new ArrayList<>();
+        for (Path f : files) {
+            read(m, f, runs, units);
+        }
+        int failed = (int) units.stream().filter(u -> !u.passed()).count();
+        double rate = units.isEmpty() ? 0 : (double) failed / units.size();
+        int runsPassed = (int) runs.stream().filter(Run::passed).count();
+        boolean passed = !units.isEmpty() && (runsPassed == runs.size() || rate <= maxFailureRate);
+        Map<String, Group> groups = new LinkedHashMap<>();
+        for (Unit u : units) {
+            if (!u.passed()) {
+                String k = u.layer() + "/" + u.cause();
+                Group g = groups.get(k);
+                groups.put(k, g == null ? new Group(k, 1, u.file() + " " + u.scenario() + ": " + u.message(), u.layer())
+                        : new Group(k, g.count() + 1, g.example(), g.layer()));
+            }
+        }
+        List<Group> byCount = new ArrayList<>(groups.values());
+        byCount.sort((a, b) -> b.count() - a.count());
+        long[] setup = units.stream().mapToLong(Unit::setupMs).filter(v -> v >= 0).sorted().toArray();
+        long[] audio = units.stream().mapToLong(Unit::firstAudioMs).filter(v -> v >= 0).sorted().toArray();
+        double[] mos = units.stream().mapToDouble(Unit::mos).filter(v -> v >= 0).sorted().toArray();
+        Map<String, Object> fig = new LinkedHashMap<>();
+        fig.put("runs", runs.size());
+        fig.put("runsPassed", runsPassed);
+        fig.put("calls", units.size());
+        fig.put("callsPassed", units.size() - failed);
+        fig.put("passRate", units.isEmpty() ? 0 : Math.round((1 - rate) * 10000) / 10000.0);
+        fig.put("setupMsP50", pct(setup, 50));
+        fig.put("setupMsP95", pct(setup, 95));
+        fig.put("setupMsMax", setup.length == 0 ? -1 : setup[setup.length - 1]);
+        fig.put("firstAudioMsP50", pct(audio, 50));
+        fig.put("firstAudioMsP95", pct(audio, 95));
+        if (mos.length > 0) {
+            fig.put("mosMin", mos[0]);
+            fig.put("mosP5", mos[(int) Math.floor(0.05 * (mos.length - 1))]);
+            fig.put("mosP50", mos[(mos.length - 1) / 2]);
+        }
+        Map<String, Integer> hist = new LinkedHashMap<>();
+        for (String b : new String[] {"4.3-4.5", "4.0-4.3", "3.6-4.0", "3.1-3.6", "2.6-3.1", "1.0-2.6"}) {
+            hist.put(b, 0);
+        }
+        for (double v : mos) {
+            String b = v >= 4.3 ? "4.3-4.5" : v >= 4.0 ? "4.0-4.3" : v >= 3.6 ? "3.6-4.0" : v >= 3.1 ? "3.1-3.6"
+                    : v >= 2.6 ? "2.6-3.1" : "1.0-2.6";
+            hist.merge(b, 1, Integer::sum);
+        }
+        if (mos.length == 0) {
+            hist.clear();
+        }
+        String exitLayer = passed ? null : byCount.isEmpty() ? Layer.INTERNAL.name().toLowerCase(Locale.ROOT) : byCount.get(0).layer();
+        return new Summary(passed, runs.size(), runsPassed, units.size(), failed, rate, maxFailureRate, fig, byCount, hist,
+                runs, units, exitLayer);
+    }
+
+    private static void read(ObjectMapper m, Path f, List<Run> runs, List<Unit> units) {
+        String name = f.toString();
+        List<ObjectNode> events = new ArrayList<>();
+        int bad = 0;
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = readLine(r)) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n;
+                try {
+                    n = m.readTree(line);
+                } catch (IOException e) {
+                    bad++;
+                    continue;
+                }
+                if (n instanceof ObjectNode o && o.path("type").isTextual()) {
+                    events.add(o);
+                } else {
+                    bad++;
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw input("cannot read " + name + ": no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw input(name + " is not UTF-8 text: not dialtone's JSON lines");
+        } catch (IOException e) {
+            throw input("cannot read " + name + ": " + e.getMessage());
+        }
+        JsonNode started = events.stream().filter(e -> "run.started".equals(e.path("type").asText())).findFirst().orElse(null);
+        if (started == null) {
+            throw input(name + " is not dialtone's JSON lines (no run.started event" + (bad > 0 ? "; " + bad + " lines are not JSON events" : "")
+                    + "): write them with --json");
+        }
+        int schema = started.path("schemaVersion").asInt(-1);
+        if (schema != JsonLinesReporter.SCHEMA_VERSION) {
+            throw input(name + " has JSON-lines schema " + schema + "; this dialtone reads schema " + JsonLinesReporter.SCHEMA_VERSION);
+        }
+        String command = started.path("command").asText("?");
+        JsonNode finished = null;
+        Integer shard = null;
+        Map<String, List<ObjectNode>> byScenario = new LinkedHashMap<>();
+        for (ObjectNode e : events) {
+            String type = e.path("type").asText();
+            if (type.equals("run.finished")) {
+                finished = e;
+            }
+            if (e.has("shard") && e.path("shard").canConvertToInt()) {
+                shard = e.path("shard").asInt();
+            }
+            byScenario.computeIfAbsent(e.path("scenario").asText(""), k -> new ArrayList<>()).add(e);
+        }
+        int before = units.size();
+        boolean anyCallFailed = false;
+        for (Map.Entry<String, List<ObjectNode>> sc : byScenario.entrySet()) {
+            List<ObjectNode> evs = sc.getValue();
+            JsonNode sum = lastOf(evs, "call.summary");
+            JsonNode fail = lastOf(evs, "call.failed");
+            if (sum == null && fail == null) {
+                continue;
+            }
+            JsonNode failedCheck = evs.stream().filter(e -> "call.check".equals(e.path("type").asText())
+                    && !e.path("passed").asBoolean(true)).findFirst().orElse(null);
+            JsonNode fa = lastOf(evs, "media.first-audio");
+            boolean ok = fail == null && failedCheck == null;
+            // a single call's run: its verdict is the run's (a check can fail it after the call ended well; a killed
+            // process leaves it unfinished)
+            boolean single = sc.getKey().equals(started.path("scenario").asText());
+            if (ok && single && finished != null && !finished.path("passed").asBoolean(true)) {
+                ok = false;
+                fail = finished;
+            }
+            if (ok && single && finished == null) {
+                units.add(new Unit(name, sc.getKey(), false, "internal", "incomplete",
+                        "incomplete: the run did not finish (killed, or the file was cut)", sum == null ? -1
+                        : sum.path("setupMs").asLong(-1), fa == null ? -1 : fa.path("sinceAnswerMs").asLong(-1), -1));
+                anyCallFailed = true;
+                continue;
+            }
+            JsonNode fl = fail == null ? null : fail.path("failure");
+            String layer = fl != null ? fl.path("layer").asText("internal") : failedCheck != null ? "audio" : null;
+            String cause = fl != null ? fl.path("cause").asText("?") : failedCheck != null ? "check-failed" : null;
+            String msg = fl != null ? fl.path("message").asText("") : failedCheck != null
+                    ? failedCheck.path("name").asText() + ": " + failedCheck.path("detail").asText("") : null;
+            anyCallFailed |= !ok;
+            units.add(new Unit(name, sc.getKey(), ok, layer, cause, msg,
+                    sum == null ? -1 : sum.path("setupMs").asLong(-1), fa == null ? -1 : fa.path("sinceAnswerMs").asLong(-1),
+                    sum == null ? -1 : sum.path("mos").asDouble(-1)));
+        }
+        boolean runPassed = finished != null && finished.path("passed").asBoolean(false);
+        JsonNode rf = finished == null ? null : finished.path("failure");
+        String failure = finished == null ? "incomplete: the run did not finish (killed, or the file was cut)"
+                : rf == null || rf.isNull() || rf.isMissingNode() ? null
+                : rf.path("layer").asText() + "/" + rf.path("cause").asText() + ": " + rf.path("message").asText();
+        if (!runPassed && !anyCallFailed) {
+            units.add(new Unit(name, started.path("scenario").asText(command), false,
+                    finished == null ? "internal" : rf.path("layer").asText("internal"),
+                    finished == null ? "incomplete" : rf.path("cause").asText("?"), failure, -1, -1, -1));
+        } else if (runPassed && units.size() == before) {
+            units.add(new Unit(name, started.path("scenario").asText(command), true, null, null, null, -1, -1, -1));
+        }
+        runs.add(new Run(name, command, runPassed, finished == null ? -1 : finished.path("exitCode").asInt(-1),
+                units.size() - before, failure, shard));
+    }
+
+    private static String readLine(BufferedReader r) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = r.read()) != -1) {
+            if (c == '\n') {
+                return sb.toString();
+            }
+            if (sb.length() < MAX_LINE) {
+                sb.append((char) c);
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    private static JsonNode lastOf(List<ObjectNode> evs, String type) {
+        JsonNode r = null;
+        for (ObjectNode e : evs) {
+            if (type.equals(e.path("type").asText())) {
+                r = e;
+            }
+        }
+        return r;
+    }
+
+    private static long pct(long[] sorted, int p) {
+        return dialtone.support.Percentiles.nearestRank(sorted, p);
+    }
+
+    private static DialtoneException input(String message) {
+        return new DialtoneException(new Failure(Layer.CONFIG, Cause.CONFIG_INVALID, Originator.LOCAL, 0, null,
+                Printable.escape(message)));
+    }
+
+    /** The summary as people read it. */
+    public static String human(Summary s) {
+        StringBuilder b = new StringBuilder();
+        b.append(s.passed() ? "PASS" : "FAIL").append(": ").append(s.runs()).append(" runs (").append(s.runsPassed())
+                .append(" passed), ").append(s.calls()).append(" calls, ").append(s.callsFailed()).append(" failed (")
+                .append(String.format(Locale.ROOT, "%.2f %%", 100 * s.failureRate())).append("; allowed ")
+                .append(String.format(Locale.ROOT, "%.2f %%", 100 * s.maxFailureRate())).append(")\n");
+        b.append(String.format(Locale.ROOT, "setup p50 %s, p95 %s, max %s; first audio p50 %s, p95 %s%n",
+                ms(s.figures().get("setupMsP50")), ms(s.figures().get("setupMsP95")), ms(s.figures().get("setupMsMax")),
+                ms(s.figures().get("firstAudioMsP50")), ms(s.figures().get("firstAudioMsP95"))));
+        if (s.figures().containsKey("mosP50")) {
+            b.append("MOS min ").append(s.figures().get("mosMin")).append(", p5 ").append(s.figures().get("mosP5"))
+                    .append(", median ").append(s.figures().get("mosP50")).append("; ");
+            s.mosHistogram().forEach((k, v) -> b.append(k).append(": ").append(v).append("  "));
+            b.append('\n');
+        }
+        for (Group g : s.failures()) {
+            b.append("  ").append(g.count()).append(" x ").append(g.key()).append("  e.g. ").append(Printable.escape(g.example())).append('\n');
+        }
+        for (Run r : s.runList()) {
+            b.append("  ").append(r.passed() ? "pass " : "FAIL ").append(Printable.escape(r.file())).append(" (").append(r.command())
+                    .append(r.shard() == null ? "" : ", shard " + r.shard()).append(", ").append(r.calls()).append(r.calls() == 1 ? " call" : " calls")
+                    .append(r.failure() == null ? "" : "): " + Printable.escape(r.failure())).append(r.failure() == null ? ")" : "").append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String ms(Object v) {
+        return v instanceof Number n && n.longValue() >= 0 ? n + " ms" : "n/a";
+    }
+
+    /** The summary as one JSON object (type {@code report.merged}). */
+    public static String json(Summary s) {
+        ObjectMapper m = Json.shared();
+        ObjectNode o = m.createObjectNode();
+        o.put("type", "report.merged");
+        o.put("passed", s.passed());
+        o.put("runs", s.runs());
+        o.put("runsPassed", s.runsPassed());
+        o.put("calls", s.calls());
+        o.put("callsFailed", s.callsFailed());
+        o.put("failureRate", Math.round(s.failureRate() * 10000) / 10000.0);
+        o.put("maxFailureRate", s.maxFailureRate());
+        o.set("figures", m.valueToTree(s.figures()));
+        o.set("mosHistogram", m.valueToTree(s.mosHistogram()));
+        o.set("failures", m.valueToTree(s.failures()));
+        o.set("runList", m.valueToTree(s.runList()));
+        return o.toString();
+    }
+
+    /** JUnit XML: one test case per unit, grouped in one suite per input file. */
+    public static String junit(Summary s) {
+        try {
+            StringWriter sw = new StringWriter();
+            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(sw);
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeCharacters("\n");
+            w.writeStartElement("testsuites");
+            w.writeAttribute("name", "dialtone report merge");
+            w.writeAttribute("tests", Integer.toString(s.calls()));
+            w.writeAttribute("failures", Integer.toString(s.callsFailed()));
+            Map<String, List<Unit>> byFile = new LinkedHashMap<>();
+            for (Unit u : s.units()) {
+                byFile.computeIfAbsent(u.file(), k -> new ArrayList<>()).add(u);
+            }
+            for (Map.Entry<String, List<Unit>> f : byFile.entrySet()) {
+                w.writeCharacters("\n  ");
+                w.writeStartElement("testsuite");
+                w.writeAttribute("name", xml(f.getKey()));
+                w.writeAttribute("tests", Integer.toString(f.getValue().size()));
+                w.writeAttribute("failures", Long.toString(f.getValue().stream().filter(u -> !u.passed()).count()));
+                for (Unit u : f.getValue()) {
+                    w.writeCharacters("\n    ");
+                    w.writeStartElement("testcase");
+                    w.writeAttribute("classname", xml(f.getKey()));
+                    w.writeAttribute("name", xml(u.scenario()));
+                    if (u.setupMs() >= 0) {
+                        w.writeAttribute("time", String.format(Locale.ROOT, "%.3f", u.setupMs() / 1000.0));
+                    }
+                    if (!u.passed()) {
+                        w.writeStartElement("failure");
+                        w.writeAttribute("type", xml(u.layer() + "/" + u.cause()));
+                        w.writeAttribute("message", xml(u.message() == null ? "" : u.message()));
+                        w.writeEndElement();
+                    }
+                    w.writeEndElement();
+                }
+                w.writeCharacters("\n  ");
+                w.writeEndElement();
+            }
+            w.writeCharacters("\n");
+            w.writeEndElement();
+            w.writeCharacters("\n");
+            w.writeEndDocument();
+            w.close();
+            return sw.toString();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String xml(String s) {
+        return Printable.escape(s == null ? "" : s);
+    }
+}

@@ -1,0 +1,131 @@
+package dialtone.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dialtone.event.CallEvent;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.MediaEvent;
+import dialtone.event.RunEvent;
+import dialtone.support.DialtoneException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Merging runs: the unit is the call, no failure is hidden, foreign input is one line. */
+class MergeReportTest {
+    static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    Path file(String name, List<Event> events) throws Exception {
+        StringWriter sw = new StringWriter();
+        JsonLinesReporter r = new JsonLinesReporter(new PrintWriter(sw), new Redactor());
+        events.forEach(r::accept);
+        Path p = dir.resolve(name);
+        Files.writeString(p, sw.toString());
+        return p;
+    }
+
+    static List<Event> call(String sc, boolean ok, long setup, double mos) {
+        List<Event> l = new ArrayList<>();
+        l.add(new CallEvent.Answered(T0.plusMillis(setup), sc, setup, "opus"));
+        l.add(new MediaEvent.FirstAudio(T0.plusMillis(setup + 40), sc, 40));
+        if (!ok) {
+            l.add(new CallEvent.Failed(T0.plusSeconds(2), sc, Failure.of(Layer.MEDIA, dialtone.event.Cause.ICE_FAILED, "ICE failed")));
+        }
+        l.add(new CallEvent.Summary(T0.plusSeconds(3), sc, setup, 3000, mos, null));
+        return l;
+    }
+
+    static List<Event> run(String command, List<Event> body, Failure failure) {
+        List<Event> l = new ArrayList<>();
+        l.add(new RunEvent.Started(T0, command, 1, "dialtone", "test", command));
+        l.addAll(body);
+        l.add(new RunEvent.Finished(T0.plusSeconds(4), command, failure == null, failure == null ? 0
+                : dialtone.cli.ExitCodes.of(failure.layer()), 4000, failure, Map.of()));
+        return l;
+    }
+
+    @Test
+    void callsAreTheUnitAndEveryFailureCounts() throws Exception {
+        Path a = file("a.jsonl", run("call", call("call", true, 120, 4.3), null));
+        List<Event> load = new ArrayList<>();
+        load.addAll(call("call#1", true, 100, 4.4));
+        load.addAll(call("call#2", false, 300, -1));
+        load.addAll(call("call#3", true, 200, 3.9));
+        Path b = file("b.jsonl", run("load", load, null)); // within its own allowed failure rate
+        Path c = file("c.jsonl", run("register", List.of(), Failure.of(Layer.REGISTRATION,
+                dialtone.event.Cause.AUTHENTICATION_ERROR, "403 Forbidden")));
+        List<Event> cut = run("call", call("call", true, 150, 4.2), null);
+        Path d = file("d.jsonl", cut.subList(0, cut.size() - 1)); // killed: no run.finished
+        MergeReport.Summary s = MergeReport.merge(List.of(a, b, c, d), 0);
+        assertEquals(4, s.runs());
+        assertEquals(2, s.runsPassed());
+        assertEquals(1 + 3 + 1 + 1, s.calls());
+        assertEquals(3, s.callsFailed(), "the failed load call, the registration run, the incomplete run");
+        assertFalse(s.passed());
+        assertEquals(List.of("MEDIA/ICE_FAILED", "REGISTRATION/AUTHENTICATION_ERROR", "internal/incomplete").stream().sorted().toList(),
+                s.failures().stream().map(MergeReport.Group::key).sorted().toList());
+        assertEquals(150L, s.figures().get("setupMsP50"), "p50 of 100, 120, 150, 200, 300");
+        assertEquals(300L, s.figures().get("setupMsMax"));
+        assertEquals(3.9, s.figures().get("mosMin"));
+        String junit = MergeReport.junit(s);
+        assertTrue(junit.contains("tests=\"6\" failures=\"3\""), junit);
+        assertTrue(MergeReport.merge(List.of(a, b, c, d), 0.5).passed(), "3 of 6 failed: allowed at 50 %");
+        assertTrue(MergeReport.merge(List.of(a), 0).passed());
+    }
+
+    @Test
+    void aCheckThatFailedTheRunFailsItsCall() throws Exception {
+        List<Event> body = new ArrayList<>(call("call", true, 100, 4.4));
+        body.add(new CallEvent.Check(T0.plusSeconds(3), "call", "expect-tone 1000", false, "not heard"));
+        Path a = file("a.jsonl", run("call", body, Failure.of(Layer.AUDIO, dialtone.event.Cause.ASSERTION_FAILED, "tone not heard")));
+        MergeReport.Summary s = MergeReport.merge(List.of(a), 0);
+        assertEquals(1, s.calls());
+        assertEquals(1, s.callsFailed());
+        assertEquals("audio", s.exitLayer().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Test
+    void foreignInputIsOneLineAndNoStackTrace() throws Exception {
+        Path text = dir.resolve("human.txt");
+        Files.writeString(text, "+ 0.000s run    dialtone 0.1.0 call\n+ 0.1s PASS\n");
+        DialtoneException e = assertThrows(DialtoneException.class, () -> MergeReport.merge(List.of(text), 0));
+        assertTrue(e.getMessage().contains("not dialtone's JSON lines"), e.getMessage());
+        Path missing = dir.resolve("nope.jsonl");
+        assertTrue(assertThrows(DialtoneException.class, () -> MergeReport.merge(List.of(missing), 0)).getMessage()
+                .contains("no such file"));
+        Path newer = dir.resolve("newer.jsonl");
+        Files.writeString(newer, "{\"type\":\"run.started\",\"schemaVersion\":2}\n");
+        assertTrue(assertThrows(DialtoneException.class, () -> MergeReport.merge(List.of(newer), 0)).getMessage()
+                .contains("schema 2"));
+        Path binary = dir.resolve("bin.jsonl");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, '\n'});
+        assertThrows(DialtoneException.class, () -> MergeReport.merge(List.of(binary), 0));
+    }
+
+    @Test
+    void hostileTextInAFileIsEscapedInEveryOutput() throws Exception {
+        String evil = "<script>x</script>\u001b[2J";
+        Path a = file("a.jsonl", run("call", List.of(), Failure.of(Layer.CALL, dialtone.event.Cause.REJECTED, evil)));
+        MergeReport.Summary s = MergeReport.merge(List.of(a), 0);
+        assertFalse(MergeReport.human(s).contains("\u001b"));
+        assertFalse(MergeReport.junit(s).contains("\u001b"));
+        String page = HtmlReport.renderMerge(s).text();
+        assertFalse(page.contains("<script>"));
+        assertFalse(page.contains("\u001b"));
+    }
+}
