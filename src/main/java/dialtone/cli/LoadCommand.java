@@ -53,6 +53,17 @@ final class LoadCommand extends CallCommand {
     @Option(names = "--shared-connection", description = "One user agent (one WSS connection, one registration) carries every call.")
     boolean sharedConnection;
 
+    @Option(names = "--shard", paramLabel = "INDEX/COUNT",
+            description = "Place only this worker's share of the --calls: calls INDEX+1, INDEX+1+COUNT, ... (0-based INDEX). "
+                    + "Default: DIALTONE_SHARD, else a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with DIALTONE_SHARDS, "
+                    + "else GitLab's CI_NODE_INDEX/CI_NODE_TOTAL. Every JSON line then carries \"shard\".")
+    String shard;
+
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "The id every shard of one run shares, in each Call-ID (letters, digits, '-'; default: "
+                    + "DIALTONE_RUN_ID, else a random one).")
+    String runId;
+
     static final int MAX_CALLS = 100_000;
     static final int MAX_CONCURRENCY = 500;
 
@@ -69,6 +80,47 @@ final class LoadCommand extends CallCommand {
             throw new CommandLine.ParameterException(cl, "--max-failure-rate '" + dialtone.support.Printable.escape(s)
                     + "' is not a share between 0 and 1 (or 0% to 100%)");
         }
+    }
+
+    /**
+     * This worker's shard: --shard, else DIALTONE_SHARD, else a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with
+     * DIALTONE_SHARDS for the count: a Job does not tell its pods how many completions there are), else GitLab's
+     * parallel jobs (CI_NODE_INDEX is 1-based); else the whole run.
+     */
+    static dialtone.engine.Shard shard(CommandLine cl, java.util.Map<String, String> env, String flag, String runIdFlag) {
+        String run = runIdFlag != null ? runIdFlag : env.get("DIALTONE_RUN_ID");
+        try {
+            if (run == null) {
+                run = dialtone.support.RandomTokens.alnum(8);
+            }
+            if (flag != null) {
+                return dialtone.engine.Shard.parse(flag, run);
+            }
+            if (env.get("DIALTONE_SHARD") != null) {
+                return dialtone.engine.Shard.parse(env.get("DIALTONE_SHARD"), run);
+            }
+            if (env.get("JOB_COMPLETION_INDEX") != null) {
+                if (env.get("DIALTONE_SHARDS") == null) {
+                    throw new IllegalArgumentException("JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but "
+                            + "DIALTONE_SHARDS is not: set it to the Job's completions");
+                }
+                return dialtone.engine.Shard.parse(env.get("JOB_COMPLETION_INDEX") + "/" + env.get("DIALTONE_SHARDS"), run);
+            }
+            if (env.get("CI_NODE_INDEX") != null && env.get("CI_NODE_TOTAL") != null) {
+                String i = env.get("CI_NODE_INDEX").trim();
+                if (!i.matches("\\d{1,5}") || Integer.parseInt(i) < 1) {
+                    throw new IllegalArgumentException("CI_NODE_INDEX '" + dialtone.support.Printable.escape(i) + "' is not 1 or more");
+                }
+                return dialtone.engine.Shard.parse((Integer.parseInt(i) - 1) + "/" + env.get("CI_NODE_TOTAL"), run);
+            }
+            return new dialtone.engine.Shard(0, 1, run);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--shard: " + e.getMessage());
+        }
+    }
+
+    private dialtone.engine.Shard shard(CommandLine cl, java.util.Map<String, String> env) {
+        return shard(cl, env, shard, runId);
     }
 
     @Override
@@ -90,10 +142,19 @@ final class LoadCommand extends CallCommand {
             throw new CommandLine.ParameterException(cl, "--rate must be a number of calls per second, above 0 and at most 1000");
         }
         double allowed = share(cl, maxFailureRate);
+        dialtone.engine.Shard sh = shard(cl, root.io().env());
+        if (sh.calls(calls).isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "shard " + sh.label() + " has none of the " + calls
+                    + " calls (more shards than calls)");
+        }
         Prepared prep = prepare(true);
         Io io = prep.io();
         dialtone.engine.Engine.preloadMedia(false);
-        LoadScenario.Options lo = new LoadScenario.Options(calls, Math.min(concurrency, calls), perSecond, sharedConnection, allowed);
+        LoadScenario.Options lo = new LoadScenario.Options(calls, Math.min(concurrency, calls), perSecond, sharedConnection,
+                allowed, sh);
+        if (sh.sharded()) {
+            output.tags = java.util.Map.of("shard", sh.label());
+        }
         StopSignal signal = new StopSignal(20);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "load-progress");

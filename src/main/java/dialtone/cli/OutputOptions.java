@@ -34,6 +34,9 @@ public final class OutputOptions {
     @Option(names = {"-v", "--verbose"}, description = "More detail; with an internal error, the stack trace.")
     boolean[] verbose = new boolean[0];
 
+    /** Fields every JSON line carries (a load shard's {@code shard}); set by the command, not a flag. */
+    java.util.Map<String, String> tags = java.util.Map.of();
+
     int verbosity() {
         return verbose.length;
     }

@@ -115,7 +115,7 @@ final class Runner {
             io.err().flush();
         });
         if (out.json) {
-            bus.add(new JsonLinesReporter(io.out(), io.redactor()));
+            bus.add(new JsonLinesReporter(io.out(), io.redactor(), out.tags));
         } else {
             boolean color = io.colorAllowed() && !out.noColor;
             bus.add(new HumanReporter(io.out(), out.sipTrace, color, io.terminal()));

@@ -17,6 +17,7 @@ import dialtone.sip.transaction.ServerTransaction;
 import dialtone.sip.ua.InviteSession;
 import dialtone.sip.ua.UserAgent;
 import dialtone.support.Scheduler;
+import dialtone.support.RandomTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -107,6 +108,17 @@ public final class Call implements InviteSession.Listener {
         return publish;
     }
 
+    private String callIdPrefix = "";
+
+    /** The Call-ID of an outbound call starts with this ({@code [A-Za-z0-9-]}); a random part follows it. */
+    public Call callIdPrefix(String p) {
+        if (p != null && !p.matches("[A-Za-z0-9-]{0,80}")) {
+            throw new IllegalArgumentException("a Call-ID prefix is letters, digits and '-'");
+        }
+        this.callIdPrefix = p == null ? "" : p;
+        return this;
+    }
+
     InviteSession dialog() {
         return dialog;
     }
@@ -133,7 +145,7 @@ public final class Call implements InviteSession.Listener {
         m.showCandidates(offerSdp);
         publish.accept(new CallEvent.Dialing(loop.now(), scenario, target, Sdp.audioCodecs(offerSdp)));
         invitedAt = loop.now();
-        dialog = InviteSession.dial(ua, target, fromAor, headers, offerSdp, this);
+        dialog = InviteSession.dial(ua, target, fromAor, headers, offerSdp, callIdPrefix + RandomTokens.alnum(22), this);
         loop.schedule(spec.setupTimeout(), () -> {
             if (dialog.isRinging()) {
                 publish.accept(new CallEvent.Cancelling(loop.now(), scenario, "no answer within "

@@ -187,6 +187,14 @@ public final class CallScenario {
         return headers;
     }
 
+    private String callIdPrefix = "";
+
+    /** The call's Call-ID starts with this (a load run's run, shard and call number); a random part follows. */
+    public CallScenario callIdPrefix(String p) {
+        this.callIdPrefix = p == null ? "" : p;
+        return this;
+    }
+
     public Result run(CountDownLatch stop) throws InterruptedException {
         return run(stop, null);
     }
@@ -204,7 +212,7 @@ public final class CallScenario {
                 }
             }
         });
-        Call call = new Call(session.loop(), session.ua(), publish, scenario, spec(), true);
+        Call call = new Call(session.loop(), session.ua(), publish, scenario, spec(), true).callIdPrefix(callIdPrefix);
         current.set(call);
         // media in parallel with the connection (or already since the configuration fetch): loading the native
         // library and gathering take the longest

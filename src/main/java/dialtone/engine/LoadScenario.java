@@ -29,7 +29,17 @@ import javax.net.ssl.SSLContext;
  * carries every dialog. Calls start at most {@code rate} per second, at most {@code concurrency} at once.
  */
 public final class LoadScenario {
-    public record Options(int calls, int concurrency, double rate, boolean sharedConnection, double maxFailureRate) {
+    /** {@code calls} is the run's total; {@code shard} says which of them this process places. */
+    public record Options(int calls, int concurrency, double rate, boolean sharedConnection, double maxFailureRate,
+                          Shard shard) {
+        public Options(int calls, int concurrency, double rate, boolean sharedConnection, double maxFailureRate) {
+            this(calls, concurrency, rate, sharedConnection, maxFailureRate, Shard.WHOLE);
+        }
+
+        /** The calls this process places. */
+        int mine() {
+            return shard.calls(calls).size();
+        }
     }
 
     /** The verdict and the summary facts (percentiles, failures by layer and cause). */
@@ -79,12 +89,15 @@ public final class LoadScenario {
         return String.format(Locale.ROOT, "call#%0" + Math.max(1, String.valueOf(of).length()) + "d", i);
     }
 
-    /** The profile of call {@code i}: a fresh userId when the endpoint's is derived (each browser has its own). */
-    private SipProfile profileFor() {
+    /**
+     * The profile of global call {@code g}: a fresh userId when the endpoint's is derived (each browser has its own),
+     * ending in the call's number, so that it is unique across the shards of a run as well.
+     */
+    private SipProfile profileFor(int g) {
         if (!base.userIdDerived()) {
             return base;
         }
-        String id = UserIds.derive(base.endpointName());
+        String id = UserIds.derive(base.endpointName()) + "-c" + g;
         return new SipProfile(base.source(), base.mode(), base.wsUri(), base.realm(), base.authUser(), base.password(),
                 id, true, "sip:" + id + "@" + base.realm(), base.target(), base.headers(), base.widgetActive(),
                 base.organisationId(), base.projectId(), base.endpointId(), base.endpointName());
@@ -112,8 +125,10 @@ public final class LoadScenario {
         long interval = o.rate() <= 0 ? 0 : (long) (1e9 / o.rate());
         boolean interrupted = false;
         try {
-            for (int i = 1; i <= o.calls(); i++) {
-                long due = startNanos + (i - 1) * interval;
+            List<Integer> mine = o.shard().calls(o.calls());
+            for (int n = 0; n < mine.size(); n++) {
+                int g = mine.get(n);
+                long due = startNanos + n * interval;
                 while (System.nanoTime() < due) {
                     if (stop.await(Math.min(50, Math.max(1, (due - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
                         break;
@@ -128,7 +143,7 @@ public final class LoadScenario {
                     interrupted = true;
                     break;
                 }
-                String scenario = name(i, o.calls());
+                String scenario = name(g, o.calls());
                 started.incrementAndGet();
                 active.incrementAndGet();
                 CompletableFuture<Void> f = new CompletableFuture<>();
@@ -136,7 +151,7 @@ public final class LoadScenario {
                 Session s = shared;
                 Thread t = new Thread(() -> {
                     try {
-                        Call.Result r = s == null ? ownConnection(scenario, stop) : onShared(s, scenario, stop);
+                        Call.Result r = s == null ? ownConnection(scenario, g, stop) : onShared(s, scenario, g, stop);
                         if (r != null) {
                             results.add(r);
                         }
@@ -183,9 +198,9 @@ public final class LoadScenario {
     }
 
     /** One call on a session of its own (as one browser): connect, register, call, unregister. */
-    private Call.Result ownConnection(String scenario, CountDownLatch stop) throws InterruptedException {
-        CallScenario.Result r = new CallScenario(profileFor(), ssl, publish, clock, scenario, perCall.get(), userAgent,
-                mediaFactory).run(stop);
+    private Call.Result ownConnection(String scenario, int g, CountDownLatch stop) throws InterruptedException {
+        CallScenario.Result r = new CallScenario(profileFor(g), ssl, publish, clock, scenario, perCall.get(), userAgent,
+                mediaFactory).callIdPrefix(o.shard().callIdPrefix(g)).run(stop);
         if (r.call() != null && (r.failure() == r.call().failure())) {
             return r.call();
         }
@@ -196,9 +211,9 @@ public final class LoadScenario {
     }
 
     /** One call on the shared session. */
-    private Call.Result onShared(Session s, String scenario, CountDownLatch stop) throws InterruptedException {
+    private Call.Result onShared(Session s, String scenario, int g, CountDownLatch stop) throws InterruptedException {
         CallScenario t = template(s.profile());
-        Call call = new Call(s.loop(), s.ua(), publish, scenario, t.spec(), true);
+        Call call = new Call(s.loop(), s.ua(), publish, scenario, t.spec(), true).callIdPrefix(o.shard().callIdPrefix(g));
         CompletableFuture<CallMedia> media = mediaFactory.open(s.loop(), call.publisher(), scenario, t.mediaOptions(null),
                 call::fail);
         String sdp;
@@ -264,6 +279,11 @@ public final class LoadScenario {
         long[] audio = done.stream().mapToLong(Call.Result::firstAudioMs).filter(v -> v >= 0).sorted().toArray();
         double[] mos = done.stream().filter(Call.Result::answered).mapToDouble(Call.Result::mos).filter(m -> m >= 0).sorted().toArray();
         Map<String, Object> s = new LinkedHashMap<>();
+        if (o.shard().sharded()) {
+            s.put("shard", o.shard().label());
+            s.put("runId", o.shard().runId());
+            s.put("callsInRun", o.calls());
+        }
         s.put("calls", total);
         s.put("passed", total - failed);
         s.put("failed", failed);
@@ -287,9 +307,9 @@ public final class LoadScenario {
         }
         Failure f = null;
         if (interrupted) {
-            f = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted after " + total + " of " + o.calls() + " calls");
-        } else if (total < o.calls()) {
-            f = Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "only " + total + " of " + o.calls() + " calls finished");
+            f = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted after " + total + " of " + o.mine() + " calls");
+        } else if (total < o.mine()) {
+            f = Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "only " + total + " of " + o.mine() + " calls finished");
         } else if (failed > 0 && rate > o.maxFailureRate()) {
             String top = byCause.entrySet().stream().max((a, b) -> a.getValue() - b.getValue()).orElseThrow().getKey();
             Failure ex = example.get(top);

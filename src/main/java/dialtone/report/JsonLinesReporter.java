@@ -23,9 +23,17 @@ public final class JsonLinesReporter implements EventSink {
     private final ObjectMapper mapper = Json.shared();
     private Instant start;
 
+    private final java.util.Map<String, String> tags;
+
     public JsonLinesReporter(PrintWriter out, Redactor redactor) {
+        this(out, redactor, java.util.Map.of());
+    }
+
+    /** {@code tags} go on every line after {@code t} (a load shard's {@code "shard": "2/4"}). */
+    public JsonLinesReporter(PrintWriter out, Redactor redactor, java.util.Map<String, String> tags) {
         this.out = out;
         this.redactor = redactor;
+        this.tags = new java.util.TreeMap<>(tags);
     }
 
     @Override
@@ -33,7 +41,16 @@ public final class JsonLinesReporter implements EventSink {
         if (start == null || e instanceof RunEvent.Started) {
             start = e.at();
         }
-        out.println(redactor.redact(line(mapper, e, start).toString()));
+        ObjectNode line = line(mapper, e, start);
+        if (!tags.isEmpty()) {
+            ObjectNode tagged = mapper.createObjectNode();
+            tagged.set("type", line.get("type"));
+            tagged.set("t", line.get("t"));
+            tags.forEach(tagged::put);
+            line.fields().forEachRemaining(f -> tagged.set(f.getKey(), f.getValue()));
+            line = tagged;
+        }
+        out.println(redactor.redact(line.toString()));
         out.flush();
     }
 

@@ -39,7 +39,7 @@ public final class MergeReport {
                        long setupMs, long firstAudioMs, double mos) {
     }
 
-    public record Run(String file, String command, boolean passed, int exitCode, int calls, String failure, Integer shard) {
+    public record Run(String file, String command, boolean passed, int exitCode, int calls, String failure, String shard) {
     }
 
     public record Group(String key, int count, String example, String layer) {
@@ -155,15 +155,15 @@ public final class MergeReport {
         }
         String command = started.path("command").asText("?");
         JsonNode finished = null;
-        Integer shard = null;
+        String shard = null;
         Map<String, List<ObjectNode>> byScenario = new LinkedHashMap<>();
         for (ObjectNode e : events) {
             String type = e.path("type").asText();
             if (type.equals("run.finished")) {
                 finished = e;
             }
-            if (e.has("shard") && e.path("shard").canConvertToInt()) {
-                shard = e.path("shard").asInt();
+            if (shard == null && e.path("shard").isTextual()) {
+                shard = e.path("shard").asText();
             }
             byScenario.computeIfAbsent(e.path("scenario").asText(""), k -> new ArrayList<>()).add(e);
         }

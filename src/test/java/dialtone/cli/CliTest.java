@@ -152,4 +152,31 @@ class CliTest {
         assertTrue(s.contains("failures=\"1\""), s);
         assertTrue(s.contains("<failure type=\"CONFIG/CONFIG_INVALID\""), s);
     }
+
+    @Test
+    void theShardComesFromTheFlagOrTheSchedulersEnvironment() {
+        picocli.CommandLine cl = new picocli.CommandLine(picocli.CommandLine.Model.CommandSpec.create());
+        assertEquals("1/3", LoadCommand.shard(cl, Map.of(), "1/3", "r").label());
+        assertEquals("2/4", LoadCommand.shard(cl, Map.of("DIALTONE_SHARD", "2/4", "JOB_COMPLETION_INDEX", "0",
+                "DIALTONE_SHARDS", "9"), null, null).label());
+        assertEquals("5/8", LoadCommand.shard(cl, Map.of("JOB_COMPLETION_INDEX", "5", "DIALTONE_SHARDS", "8"), null, null).label());
+        assertEquals("0/2", LoadCommand.shard(cl, Map.of("CI_NODE_INDEX", "1", "CI_NODE_TOTAL", "2"), null, null).label(),
+                "GitLab counts from 1");
+        assertEquals("0/1", LoadCommand.shard(cl, Map.of(), null, null).label());
+        assertEquals("nightly-42", LoadCommand.shard(cl, Map.of("DIALTONE_RUN_ID", "nightly-42"), null, null).runId());
+        for (Map<String, String> bad : java.util.List.of(Map.of("JOB_COMPLETION_INDEX", "1"),
+                Map.of("DIALTONE_SHARD", "4/4"), Map.of("CI_NODE_INDEX", "0", "CI_NODE_TOTAL", "2"),
+                Map.of("DIALTONE_RUN_ID", "has space"))) {
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
+                    () -> LoadCommand.shard(cl, bad, null, null)).getMessage().startsWith("--shard: "), bad.toString());
+        }
+    }
+
+    @Test
+    void aShardWithNoCallsIsAUsageError() {
+        CliRun r = CliRun.run("load", "sip:x@example.com", "--ws-uri", "wss://sip.example.com", "--user", "a", "--calls", "2",
+                "--shard", "3/4");
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+        assertTrue(r.err().contains("has none of the 2 calls"), r.err());
+    }
 }

@@ -79,9 +79,14 @@ public final class InviteSession {
 
     public static InviteSession dial(UserAgent ua, String target, String fromAor, List<Header> extra, String sdp,
                                      Listener l) {
+        return dial(ua, target, fromAor, extra, sdp, RandomTokens.alnum(22), l);
+    }
+
+    /** With the Call-ID given (a load run's prefix and a random part). */
+    public static InviteSession dial(UserAgent ua, String target, String fromAor, List<Header> extra, String sdp,
+                                     String callId, Listener l) {
         InviteSession s = new InviteSession(ua, l, State.CALLING);
         long[] cseq = {0};
-        String callId = RandomTokens.alnum(22);
         List<Header> hs = new ArrayList<>();
         hs.add(new Header("Contact", "<" + ua.identity().contactUri() + ";ob>"));
         hs.add(new Header("Allow", UserAgent.ALLOW));
