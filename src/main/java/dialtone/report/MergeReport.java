@@ -112,29 +112,54 @@ public final class MergeReport {
                 runs, units, exitLayer);
     }
 
+    /** What one scenario of a run left for the merge (the file is read once, line by line: shards can be large). */
+    private static final class Scenario {
+        JsonNode summary;
+        JsonNode failure;
+        JsonNode failedCheck;
+        long firstAudioMs = -1;
+    }
+
     private static void read(ObjectMapper m, Path f, List<Run> runs, List<Unit> units) {
         String name = f.toString();
-        List<ObjectNode> events = new ArrayList<>();
         int bad = 0;
-        int lineNo = 0;
+        JsonNode started = null;
+        JsonNode finished = null;
+        String shard = null;
+        Map<String, Scenario> byScenario = new LinkedHashMap<>();
         try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
             String line;
             while ((line = readLine(r)) != null) {
-                lineNo++;
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode n;
+                JsonNode e;
                 try {
-                    n = m.readTree(line);
-                } catch (IOException e) {
+                    e = m.readTree(line);
+                } catch (IOException ex) {
                     bad++;
                     continue;
                 }
-                if (n instanceof ObjectNode o && o.path("type").isTextual()) {
-                    events.add(o);
-                } else {
+                if (!(e instanceof ObjectNode) || !e.path("type").isTextual()) {
                     bad++;
+                    continue;
+                }
+                String type = e.path("type").asText();
+                if (shard == null && e.path("shard").isTextual()) {
+                    shard = e.path("shard").asText();
+                }
+                switch (type) {
+                    case "run.started" -> started = started == null ? e : started;
+                    case "run.finished" -> finished = e;
+                    case "call.summary" -> sc(byScenario, e).summary = e;
+                    case "call.failed" -> sc(byScenario, e).failure = e.path("failure");
+                    case "media.first-audio" -> sc(byScenario, e).firstAudioMs = e.path("sinceAnswerMs").asLong(-1);
+                    case "call.check" -> {
+                        if (!e.path("passed").asBoolean(true) && sc(byScenario, e).failedCheck == null) {
+                            sc(byScenario, e).failedCheck = e;
+                        }
+                    }
+                    default -> { }
                 }
             }
         } catch (java.nio.file.NoSuchFileException e) {
@@ -144,7 +169,6 @@ public final class MergeReport {
         } catch (IOException e) {
             throw input("cannot read " + name + ": " + e.getMessage());
         }
-        JsonNode started = events.stream().filter(e -> "run.started".equals(e.path("type").asText())).findFirst().orElse(null);
         if (started == null) {
             throw input(name + " is not dialtone's JSON lines (no run.started event" + (bad > 0 ? "; " + bad + " lines are not JSON events" : "")
                     + "): write them with --json");
@@ -154,55 +178,36 @@ public final class MergeReport {
             throw input(name + " has JSON-lines schema " + schema + "; this dialtone reads schema " + JsonLinesReporter.SCHEMA_VERSION);
         }
         String command = started.path("command").asText("?");
-        JsonNode finished = null;
-        String shard = null;
-        Map<String, List<ObjectNode>> byScenario = new LinkedHashMap<>();
-        for (ObjectNode e : events) {
-            String type = e.path("type").asText();
-            if (type.equals("run.finished")) {
-                finished = e;
-            }
-            if (shard == null && e.path("shard").isTextual()) {
-                shard = e.path("shard").asText();
-            }
-            byScenario.computeIfAbsent(e.path("scenario").asText(""), k -> new ArrayList<>()).add(e);
-        }
+        String runScenario = started.path("scenario").asText();
         int before = units.size();
         boolean anyCallFailed = false;
-        for (Map.Entry<String, List<ObjectNode>> sc : byScenario.entrySet()) {
-            List<ObjectNode> evs = sc.getValue();
-            JsonNode sum = lastOf(evs, "call.summary");
-            JsonNode fail = lastOf(evs, "call.failed");
-            if (sum == null && fail == null) {
-                continue;
+        for (Map.Entry<String, Scenario> sc : byScenario.entrySet()) {
+            Scenario c = sc.getValue();
+            if (c.summary == null && c.failure == null) {
+                continue; // events of a call that never got as far as a verdict (the run's failure says why)
             }
-            JsonNode failedCheck = evs.stream().filter(e -> "call.check".equals(e.path("type").asText())
-                    && !e.path("passed").asBoolean(true)).findFirst().orElse(null);
-            JsonNode fa = lastOf(evs, "media.first-audio");
-            boolean ok = fail == null && failedCheck == null;
+            long setup = c.summary == null ? -1 : c.summary.path("setupMs").asLong(-1);
+            double mos = c.summary == null ? -1 : c.summary.path("mos").asDouble(-1);
             // a single call's run: its verdict is the run's (a check can fail it after the call ended well; a killed
             // process leaves it unfinished)
-            boolean single = sc.getKey().equals(started.path("scenario").asText());
-            if (ok && single && finished != null && !finished.path("passed").asBoolean(true)) {
-                ok = false;
-                fail = finished;
+            boolean single = sc.getKey().equals(runScenario);
+            JsonNode fl = c.failure;
+            if (fl == null && c.failedCheck == null && single && finished != null && !finished.path("passed").asBoolean(true)) {
+                fl = finished.path("failure");
             }
-            if (ok && single && finished == null) {
+            if (fl == null && c.failedCheck == null && single && finished == null) {
                 units.add(new Unit(name, sc.getKey(), false, "internal", "incomplete",
-                        "incomplete: the run did not finish (killed, or the file was cut)", sum == null ? -1
-                        : sum.path("setupMs").asLong(-1), fa == null ? -1 : fa.path("sinceAnswerMs").asLong(-1), -1));
+                        "incomplete: the run did not finish (killed, or the file was cut)", setup, c.firstAudioMs, -1));
                 anyCallFailed = true;
                 continue;
             }
-            JsonNode fl = fail == null ? null : fail.path("failure");
-            String layer = fl != null ? fl.path("layer").asText("internal") : failedCheck != null ? "audio" : null;
-            String cause = fl != null ? fl.path("cause").asText("?") : failedCheck != null ? "check-failed" : null;
-            String msg = fl != null ? fl.path("message").asText("") : failedCheck != null
-                    ? failedCheck.path("name").asText() + ": " + failedCheck.path("detail").asText("") : null;
+            boolean ok = fl == null && c.failedCheck == null;
+            String layer = fl != null ? fl.path("layer").asText("internal") : c.failedCheck != null ? "audio" : null;
+            String cause = fl != null ? fl.path("cause").asText("?") : c.failedCheck != null ? "check-failed" : null;
+            String msg = fl != null ? fl.path("message").asText("") : c.failedCheck != null
+                    ? c.failedCheck.path("name").asText() + ": " + c.failedCheck.path("detail").asText("") : null;
             anyCallFailed |= !ok;
-            units.add(new Unit(name, sc.getKey(), ok, layer, cause, msg,
-                    sum == null ? -1 : sum.path("setupMs").asLong(-1), fa == null ? -1 : fa.path("sinceAnswerMs").asLong(-1),
-                    sum == null ? -1 : sum.path("mos").asDouble(-1)));
+            units.add(new Unit(name, sc.getKey(), ok, layer, cause, msg, setup, c.firstAudioMs, mos));
         }
         boolean runPassed = finished != null && finished.path("passed").asBoolean(false);
         JsonNode rf = finished == null ? null : finished.path("failure");
@@ -210,14 +215,18 @@ public final class MergeReport {
                 : rf == null || rf.isNull() || rf.isMissingNode() ? null
                 : rf.path("layer").asText() + "/" + rf.path("cause").asText() + ": " + rf.path("message").asText();
         if (!runPassed && !anyCallFailed) {
-            units.add(new Unit(name, started.path("scenario").asText(command), false,
+            units.add(new Unit(name, runScenario.isEmpty() ? command : runScenario, false,
                     finished == null ? "internal" : rf.path("layer").asText("internal"),
                     finished == null ? "incomplete" : rf.path("cause").asText("?"), failure, -1, -1, -1));
         } else if (runPassed && units.size() == before) {
-            units.add(new Unit(name, started.path("scenario").asText(command), true, null, null, null, -1, -1, -1));
+            units.add(new Unit(name, runScenario.isEmpty() ? command : runScenario, true, null, null, null, -1, -1, -1));
         }
         runs.add(new Run(name, command, runPassed, finished == null ? -1 : finished.path("exitCode").asInt(-1),
                 units.size() - before, failure, shard));
+    }
+
+    private static Scenario sc(Map<String, Scenario> m, JsonNode e) {
+        return m.computeIfAbsent(e.path("scenario").asText(""), k -> new Scenario());
     }
 
     private static String readLine(BufferedReader r) throws IOException {
@@ -232,16 +241,6 @@ public final class MergeReport {
             }
         }
         return sb.length() == 0 ? null : sb.toString();
-    }
-
-    private static JsonNode lastOf(List<ObjectNode> evs, String type) {
-        JsonNode r = null;
-        for (ObjectNode e : evs) {
-            if (type.equals(e.path("type").asText())) {
-                r = e;
-            }
-        }
-        return r;
     }
 
     private static long pct(long[] sorted, int p) {
@@ -270,11 +269,12 @@ public final class MergeReport {
             b.append('\n');
         }
         for (Group g : s.failures()) {
-            b.append("  ").append(g.count()).append(" x ").append(g.key()).append("  e.g. ").append(Printable.escape(g.example())).append('\n');
+            b.append("  ").append(g.count()).append(" x ").append(Printable.escape(g.key())).append("  e.g. ")
+                    .append(Printable.escape(g.example())).append('\n');
         }
         for (Run r : s.runList()) {
-            b.append("  ").append(r.passed() ? "pass " : "FAIL ").append(Printable.escape(r.file())).append(" (").append(r.command())
-                    .append(r.shard() == null ? "" : ", shard " + r.shard()).append(", ").append(r.calls()).append(r.calls() == 1 ? " call" : " calls")
+            b.append("  ").append(r.passed() ? "pass " : "FAIL ").append(Printable.escape(r.file())).append(" (")
+                    .append(Printable.escape(r.command())).append(r.shard() == null ? "" : ", shard " + Printable.escape(r.shard())).append(", ").append(r.calls()).append(r.calls() == 1 ? " call" : " calls")
                     .append(r.failure() == null ? "" : "): " + Printable.escape(r.failure())).append(r.failure() == null ? ")" : "").append('\n');
         }
         return b.toString();

@@ -121,7 +121,9 @@ class MergeReportTest {
     void hostileTextInAFileIsEscapedInEveryOutput() throws Exception {
         String evil = "<script>x</script>\u001b[2J";
         Path a = file("a.jsonl", run("call", List.of(), Failure.of(Layer.CALL, dialtone.event.Cause.REJECTED, evil)));
-        MergeReport.Summary s = MergeReport.merge(List.of(a), 0);
+        Path b = dir.resolve("b.jsonl");
+        Files.writeString(b, "{\"type\":\"run.started\",\"scenario\":\"x\",\"schemaVersion\":1,\"command\":\"call\\u001b[2J\",\"shard\":\"1/2\\u001b]0;t\"}\n");
+        MergeReport.Summary s = MergeReport.merge(List.of(a, b), 0);
         assertFalse(MergeReport.human(s).contains("\u001b"));
         assertFalse(MergeReport.junit(s).contains("\u001b"));
         String page = HtmlReport.renderMerge(s).text();
