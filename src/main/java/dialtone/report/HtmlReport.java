@@ -123,7 +123,7 @@ public final class HtmlReport {
                     .append("</b> after ").append(secs(finished.path("durationMs").asLong())).append("</p>");
             JsonNode f = finished.path("failure");
             if (f.isObject()) {
-                h.append("<p class=\"cause\">Failed at the <b id=\"failed-layer\">").append(esc(text(f, "layer").toLowerCase(Locale.ROOT)))
+                h.append("<p class=\"cause\">Failed at the <b id=\"failed-layer\">").append(esc(String.valueOf(text(f, "layer")).toLowerCase(Locale.ROOT)))
                         .append("</b> layer (").append(esc(layerWords(text(f, "layer")))).append("): ")
                         .append(esc(text(f, "message"))).append("</p><p class=\"detail\">cause <code>")
                         .append(esc(text(f, "cause"))).append("</code>, caused by ").append(esc(text(f, "originator")));
