@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,8 +31,15 @@ import java.util.Map;
  * would check) but still never writes the secrets themselves. The file's comment says which.
  */
 public final class PcapReporter implements EventSink, PacketTap {
-    /** Beyond this many bytes of packets, capture stops (a comment says so). */
-    static final long MAX_BYTES = 64L << 20;
+    /** Beyond this many bytes of packets, capture stops (the file's comment says so in advance). */
+    static final long MAX_BYTES = 16L << 20;
+    /**
+     * Packets wait this long in a small buffer to be written in time order (SIP events reach the reporter a little
+     * after probe's STUN packets of the same moment); the buffer also flushes beyond {@link #BUFFER_BYTES}. The file
+     * is written as the run goes, so a flood costs disk, bounded by {@link #MAX_BYTES}, not memory.
+     */
+    static final long REORDER_NANOS = 1_000_000_000L;
+    static final long BUFFER_BYTES = 4L << 20;
 
     private record Pkt(Instant at, long seq, String dissector, InetSocketAddress src, InetSocketAddress dst,
                        int portType, boolean outbound, byte[] pdu, String comment) {
@@ -46,20 +51,48 @@ public final class PcapReporter implements EventSink, PacketTap {
     private static final InetSocketAddress UNKNOWN = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     private final Path file;
+    private final Path tmp;
     private final Redactor redactor;
     private final boolean unredacted;
-    private final String application;
-    private final List<Pkt> packets = new ArrayList<>();
+    private final java.util.PriorityQueue<Pkt> pending = new java.util.PriorityQueue<>(
+            Comparator.comparing(Pkt::at).thenComparingLong(Pkt::seq));
     private final Map<String, Conn> connections = new HashMap<>();
-    private long bytes;
+    private java.io.OutputStream out;
+    private Pcapng writer;
+    private IOException failed;
+    private Instant newest = Instant.EPOCH;
+    private long buffered;
+    private long written;
     private long seq;
     private long dropped;
 
+    private final long maxBytes;
+
     public PcapReporter(Path file, Redactor redactor, boolean unredacted, String application) {
+        this(file, redactor, unredacted, application, MAX_BYTES);
+    }
+
+    PcapReporter(Path file, Redactor redactor, boolean unredacted, String application, long maxBytes) {
+        this.maxBytes = maxBytes;
         this.file = file;
+        this.tmp = file.resolveSibling(file.getFileName() + ".tmp");
         this.redactor = redactor;
         this.unredacted = unredacted;
-        this.application = application;
+        String comment = "Written by dialtone. SIP messages as sent and received over the WebSocket (RFC 7118; for "
+                + "wss:// after TLS), between the connection's real addresses; STUN/TURN messages of dialtone probe. "
+                + "Each packet is an exported PDU (link type 252): no TCP, TLS or WebSocket framing is shown. "
+                + (unredacted
+                ? "UNREDACTED (--pcap-unredacted): Authorization parameters and STUN integrity values are as sent; "
+                + "the password, TURN credential and URL token are still masked."
+                : "Redacted: credential parameters of Authorization headers are *** and STUN MESSAGE-INTEGRITY values "
+                + "are zeroed, as in --sip-trace; --pcap-unredacted keeps them.")
+                + " At most " + (maxBytes >> 20) + " MB of packets are written; a flood beyond that is left out.";
+        try {
+            out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+            writer = new Pcapng(out, comment, application);
+        } catch (IOException ex) {
+            failed = ex;
+        }
     }
 
     @Override
@@ -81,6 +114,10 @@ public final class PcapReporter implements EventSink, PacketTap {
     private void sip(Instant at, String scenario, boolean outbound, String raw) {
         Conn c;
         synchronized (this) {
+            if (written >= maxBytes) {
+                dropped++;
+                return; // not even redacted: a flood past the bound costs nothing
+            }
             c = connections.getOrDefault(scenario, new Conn(UNKNOWN, UNKNOWN, "SIP over WebSocket (addresses unknown)"));
         }
         String text = unredacted ? redactor.redactSecrets(raw) : redactor.redact(raw);
@@ -103,13 +140,34 @@ public final class PcapReporter implements EventSink, PacketTap {
     }
 
     private synchronized void add(Pkt p) {
-        if (bytes + p.pdu().length > MAX_BYTES) {
-            dropped++;
+        pending.add(new Pkt(p.at(), seq++, p.dissector(), p.src(), p.dst(), p.portType(), p.outbound(), p.pdu(),
+                p.comment()));
+        buffered += p.pdu().length;
+        if (p.at().isAfter(newest)) {
+            newest = p.at();
+        }
+        Instant due = newest.minusNanos(REORDER_NANOS);
+        while (!pending.isEmpty() && (pending.peek().at().isBefore(due) || buffered > BUFFER_BYTES)) {
+            write(pending.poll());
+        }
+    }
+
+    private void write(Pkt k) {
+        buffered -= k.pdu().length;
+        if (failed != null) {
             return;
         }
-        bytes += p.pdu().length;
-        packets.add(new Pkt(p.at(), seq++, p.dissector(), p.src(), p.dst(), p.portType(), p.outbound(), p.pdu(),
-                p.comment()));
+        if (written + k.pdu().length > maxBytes) {
+            dropped++;
+            written = maxBytes;
+            return;
+        }
+        written += k.pdu().length;
+        try {
+            writer.packet(k.at(), k.dissector(), k.src(), k.dst(), k.portType(), k.outbound(), k.pdu(), k.comment());
+        } catch (IOException ex) {
+            failed = ex;
+        }
     }
 
     /**
@@ -153,33 +211,30 @@ public final class PcapReporter implements EventSink, PacketTap {
         return b;
     }
 
+    /** How many packets the bound left out (for tests). */
+    synchronized long dropped() {
+        return dropped;
+    }
+
     @Override
     public void close() {
-        List<Pkt> sorted;
-        long lost;
         synchronized (this) {
-            sorted = new ArrayList<>(packets);
-            lost = dropped;
-        }
-        sorted.sort(Comparator.comparing(Pkt::at).thenComparingLong(Pkt::seq));
-        String comment = "Written by dialtone. SIP messages as sent and received over the WebSocket (RFC 7118; for "
-                + "wss:// after TLS), between the connection's real addresses; STUN/TURN messages of dialtone probe. "
-                + "Each packet is an exported PDU (link type 252): no TCP, TLS or WebSocket framing is shown. "
-                + (unredacted
-                ? "UNREDACTED (--pcap-unredacted): Authorization parameters and STUN integrity values are as sent; "
-                + "the password, TURN credential and URL token are still masked."
-                : "Redacted: credential parameters of Authorization headers are *** and STUN MESSAGE-INTEGRITY values "
-                + "are zeroed, as in --sip-trace; --pcap-unredacted keeps them.")
-                + (lost > 0 ? " Capture stopped after " + (MAX_BYTES >> 20) + " MB: " + lost + " packets left out." : "");
-        Pcapng p = new Pcapng(comment, application);
-        for (Pkt k : sorted) {
-            p.packet(k.at(), k.dissector(), k.src(), k.dst(), k.portType(), k.outbound(), k.pdu(), k.comment());
+            while (!pending.isEmpty()) {
+                write(pending.poll());
+            }
         }
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, p.bytes());
+            if (failed != null) {
+                throw failed;
+            }
+            out.close();
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException ex) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the message below says what failed
+            }
             throw new UncheckedIOException("cannot write the pcapng file " + file + ": " + ex.getMessage(), ex);
         }
     }

@@ -22,10 +22,11 @@ public final class Pcapng {
     static final int PORT_TCP = 2;
     static final int PORT_UDP = 3;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final java.io.OutputStream out;
 
-    /** A section header with a comment and the writing application, and the one interface. */
-    public Pcapng(String comment, String application) {
+    /** Writes a section header with a comment and the writing application, and the one interface, to {@code out}. */
+    public Pcapng(java.io.OutputStream out, String comment, String application) throws java.io.IOException {
+        this.out = out;
         ByteArrayOutputStream opts = new ByteArrayOutputStream();
         option(opts, 1, utf8(comment));
         option(opts, 4, utf8(application));
@@ -52,7 +53,7 @@ public final class Pcapng {
      * @param comment   a packet comment, or null
      */
     public void packet(Instant at, String dissector, InetSocketAddress src, InetSocketAddress dst, int portType,
-                       boolean outbound, byte[] pdu, String comment) {
+                       boolean outbound, byte[] pdu, String comment) throws java.io.IOException {
         ByteArrayOutputStream tags = new ByteArrayOutputStream();
         tag(tags, 12, padded(utf8(dissector)));
         InetAddress s = src.getAddress();
@@ -78,15 +79,11 @@ public final class Pcapng {
         block(0x00000006, concat(head.array(), padded(data), opts.toByteArray()));
     }
 
-    public byte[] bytes() {
-        return out.toByteArray();
-    }
-
-    private void block(int type, byte[] body) {
+    private void block(int type, byte[] body) throws java.io.IOException {
         int total = 12 + body.length;
         ByteBuffer b = le(total);
         b.putInt(type).putInt(total).put(body).putInt(total);
-        out.writeBytes(b.array());
+        out.write(b.array());
     }
 
     private static void option(ByteArrayOutputStream o, int code, byte[] value) {

@@ -279,8 +279,33 @@ class ReportIT {
         noSecrets(r.html(), r.pcap());
     }
 
+    /** A server that floods 183s: the capture is bounded on disk, the verdict and the report are what they would be. */
     @Test
     @Order(4)
+    void aFloodIsCapturedWithinItsBoundAndTheReportStillRenders() throws Exception {
+        Run r = run("flood", Map.of(), "call", "sip:bot@hostile.invalid", "--ws-uri", HostileServerIT.ws("flood-183"),
+                "--allow-ws", "--user", "alice", "--realm", "hostile.invalid", "--ice-bind", "127.0.0.1",
+                "--setup-timeout", "5s");
+        RUNS.remove("flood"); // a hostile server's run: not one of the merge's
+        assertEquals(6, r.rc(), "CANCEL after the setup timeout: " + r.raw());
+        long size = Files.size(r.pcap());
+        assertTrue(size < 2 * (16L << 20), "the capture is bounded: " + size);
+        List<String[]> wire = tsharkSip(r.pcap());
+        assertTrue(wire.size() > 1000, "the flood is in the capture: " + wire.size());
+        List<String[]> ev = sipEvents(r.events());
+        for (int i = 0; i < 4; i++) { // before the flood (the timeline coalesces it, the capture does not), the same
+            assertEquals(ev.get(i)[0], wire.get(i)[2].isEmpty() ? wire.get(i)[3] : wire.get(i)[2], "message " + i);
+        }
+        assertTrue(wire.stream().filter(w -> "183".equals(w[3])).count() > 1000, "the 183s");
+        JsonNode view = browser(r.html(), "flood");
+        assertEquals("FAIL", view.path("verdict").asText());
+        assertEquals("call", view.path("failedLayer").asText());
+        int arrows = view.path("ladders").get(0).path("arrows").asInt();
+        assertEquals(sipEvents(r.events()).size(), arrows, "the report draws what the timeline shows (floods coalesced)");
+    }
+
+    @Test
+    @Order(5)
     void theMergeOfTheseRunsCountsThemAndRenders() throws Exception {
         assertTrue(RUNS.size() >= 8, "the runs above: " + RUNS);
         List<String> a = new ArrayList<>(List.of("report", "merge"));

@@ -71,11 +71,12 @@ class PcapngTest {
 
     @Test
     void aSipMessageIsAnUpperPduBetweenTheConnectionsAddresses() throws Exception {
-        Pcapng p = new Pcapng("a comment", "dialtone test");
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+        Pcapng p = new Pcapng(bos, "a comment", "dialtone test");
         byte[] sip = "OPTIONS sip:x SIP/2.0\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.UTF_8);
         p.packet(T0, "sip", new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 50000),
                 new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 443), Pcapng.PORT_TCP, true, sip, "c");
-        List<Block> bl = blocks(p.bytes());
+        List<Block> bl = blocks(bos.toByteArray());
         assertEquals(3, bl.size());
         assertEquals(0x0A0D0D0A, bl.get(0).type());
         assertEquals(0x1A2B3C4D, bl.get(0).body().getInt(0), "byte-order magic");
@@ -139,6 +140,38 @@ class PcapngTest {
         assertEquals((int) crc.getValue() ^ 0x5354554e, ByteBuffer.wrap(out, 48, 4).getInt());
         PcapReporter raw = new PcapReporter(dir.resolve("y"), new Redactor(), true, "test");
         assertArrayEquals(m, raw.maskStun(m), "unredacted: as sent");
+    }
+
+    @Test
+    void aFloodIsBoundedOnDiskAndPacketsAreWrittenInTimeOrder() throws Exception {
+        Path f = dir.resolve("flood.pcapng");
+        PcapReporter rep = new PcapReporter(f, new Redactor(), false, "test", 100_000);
+        rep.accept(new TransportEvent.Connected(T0, "call", "wss://sip.example.com", "sip", 5, null, "192.0.2.1:50000",
+                "198.51.100.7:443"));
+        // a STUN packet stamped before a SIP event that reaches the reporter first: written before it
+        rep.accept(new SipEvent.Received(T0.plusMillis(20), "call", "SIP/2.0 183 Session Progress", "SIP/2.0 183 Session Progress\r\n\r\n"));
+        rep.packet(T0.plusMillis(10), "udp", new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 40000),
+                new InetSocketAddress(InetAddress.getByName("198.51.100.9"), 3478), true, new byte[20]);
+        String flood = "SIP/2.0 183 Session Progress\r\n" + "X-Pad: " + "x".repeat(500) + "\r\n\r\n";
+        for (int i = 0; i < 2000; i++) {
+            rep.accept(new SipEvent.Received(T0.plusMillis(30 + i), "call", "SIP/2.0 183 Session Progress", flood));
+        }
+        rep.close();
+        assertTrue(rep.dropped() > 1000, "dropped " + rep.dropped());
+        byte[] file = Files.readAllBytes(f);
+        assertTrue(file.length < 2 * 100_000, "bounded by the payload cap and the per-packet framing: " + file.length);
+        List<Block> bl = blocks(file);
+        long last = Long.MIN_VALUE;
+        for (Block b : bl.subList(2, bl.size())) {
+            long micros = ((long) b.body().getInt(4) << 32) | (b.body().getInt(8) & 0xffffffffL);
+            assertTrue(micros >= last, "time order");
+            last = micros;
+        }
+        int[] at = new int[1];
+        ByteBuffer first = bl.get(2).body();
+        Map<Integer, byte[]> t = tags(ByteBuffer.wrap(bytes(first, 20, first.getInt(12))), at);
+        assertEquals("stun-udp", new String(t.get(12), StandardCharsets.US_ASCII).replace("\0", ""));
+        assertFalse(Files.exists(dir.resolve("flood.pcapng.tmp")));
     }
 
     @Test
