@@ -92,13 +92,21 @@ public final class HtmlReport {
         if (byScenario.size() > 1 && events.stream().anyMatch(e -> type(e).equals("call.summary") || type(e).equals("call.failed"))) {
             callTable(byScenario);
         }
-        for (String sc : drawn) {
-            List<ObjectNode> evs = byScenario.get(sc);
-            ladder(sc, evs, drawn.indexOf(sc));
-        }
-        network(events);
-        for (String sc : drawn) {
-            charts(sc, byScenario.get(sc), drawn.indexOf(sc));
+        if (drawn.size() > 1) {
+            // many calls (load): each call's ladder beside its charts, then the network facts of them all
+            for (int i = 0; i < drawn.size(); i++) {
+                ladder(drawn.get(i), byScenario.get(drawn.get(i)), i);
+                charts(drawn.get(i), byScenario.get(drawn.get(i)), i);
+            }
+            network(events);
+        } else {
+            for (int i = 0; i < drawn.size(); i++) {
+                ladder(drawn.get(i), byScenario.get(drawn.get(i)), i);
+            }
+            network(events);
+            for (int i = 0; i < drawn.size(); i++) {
+                charts(drawn.get(i), byScenario.get(drawn.get(i)), i);
+            }
         }
         for (RecordingView v : recordings) {
             recording(v);

@@ -42,7 +42,8 @@ class ShardIT {
             workers.add(JarRun.start(dir, "shard-" + i, env, "load", "sip:echo@lab.dialtone.test", "--ws-uri", Lab.wss(),
                     "--user", "bob", "--realm", Lab.get("LAB_REALM"), "--password-env", "BOB_PW", "--ca-file", Lab.ca(),
                     "--ice-bind", "127.0.0.1", "--calls", Integer.toString(calls), "--concurrency", "2", "--rate", "4",
-                    "--duration", "2s", "--play", "tone:440", "--expect-audio", "--json"));
+                    "--duration", "2s", "--play", "tone:440", "--expect-audio", "--json", "--report",
+                    dir.resolve("shard-" + i + ".html").toString()));
         }
         Set<String> callIds = new HashSet<>();
         Set<String> scenarios = new HashSet<>();
@@ -72,6 +73,15 @@ class ShardIT {
             files.add(f.toString());
         }
         assertEquals(calls, scenarios.size(), "every call of the run, once: " + scenarios);
+        // a load run's report, in Chromium: a ladder per call of the shard, one arrow per SIP message
+        JsonNode view = ReportIT.browser(dir.resolve("shard-0.html"), "load-shard-0");
+        assertEquals(calls / shards, view.path("ladders").size(), view.toString());
+        int arrows = 0;
+        for (JsonNode l : view.path("ladders")) {
+            arrows += l.path("arrows").asInt();
+        }
+        assertEquals(ReportIT.sipEvents(Events.parse(workers.get(0).out())).size(), arrows);
+        assertEquals("PASS", view.path("verdict").asText());
         assertTrue(callIds.size() >= calls, "unique Call-IDs: " + callIds);
         List<String> a = new ArrayList<>(List.of("report", "merge"));
         a.addAll(files);
