@@ -82,6 +82,7 @@ public final class Main {
             closeQuietly(java.io.FileDescriptor.out);
             closeQuietly(java.io.FileDescriptor.err);
             dialtone.engine.Engine.releaseMedia();
+            dialtone.support.OutputFile.discardAll(); // halt runs no shutdown hook: no temporary file left
             // libwebrtc's native threads print "VM attach current thread failed" while a normal JVM exit tears
             // down; all output is flushed and the media closed, so leave without that noise.
             Runtime.getRuntime().halt(rc);

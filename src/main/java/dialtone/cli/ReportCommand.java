@@ -5,13 +5,13 @@ import dialtone.report.HtmlReport;
 import dialtone.report.MergeReport;
 import dialtone.support.DialtoneException;
 import dialtone.support.Printable;
-import java.io.IOException;
+import dialtone.support.OutputFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,14 +75,20 @@ final class ReportCommand implements Runnable {
                 throw new CommandLine.ParameterException(parent.spec.commandLine().getSubcommands().get("merge"),
                         "--max-failure-rate must be between 0 and 1, not " + maxFailureRate);
             }
-            for (Path p : new Path[] {junit, report}) {
-                Path dir = p == null ? null : p.toAbsolutePath().getParent();
-                if (dir != null && !Files.isDirectory(dir)) {
-                    io.err().println("dialtone: cannot write " + p + ": the directory " + dir + " does not exist");
-                    io.err().flush();
-                    return ExitCodes.USAGE;
-                }
+            Map<String, Path> outputs = new LinkedHashMap<>();
+            if (junit != null) {
+                outputs.put("--junit", junit);
             }
+            if (report != null) {
+                outputs.put("--report", report);
+            }
+            String refused = OutputOptions.problem(outputs, json);
+            if (refused != null) {
+                io.err().println("dialtone: " + refused);
+                io.err().flush();
+                return ExitCodes.USAGE;
+            }
+            boolean junitToStdout = OutputFile.isStdout(junit);
             MergeReport.Summary s;
             try {
                 s = MergeReport.merge(files, maxFailureRate);
@@ -91,21 +97,29 @@ final class ReportCommand implements Runnable {
                 io.err().flush();
                 return ExitCodes.of(e.failure().layer());
             }
-            try {
-                if (junit != null) {
-                    write(junit, io.redactor().redact(MergeReport.junit(s)));
+            // --junit -: the XML is standard output, the summary goes to standard error
+            java.io.PrintWriter summaryOut = junitToStdout ? io.err() : io.out();
+            summaryOut.print(json ? MergeReport.json(s) + "\n" : MergeReport.human(s));
+            summaryOut.flush();
+            String failed = null;
+            if (junit != null) {
+                String xml = io.redactor().redact(MergeReport.junit(s));
+                if (junitToStdout) {
+                    io.out().print(xml);
+                    io.out().flush();
+                } else {
+                    failed = write("--junit", junit, xml);
                 }
-                if (report != null) {
-                    HtmlReport.Page page = HtmlReport.renderMerge(s);
-                    write(report, page.fill(io.redactor().redact(page.text())));
-                }
-            } catch (IOException e) {
-                io.err().println("dialtone: cannot write: " + Printable.escape(e.getMessage()));
+            }
+            if (report != null && failed == null) {
+                HtmlReport.Page page = HtmlReport.renderMerge(s);
+                failed = write("--report", report, page.fill(io.redactor().redact(page.text())));
+            }
+            if (failed != null) {
+                io.err().println("dialtone: " + failed);
                 io.err().flush();
                 return ExitCodes.CONFIG;
             }
-            io.out().print(json ? MergeReport.json(s) + "\n" : MergeReport.human(s));
-            io.out().flush();
             if (s.passed()) {
                 return ExitCodes.OK;
             }
@@ -117,10 +131,14 @@ final class ReportCommand implements Runnable {
             return ExitCodes.INTERNAL; // a layer this dialtone does not know (a file from elsewhere)
         }
 
-        private static void write(Path file, String text) throws IOException {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        /** Writes one output file ({@link OutputFile}); the one-line error, or null. */
+        private static String write(String flag, Path file, String text) {
+            try {
+                OutputFile.write(file, text.getBytes(StandardCharsets.UTF_8), OutputFile.Existing.REPLACE);
+                return null;
+            } catch (OutputFile.Refused e) {
+                return "cannot write " + flag + " " + Printable.escape(file.toString()) + ": " + Printable.escape(e.getMessage());
+            }
         }
     }
 }

@@ -14,8 +14,6 @@ import dialtone.report.PcapReporter;
 import dialtone.support.DialtoneException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -75,30 +73,12 @@ final class Runner {
                 userAgent()).resolve(t, ssl);
     }
 
-    /** The files a run writes besides its output, by flag. */
-    static Map<String, Path> outputFiles(OutputOptions out) {
-        Map<String, Path> m = new java.util.LinkedHashMap<>();
-        if (out.junit != null) {
-            m.put("--junit", out.junit);
-        }
-        if (out.pcap != null) {
-            m.put("--pcap", out.pcap);
-        }
-        if (out.report != null) {
-            m.put("--report", out.report);
-        }
-        return m;
-    }
-
     static int run(Io io, OutputOptions out, String command, String scenario, Body body) {
-        for (Map.Entry<String, Path> f : outputFiles(out).entrySet()) {
-            Path parent = f.getValue().toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                io.err().println("dialtone: cannot write " + f.getKey() + " " + f.getValue() + ": the directory " + parent
-                        + " does not exist");
-                io.err().flush();
-                return ExitCodes.USAGE;
-            }
+        String refused = out.problem();
+        if (refused != null) {
+            io.err().println("dialtone: " + refused);
+            io.err().flush();
+            return ExitCodes.USAGE;
         }
         if (out.pcapUnredacted && out.pcap == null) {
             io.err().println("dialtone: --pcap-unredacted needs --pcap FILE");
@@ -118,10 +98,12 @@ final class Runner {
             bus.add(new JsonLinesReporter(io.out(), io.redactor(), out.tags));
         } else {
             boolean color = io.colorAllowed() && !out.noColor;
-            bus.add(new HumanReporter(io.out(), out.sipTrace, color, io.terminal()));
+            // --junit - takes standard output: the timeline goes to standard error
+            bus.add(new HumanReporter(out.junitToStdout() ? io.err() : io.out(), out.sipTrace, color, io.terminal()));
         }
         if (out.junit != null) {
-            bus.add(new JUnitXmlReporter(out.junit, io.redactor()));
+            bus.add(out.junitToStdout() ? new JUnitXmlReporter(io.out(), io.redactor())
+                    : new JUnitXmlReporter(out.junit, io.redactor()));
         }
         PcapReporter pcap = out.pcap == null ? null
                 : new PcapReporter(out.pcap, io.redactor(), out.pcapUnredacted, userAgent());

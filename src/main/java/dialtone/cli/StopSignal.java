@@ -49,6 +49,7 @@ final class StopSignal implements AutoCloseable {
         Thread watchdog = new Thread(() -> {
             try {
                 if (!finished.await(waitSeconds, TimeUnit.SECONDS)) {
+                    dialtone.support.OutputFile.discardAll(); // halt runs no shutdown hook: no temporary file left
                     Runtime.getRuntime().halt(Signals.exitCode());
                 }
             } catch (InterruptedException e) {

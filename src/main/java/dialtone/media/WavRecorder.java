@@ -1,12 +1,12 @@
 package dialtone.media;
 
+import dialtone.support.OutputFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -14,15 +14,16 @@ import java.util.concurrent.TimeUnit;
  * Writes what the far end sent to a 16-bit PCM WAV, 48 kHz mono. The audio thread converts each frame to that one
  * format (libwebrtc may deliver the first frames at another rate or channel count than the rest: keeping the first
  * frame's format and dropping the others left recordings of 10 ms) and copies it into a bounded queue (overflow is
- * dropped and counted); a writer thread drains it into a file that this recorder created itself: an existing file
- * or a symbolic link at the path is refused unless {@code overwrite}, and a link is never followed.
- * {@link #close()} fixes up the RIFF sizes through the same open file.
+ * dropped and counted); a writer thread drains it into a new file beside the target ({@link OutputFile}): an
+ * existing file at the path is refused unless {@code overwrite}, and a symbolic link, a device or a directory always.
+ * {@link #close()} fixes up the RIFF sizes through the same open file and renames it over the target.
  */
 public final class WavRecorder implements AutoCloseable {
     public static final int RATE = AudioSource.RATE;
     private static final byte[] STOP = new byte[0];
 
     private final Path path;
+    private final OutputFile out;
     private final FileChannel file;
     private final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(1000);
     private final Thread writer;
@@ -35,21 +36,24 @@ public final class WavRecorder implements AutoCloseable {
         this(path, false);
     }
 
-    /** Creates the file now (so a bad path fails before the call); {@code overwrite} replaces a regular file. */
+    /**
+     * Creates the new file now (so a bad path fails before the call), beside the target, renamed over it by
+     * {@link #close()} ({@link OutputFile}); {@code overwrite} lets it replace a regular file, never anything else.
+     */
     public WavRecorder(Path path, boolean overwrite) {
         this.path = path;
         try {
-            if (overwrite && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                Files.delete(path);
-            }
-            // CREATE_NEW is O_CREAT|O_EXCL: it fails on any existing entry, a symbolic link included
-            this.file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS);
-            file.write(ByteBuffer.wrap(header(RATE, 1, 0)));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new MediaException("cannot write the recording " + path + ": it exists already"
-                    + (Files.isSymbolicLink(path) ? " (a symbolic link, never followed)" : " (add --force to replace it)"));
+            this.out = OutputFile.create(path, overwrite ? OutputFile.Existing.REPLACE : OutputFile.Existing.REFUSE);
+        } catch (OutputFile.Refused e) {
+            boolean exists = Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+            throw new MediaException("cannot write the recording " + path + ": " + e.getMessage()
+                    + (exists && !overwrite ? " (add --force to replace it)" : ""));
+        }
+        this.file = out.channel();
+        try {
+            OutputFile.writeFully(file, ByteBuffer.wrap(header(RATE, 1, 0)));
         } catch (IOException e) {
+            out.discard();
             throw new MediaException("cannot write the recording " + path + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
@@ -158,13 +162,16 @@ public final class WavRecorder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (FileChannel f = file) {
-            f.write(ByteBuffer.wrap(header(RATE, 1, dataBytes)), 0);
-        } catch (IOException e) {
-            throw new MediaException("cannot finish the recording " + path + ": " + e.getMessage());
-        }
         if (failure != null) {
+            out.discard();
             throw new MediaException("writing the recording " + path + " failed: " + failure.getMessage());
+        }
+        try {
+            file.write(ByteBuffer.wrap(header(RATE, 1, dataBytes)), 0);
+            out.commit();
+        } catch (IOException e) {
+            out.discard();
+            throw new MediaException("cannot finish the recording " + path + ": " + e.getMessage());
         }
     }
 

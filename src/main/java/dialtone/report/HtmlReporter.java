@@ -7,19 +7,18 @@ import dialtone.event.Event;
 import dialtone.event.EventSink;
 import dialtone.event.MediaEvent;
 import dialtone.event.RunEvent;
-import java.io.IOException;
+import dialtone.support.OutputFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code --report FILE.html}: collects the run's events in their JSON-lines form, redacted exactly as the JSON
- * lines are, and writes one self-contained HTML page ({@link HtmlReport}) when the run ends, atomically. A
+ * lines are, and writes one self-contained HTML page ({@link HtmlReport}) when the run ends, as a new file renamed over FILE
+ * ({@link OutputFile}). A
  * recording the run saved is read back for its waveform and spectrogram (and embedded with {@code --report-audio}).
  */
 public final class HtmlReporter implements EventSink {
@@ -78,10 +77,8 @@ public final class HtmlReporter implements EventSink {
         HtmlReport.Page page = HtmlReport.render(events, views, dropped);
         String html = page.fill(redactor.redact(page.text()));
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ex) {
+            OutputFile.write(file, html.getBytes(StandardCharsets.UTF_8), OutputFile.Existing.REPLACE);
+        } catch (OutputFile.Refused ex) {
             throw new UncheckedIOException("cannot write the HTML report " + file + ": " + ex.getMessage(), ex);
         }
     }

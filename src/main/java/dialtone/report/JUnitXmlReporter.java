@@ -5,13 +5,11 @@ import dialtone.event.Event;
 import dialtone.event.EventSink;
 import dialtone.event.Failure;
 import dialtone.event.RunEvent;
-import java.io.IOException;
+import dialtone.support.OutputFile;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,10 +23,12 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * A JUnit XML report (the Ant/Surefire schema that CI systems read): one {@code <testsuite>}, one
  * {@code <testcase>} per scenario, a {@code <failure>} with the failure's cause and message, and the scenario's
- * human timeline in {@code <system-out>}. Written when the run ends, through the redactor, atomically.
+ * human timeline in {@code <system-out>}. Written when the run ends, through the redactor, as a new file renamed
+ * over FILE ({@link OutputFile}), or to standard output for {@code --junit -}.
  */
 public final class JUnitXmlReporter implements EventSink {
     private final Path file;
+    private final java.io.PrintWriter stdout;
     private final Redactor redactor;
     private final HumanFormat format = new HumanFormat(false);
     private final Map<String, List<Event>> byScenario = new LinkedHashMap<>();
@@ -36,8 +36,17 @@ public final class JUnitXmlReporter implements EventSink {
     private Instant start;
     private RunEvent.Finished finished;
 
+    /** Writes FILE when the run ends, as a new file renamed over it ({@link OutputFile}). */
     public JUnitXmlReporter(Path file, Redactor redactor) {
         this.file = file;
+        this.stdout = null;
+        this.redactor = redactor;
+    }
+
+    /** {@code --junit -}: the XML goes to {@code stdout} (standard output) when the run ends. */
+    public JUnitXmlReporter(java.io.PrintWriter stdout, Redactor redactor) {
+        this.file = null;
+        this.stdout = stdout;
         this.redactor = redactor;
     }
 
@@ -59,12 +68,15 @@ public final class JUnitXmlReporter implements EventSink {
 
     @Override
     public void close() {
+        String xml = redactor.redact(render());
+        if (stdout != null) {
+            stdout.print(xml);
+            stdout.flush();
+            return;
+        }
         try {
-            String xml = redactor.redact(render());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, xml, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ex) {
+            OutputFile.write(file, xml.getBytes(StandardCharsets.UTF_8), OutputFile.Existing.REPLACE);
+        } catch (OutputFile.Refused ex) {
             throw new UncheckedIOException("cannot write the JUnit report " + file + ": " + ex.getMessage(), ex);
         }
     }

@@ -4,6 +4,7 @@ import dialtone.event.Event;
 import dialtone.event.EventSink;
 import dialtone.event.SipEvent;
 import dialtone.event.TransportEvent;
+import dialtone.support.OutputFile;
 import dialtone.support.PacketTap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,7 +22,7 @@ import java.util.Map;
  * {@code --pcap FILE}: the SIP messages of the run exactly as sent and received (WebSocket text frames, after
  * TLS), between the connection's real addresses and ports, and the STUN/TURN messages {@code probe} exchanges,
  * in a pcapng file that Wireshark and tshark dissect without any setting ({@link Pcapng}). Written when the run
- * ends, in time order, atomically.
+ * ends, in time order, into a new file renamed over FILE at the end ({@link OutputFile}).
  *
  * <p>Redaction: like every other output, the run's secrets (password, TURN credential, URL token) are masked, the
  * credential parameters of Authorization headers are masked, and STUN MESSAGE-INTEGRITY values are zeroed;
@@ -51,7 +50,7 @@ public final class PcapReporter implements EventSink, PacketTap {
     private static final InetSocketAddress UNKNOWN = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     private final Path file;
-    private final Path tmp;
+    private OutputFile tmp;
     private final Redactor redactor;
     private final boolean unredacted;
     private final java.util.PriorityQueue<Pkt> pending = new java.util.PriorityQueue<>(
@@ -75,7 +74,6 @@ public final class PcapReporter implements EventSink, PacketTap {
     PcapReporter(Path file, Redactor redactor, boolean unredacted, String application, long maxBytes) {
         this.maxBytes = maxBytes;
         this.file = file;
-        this.tmp = file.resolveSibling(file.getFileName() + ".tmp");
         this.redactor = redactor;
         this.unredacted = unredacted;
         String comment = "Written by dialtone. SIP messages as sent and received over the WebSocket (RFC 7118; for "
@@ -88,7 +86,8 @@ public final class PcapReporter implements EventSink, PacketTap {
                 + "are zeroed, as in --sip-trace; --pcap-unredacted keeps them.")
                 + " At most " + (maxBytes >> 20) + " MB of packets are written; a flood beyond that is left out.";
         try {
-            out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+            tmp = OutputFile.create(file, OutputFile.Existing.REPLACE);
+            out = new java.io.BufferedOutputStream(tmp.stream(), 1 << 16);
             writer = new Pcapng(out, comment, application);
         } catch (IOException ex) {
             failed = ex;
@@ -227,13 +226,11 @@ public final class PcapReporter implements EventSink, PacketTap {
             if (failed != null) {
                 throw failed;
             }
-            out.close();
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            out.flush();
+            tmp.commit();
         } catch (IOException ex) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the message below says what failed
+            if (tmp != null) {
+                tmp.discard();
             }
             throw new UncheckedIOException("cannot write the pcapng file " + file + ": " + ex.getMessage(), ex);
         }
