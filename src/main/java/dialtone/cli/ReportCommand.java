@@ -42,7 +42,9 @@ final class ReportCommand implements Runnable {
                 "is the call (a run's calls, or the run itself when it made none; a run that failed although none of",
                 "its calls did counts as one failed unit; a file without run.finished is an incomplete, failed run).",
                 "Exits 0 only when every run passed or the failure rate is within --max-failure-rate; otherwise with",
-                "the exit code of the most frequent failing layer. An unreadable or foreign file exits 3."},
+                "the exit code of the most frequent failing layer (3 when that is runs that did not finish).",
+                "A file that is not a regular file, or that it cannot read (not JSON, an event with a field",
+                "missing or of the wrong type, an unknown layer, a line over 1 MiB) exits 3 naming the file and line."},
             footerHeading = "%nExamples:%n",
             footer = {
                 "  dialtone report merge shard-*.jsonl --junit merged.xml",
@@ -122,6 +124,12 @@ final class ReportCommand implements Runnable {
             }
             if (s.passed()) {
                 return ExitCodes.OK;
+            }
+            if ("incomplete".equals(s.exitLayer())) {
+                // most failures are runs that did not finish: their files hold no verdict (never 70: not a bug here)
+                io.err().println("dialtone: the most frequent failure is a run that did not finish (no run.finished): exit 3");
+                io.err().flush();
+                return ExitCodes.CONFIG;
             }
             for (Layer l : Layer.values()) {
                 if (l.name().equalsIgnoreCase(s.exitLayer())) {

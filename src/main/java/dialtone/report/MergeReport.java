@@ -1,7 +1,9 @@
 package dialtone.report;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dialtone.event.Cause;
 import dialtone.event.Failure;
@@ -9,7 +11,6 @@ import dialtone.event.Layer;
 import dialtone.event.Originator;
 import dialtone.support.DialtoneException;
 import dialtone.support.Printable;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,8 @@ import javax.xml.stream.XMLStreamWriter;
 public final class MergeReport {
     /** Lines longer than this are not dialtone's (a SIP message is at most 64 kB, escaped). */
     static final int MAX_LINE = 1 << 20;
+    /** The failure group of runs without run.finished. */
+    static final String INCOMPLETE = "internal/incomplete";
 
     public record Unit(String file, String scenario, boolean passed, String layer, String cause, String message,
                        long setupMs, long firstAudioMs, double mos) {
@@ -107,7 +110,9 @@ public final class MergeReport {
         if (mos.length == 0) {
             hist.clear();
         }
-        String exitLayer = passed ? null : byCount.isEmpty() ? Layer.INTERNAL.name().toLowerCase(Locale.ROOT) : byCount.get(0).layer();
+        // a run that did not finish has no layer: the input holds no verdict for it (README: exit 3), never 70
+        String exitLayer = passed ? null : byCount.isEmpty() ? Layer.INTERNAL.name().toLowerCase(Locale.ROOT)
+                : byCount.get(0).key().equals(INCOMPLETE) ? "incomplete" : byCount.get(0).layer();
         return new Summary(passed, runs.size(), runsPassed, units.size(), failed, rate, maxFailureRate, fig, byCount, hist,
                 runs, units, exitLayer);
     }
@@ -122,40 +127,94 @@ public final class MergeReport {
 
     private static void read(ObjectMapper m, Path f, List<Run> runs, List<Unit> units) {
         String name = f.toString();
-        int bad = 0;
         JsonNode started = null;
         JsonNode finished = null;
         String shard = null;
         Map<String, Scenario> byScenario = new LinkedHashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+        ObjectReader json = m.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        try (Lines lines = Lines.open(f)) {
             String line;
-            while ((line = readLine(r)) != null) {
+            while ((line = lines.next()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
+                Where at = new Where(name, lines.number());
                 JsonNode e;
                 try {
-                    e = m.readTree(line);
+                    e = json.readTree(line);
                 } catch (IOException ex) {
-                    bad++;
-                    continue;
+                    if (lines.cut()) {
+                        break; // the last line, cut off mid-event: an incomplete run, not an unreadable file
+                    }
+                    throw at.error("not dialtone's JSON lines (not JSON: " + jacksonReason(ex) + "); write them with --json");
+                }
+                if (lines.cut() && !(e instanceof ObjectNode)) {
+                    break; // cut where what is left happens to parse ("12"): still a cut
                 }
                 if (!(e instanceof ObjectNode) || !e.path("type").isTextual()) {
-                    bad++;
-                    continue;
+                    throw at.error("not dialtone's JSON lines (" + (e instanceof ObjectNode ? "an object without a \"type\""
+                            : "not an object but " + kind(e)) + "); write them with --json");
                 }
                 String type = e.path("type").asText();
+                if (started == null && !type.equals("run.started")) {
+                    throw at.error("not dialtone's JSON lines: the first event is " + type + ", not run.started; write them with --json");
+                }
+                if (finished != null) {
+                    throw at.error(type.equals("run.started") ? "a second run (one run per file: were files concatenated?)"
+                            : type + " after run.finished (one run per file: were files concatenated?)");
+                }
                 if (shard == null && e.path("shard").isTextual()) {
                     shard = e.path("shard").asText();
                 }
                 switch (type) {
-                    case "run.started" -> started = started == null ? e : started;
-                    case "run.finished" -> finished = e;
-                    case "call.summary" -> sc(byScenario, e).summary = e;
-                    case "call.failed" -> sc(byScenario, e).failure = e.path("failure");
-                    case "media.first-audio" -> sc(byScenario, e).firstAudioMs = e.path("sinceAnswerMs").asLong(-1);
+                    case "run.started" -> {
+                        if (started != null) {
+                            throw at.error("a second run.started (one run per file: were files concatenated?)");
+                        }
+                        JsonNode v = e.get("schemaVersion");
+                        if (v == null || !v.isIntegralNumber()) {
+                            throw at.error("run.started: " + field(e, "schemaVersion", "an integer"));
+                        }
+                        if (v.asInt() != JsonLinesReporter.SCHEMA_VERSION) {
+                            throw at.error("JSON-lines schema " + v.asText() + "; this dialtone reads schema "
+                                    + JsonLinesReporter.SCHEMA_VERSION);
+                        }
+                        at.text(e, type, "command", true);
+                        at.text(e, type, "scenario", true);
+                        started = e;
+                    }
+                    case "run.finished" -> {
+                        at.text(e, type, "scenario", true);
+                        boolean passed = at.bool(e, type, "passed");
+                        at.integer(e, type, "exitCode", true);
+                        JsonNode fl = e.get("failure");
+                        if (!passed || (fl != null && !fl.isNull())) {
+                            at.failure(e, type);
+                        }
+                        finished = e;
+                    }
+                    case "call.summary" -> {
+                        at.text(e, type, "scenario", true);
+                        at.integer(e, type, "setupMs", true);
+                        if (!e.path("mos").isNumber()) {
+                            throw at.error(type + ": " + field(e, "mos", "a number"));
+                        }
+                        sc(byScenario, e).summary = e;
+                    }
+                    case "call.failed" -> {
+                        at.text(e, type, "scenario", true);
+                        at.failure(e, type);
+                        sc(byScenario, e).failure = e.path("failure");
+                    }
+                    case "media.first-audio" -> {
+                        at.text(e, type, "scenario", true);
+                        sc(byScenario, e).firstAudioMs = at.integer(e, type, "sinceAnswerMs", true);
+                    }
                     case "call.check" -> {
-                        if (!e.path("passed").asBoolean(true) && sc(byScenario, e).failedCheck == null) {
+                        at.text(e, type, "scenario", true);
+                        at.text(e, type, "name", true);
+                        at.text(e, type, "detail", false);
+                        if (!at.bool(e, type, "passed") && sc(byScenario, e).failedCheck == null) {
                             sc(byScenario, e).failedCheck = e;
                         }
                     }
@@ -164,18 +223,13 @@ public final class MergeReport {
             }
         } catch (java.nio.file.NoSuchFileException e) {
             throw input("cannot read " + name + ": no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw input(name + " is not UTF-8 text: not dialtone's JSON lines");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw input("cannot read " + name + ": permission denied");
         } catch (IOException e) {
-            throw input("cannot read " + name + ": " + e.getMessage());
+            throw input("cannot read " + name + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         if (started == null) {
-            throw input(name + " is not dialtone's JSON lines (no run.started event" + (bad > 0 ? "; " + bad + " lines are not JSON events" : "")
-                    + "): write them with --json");
-        }
-        int schema = started.path("schemaVersion").asInt(-1);
-        if (schema != JsonLinesReporter.SCHEMA_VERSION) {
-            throw input(name + " has JSON-lines schema " + schema + "; this dialtone reads schema " + JsonLinesReporter.SCHEMA_VERSION);
+            throw input(name + " is not dialtone's JSON lines (no run.started event): write them with --json");
         }
         String command = started.path("command").asText("?");
         String runScenario = started.path("scenario").asText();
@@ -229,18 +283,170 @@ public final class MergeReport {
         return m.computeIfAbsent(e.path("scenario").asText(""), k -> new Scenario());
     }
 
-    private static String readLine(BufferedReader r) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = r.read()) != -1) {
-            if (c == '\n') {
-                return sb.toString();
+    /** Where an event was read: errors name the file and the line. */
+    private record Where(String file, long line) {
+        DialtoneException error(String what) {
+            return input(file + ":" + line + ": " + what);
+        }
+
+        String text(JsonNode e, String type, String field, boolean required) {
+            JsonNode v = e.get(field);
+            if (v == null || v.isNull()) {
+                if (required) {
+                    throw error(type + ": " + field(e, field, "a string"));
+                }
+                return null;
             }
-            if (sb.length() < MAX_LINE) {
-                sb.append((char) c);
+            if (!v.isTextual()) {
+                throw error(type + ": " + field(e, field, "a string"));
+            }
+            return v.asText();
+        }
+
+        long integer(JsonNode e, String type, String field, boolean required) {
+            JsonNode v = e.get(field);
+            if ((v == null || v.isNull()) && !required) {
+                return -1;
+            }
+            if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw error(type + ": " + field(e, field, "an integer"));
+            }
+            return v.asLong();
+        }
+
+        boolean bool(JsonNode e, String type, String field) {
+            JsonNode v = e.get(field);
+            if (v == null || !v.isBoolean()) {
+                throw error(type + ": " + field(e, field, "true or false"));
+            }
+            return v.asBoolean();
+        }
+
+        /** The event's {@code failure}: an object with a known layer, a cause and (if any) a message in words. */
+        void failure(JsonNode e, String type) {
+            JsonNode f = e.get("failure");
+            if (f == null || f.isNull()) {
+                throw error(type + ": \"failure\" is missing (a failed run or call names its failure)");
+            }
+            if (!f.isObject()) {
+                throw error(type + ": " + field(e, "failure", "an object"));
+            }
+            String layer = text(f, type + " failure", "layer", true);
+            boolean known = false;
+            for (Layer l : Layer.values()) {
+                known |= l.name().equalsIgnoreCase(layer);
+            }
+            if (!known) {
+                throw error(type + ": failure.layer \"" + layer + "\" is not a layer of dialtone's ("
+                        + java.util.Arrays.stream(Layer.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", "))
+                        + ")");
+            }
+            text(f, type + " failure", "cause", true);
+            text(f, type + " failure", "message", false);
+        }
+    }
+
+    /** "\"setupMs\" is missing" or "\"setupMs\" is a string, not an integer". */
+    private static String field(JsonNode e, String field, String expected) {
+        JsonNode v = e.get(field);
+        return v == null ? "\"" + field + "\" is missing (" + expected + ")"
+                : "\"" + field + "\" is " + kind(v) + ", not " + expected;
+    }
+
+    private static String kind(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case OBJECT, POJO -> "an object";
+            case ARRAY -> "an array";
+            case NULL -> "null";
+            default -> "something else";
+        };
+    }
+
+    private static String jacksonReason(IOException ex) {
+        String m = ex instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : ex.getMessage();
+        m = m == null ? ex.getClass().getSimpleName() : m;
+        int nl = m.indexOf('\n');
+        m = nl >= 0 ? m.substring(0, nl) : m;
+        return m.length() > 120 ? m.substring(0, 120) + "..." : m;
+    }
+
+    /**
+     * The lines of one input file, read as bytes: refuses what is not a regular file before opening it (a FIFO would
+     * block the open, a device such as /dev/zero never ends), bounds a line at {@link #MAX_LINE} bytes (a file
+     * without a newline cannot fill the heap), decodes strict UTF-8 (an error names the line), and tells whether the
+     * last line was cut off (no newline at the end).
+     */
+    static final class Lines implements AutoCloseable {
+        private final String name;
+        private final java.io.InputStream in;
+        private final java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        private byte[] buf = new byte[8192];
+        private long number;
+        private boolean cut;
+
+        private Lines(String name, java.io.InputStream in) {
+            this.name = name;
+            this.in = in;
+        }
+
+        static Lines open(Path f) throws IOException {
+            String name = f.toString();
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(f,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            if (a.isDirectory()) {
+                throw input(name + " is a directory, not a file of JSON lines");
+            }
+            if (!a.isRegularFile()) {
+                throw input(name + " is " + dialtone.support.OutputFile.kind(f, true)
+                        + ", not a regular file: report merge reads files of JSON lines (save them first)");
+            }
+            return new Lines(name, new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16));
+        }
+
+        /** The next line without its newline, or null at the end. */
+        String next() throws IOException {
+            int n = 0;
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (n == MAX_LINE) {
+                    throw input(name + ":" + (number + 1) + ": a line longer than " + (MAX_LINE >> 20)
+                            + " MiB: not dialtone's JSON lines");
+                }
+                if (n == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, Math.min(MAX_LINE, buf.length * 2));
+                }
+                buf[n++] = (byte) c;
+            }
+            if (c == -1 && n == 0) {
+                return null;
+            }
+            number++;
+            cut = c == -1;
+            try {
+                return utf8.decode(java.nio.ByteBuffer.wrap(buf, 0, n)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw input(name + ":" + number + ": not UTF-8 text: not dialtone's JSON lines");
             }
         }
-        return sb.length() == 0 ? null : sb.toString();
+
+        long number() {
+            return number;
+        }
+
+        /** Whether the line just read was the last and had no newline (a file cut while it was written). */
+        boolean cut() {
+            return cut;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     private static long pct(long[] sorted, int p) {

@@ -330,8 +330,14 @@ public final class OutputFile implements AutoCloseable {
 
     /** "a character device", "a FIFO", ... from the file's mode (lstat). */
     static String kind(Path p) {
+        return kind(p, false);
+    }
+
+    /** "a character device", "a FIFO", ... from the file's mode; {@code follow}: of a link's target (stat). */
+    public static String kind(Path p, boolean follow) {
         try {
-            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) (follow ? Files.getAttribute(p, "unix:mode")
+                    : Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS));
             switch (mode & 0170000) {
                 case 0020000:
                     return "a character device";

@@ -14,6 +14,7 @@ import dialtone.event.RunEvent;
 import dialtone.support.DialtoneException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -129,5 +130,101 @@ class MergeReportTest {
         String page = HtmlReport.renderMerge(s).text();
         assertFalse(page.contains("<script>"));
         assertFalse(page.contains("\u001b"));
+    }
+
+    static final String STARTED = "{\"type\":\"run.started\",\"t\":0,\"scenario\":\"call\",\"schemaVersion\":1,\"command\":\"call\"}\n";
+
+    /** The one-line error a file gives, checked to name the file and the line and to exit 3 from the real command. */
+    String refused(String name, String content, int line) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content);
+        DialtoneException e = assertThrows(DialtoneException.class, () -> MergeReport.merge(List.of(p), 0), name);
+        assertEquals(Layer.CONFIG, e.failure().layer());
+        assertTrue(e.getMessage().startsWith(p + ":" + line + ": "), e.getMessage());
+        dialtone.testing.CliRun r = dialtone.testing.CliRun.run("report", "merge", p.toString());
+        assertEquals(dialtone.cli.ExitCodes.CONFIG, r.rc(), r.toString());
+        assertEquals("dialtone: " + e.getMessage(), r.err().strip());
+        return e.getMessage().substring((p + ":" + line + ": ").length());
+    }
+
+    @Test
+    void malformedEventsExit3WithTheFileTheLineAndWhatWasWrong() throws Exception {
+        assertEquals("run.finished: \"failure\" is missing (a failed run or call names its failure)", refused("missing.jsonl",
+                STARTED + "{\"type\":\"run.finished\",\"t\":1,\"scenario\":\"call\",\"passed\":false,\"exitCode\":7}\n", 2));
+        assertEquals("run.finished: \"passed\" is a string, not true or false", refused("type.jsonl",
+                STARTED + "{\"type\":\"run.finished\",\"scenario\":\"call\",\"passed\":\"no\",\"exitCode\":7}\n", 2));
+        assertEquals("run.finished: \"failure\" is a string, not an object", refused("failure-type.jsonl",
+                STARTED + "{\"type\":\"run.finished\",\"scenario\":\"call\",\"passed\":false,\"exitCode\":7,\"failure\":\"boom\"}\n", 2));
+        assertTrue(refused("layer.jsonl", STARTED + "{\"type\":\"run.finished\",\"scenario\":\"call\",\"passed\":false,"
+                + "\"exitCode\":7,\"failure\":{\"layer\":\"warp\",\"cause\":\"X\",\"message\":\"m\"}}\n", 2)
+                .startsWith("run.finished: failure.layer \"warp\" is not a layer of dialtone's (CONFIG, "));
+        assertEquals("call.summary: \"setupMs\" is missing (an integer)", refused("summary.jsonl",
+                STARTED + "{\"type\":\"call.summary\",\"scenario\":\"call\",\"mos\":4.1}\n", 2));
+        assertEquals("call.failed: \"failure\" is missing (a failed run or call names its failure)", refused("failed.jsonl",
+                STARTED + "\n{\"type\":\"call.failed\",\"scenario\":\"call\"}\n", 3));
+        assertEquals("media.first-audio: \"sinceAnswerMs\" is a string, not an integer", refused("audio.jsonl",
+                STARTED + "{\"type\":\"media.first-audio\",\"scenario\":\"call\",\"sinceAnswerMs\":\"40\"}\n", 2));
+        assertEquals("call.check: \"passed\" is missing (true or false)", refused("check.jsonl",
+                STARTED + "{\"type\":\"call.check\",\"scenario\":\"call\",\"name\":\"expect-tone 1000\"}\n", 2));
+        assertEquals("call.failed: \"scenario\" is a number, not a string", refused("scenario.jsonl",
+                STARTED + "{\"type\":\"call.failed\",\"scenario\":5,\"failure\":{\"layer\":\"MEDIA\",\"cause\":\"X\"}}\n", 2));
+        assertTrue(refused("notjson.jsonl", STARTED + "{\"type\":\"call.answered\",\n{}\n", 2)
+                .startsWith("not dialtone's JSON lines (not JSON: "));
+        assertTrue(refused("array.jsonl", STARTED + "[1,2]\n", 2).startsWith("not dialtone's JSON lines (not an object but an array)"));
+        assertTrue(refused("second.jsonl", STARTED + "{\"type\":\"run.finished\",\"scenario\":\"call\",\"passed\":true,"
+                + "\"exitCode\":0}\n" + STARTED, 3).startsWith("a second run"));
+        assertTrue(refused("first.jsonl", "{\"type\":\"call.answered\",\"scenario\":\"call\"}\n" + STARTED, 1)
+                .contains("the first event is call.answered, not run.started"));
+        Path bin = dir.resolve("latin1.jsonl");
+        Files.write(bin, (STARTED + "{\"type\":\"x\",\"s\":\"\u00e9\"}\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(assertThrows(DialtoneException.class, () -> MergeReport.merge(List.of(bin), 0)).getMessage()
+                .equals(bin + ":2: not UTF-8 text: not dialtone's JSON lines"));
+    }
+
+    @Test
+    void aCutOffRunIsIncompleteAndFailedButNotAnErrorAndNever70() throws Exception {
+        Path cut = dir.resolve("cut.jsonl");
+        Files.writeString(cut, STARTED + "{\"type\":\"call.answered\",\"t\":5,\"scen"); // no newline: cut while written
+        MergeReport.Summary s = MergeReport.merge(List.of(cut), 0);
+        assertFalse(s.passed());
+        assertEquals(List.of("internal/incomplete"), s.failures().stream().map(MergeReport.Group::key).toList());
+        assertEquals("incomplete", s.exitLayer());
+        dialtone.testing.CliRun r = dialtone.testing.CliRun.run("report", "merge", cut.toString());
+        assertEquals(dialtone.cli.ExitCodes.CONFIG, r.rc(), r.toString());
+        assertTrue(r.out().startsWith("FAIL: 1 runs (0 passed)"), r.out());
+        assertTrue(r.err().contains("did not finish"), r.err());
+        Path killed = dir.resolve("killed.jsonl"); // SIGKILL: whole lines, no run.finished
+        Files.writeString(killed, STARTED);
+        r = dialtone.testing.CliRun.run("report", "merge", killed.toString(), cut.toString());
+        assertEquals(dialtone.cli.ExitCodes.CONFIG, r.rc(), r.toString());
+    }
+
+    @Test
+    void whatIsNotARegularFileIsRefusedAndNothingHangs() throws Exception {
+        Path fifo = dir.resolve("fifo.jsonl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        Path sub = Files.createDirectory(dir.resolve("sub.jsonl"));
+        Path zero = Path.of("/dev/zero");
+        Path link = Files.createSymbolicLink(dir.resolve("zero.jsonl"), zero);
+        for (Path p : List.of(zero, fifo, sub, link)) {
+            dialtone.testing.CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> dialtone.testing.CliRun.run("report", "merge", p.toString()), p.toString());
+            assertEquals(dialtone.cli.ExitCodes.CONFIG, r.rc(), r.toString());
+            assertTrue(r.err().strip().matches("dialtone: \\Q" + p + "\\E is (a character device|a FIFO|a directory).*"), r.err());
+        }
+    }
+
+    @Test
+    void aLineWithoutEndIsBoundedNotReadToTheEnd() throws Exception {
+        Path big = dir.resolve("big.jsonl");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(2L << 30); // 2 GB of zeros without a newline (sparse: costs no disk)
+        }
+        long t0 = System.nanoTime();
+        dialtone.testing.CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> dialtone.testing.CliRun.run("report", "merge", big.toString()));
+        assertEquals(dialtone.cli.ExitCodes.CONFIG, r.rc(), r.toString());
+        assertEquals("dialtone: " + big + ":1: a line longer than 1 MiB: not dialtone's JSON lines", r.err().strip());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
     }
 }
