@@ -178,4 +178,38 @@ class OutputFileTest {
         assertFalse(OutputFile.isStdout(Path.of("/tmp/-")));
         assertFalse(OutputFile.isStdout(null));
     }
+
+    /** A JVM that leaves a temporary file pending and ends: by System.exit, or by a SIGTERM while it waits. */
+    public static final class Leaver {
+        public static void main(String[] args) throws Exception {
+            OutputFile f = OutputFile.create(Path.of(args[0]), OutputFile.Existing.REPLACE);
+            f.stream().write(NEW);
+            System.out.println(f.temp());
+            System.out.flush();
+            if (args[1].equals("exit")) {
+                System.exit(3);
+            }
+            Thread.sleep(60_000);
+        }
+    }
+
+    @Test
+    void noTemporaryFileOutlivesTheJvmOnExitOrSigterm() throws Exception {
+        for (String how : List.of("exit", "sigterm")) {
+            Path out = dir.resolve(how + ".xml");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), Leaver.class.getName(), out.toString(), how)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String temp = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            assertTrue(temp != null && temp.startsWith(dir.toString()), "the child's temporary file: " + temp);
+            if (how.equals("sigterm")) {
+                assertTrue(Files.exists(Path.of(temp)), "pending while the child runs");
+                p.destroy(); // SIGTERM
+            }
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), how);
+            assertFalse(Files.exists(Path.of(temp), LinkOption.NOFOLLOW_LINKS), how + ": the temporary file is removed");
+            assertFalse(Files.exists(out), how + ": and nothing was committed");
+        }
+        assertEquals(List.of(), leftovers());
+    }
 }
