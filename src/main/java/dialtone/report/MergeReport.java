@@ -131,7 +131,9 @@ public final class MergeReport {
         JsonNode finished = null;
         String shard = null;
         Map<String, Scenario> byScenario = new LinkedHashMap<>();
-        ObjectReader json = m.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // NaN: dialtone's own writer puts a double that is not a number as the bare token (a figure nothing measured)
+        ObjectReader json = m.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
         try (Lines lines = Lines.open(f)) {
             String line;
             while ((line = lines.next()) != null) {
@@ -160,8 +162,10 @@ public final class MergeReport {
                     throw at.error("not dialtone's JSON lines: the first event is " + type + ", not run.started; write them with --json");
                 }
                 if (finished != null) {
-                    throw at.error(type.equals("run.started") ? "a second run (one run per file: were files concatenated?)"
-                            : type + " after run.finished (one run per file: were files concatenated?)");
+                    if (type.equals("run.started")) {
+                        throw at.error("a second run (one run per file: were files concatenated?)");
+                    }
+                    continue; // a late event of the run's teardown: the verdict is written, and it stands
                 }
                 if (shard == null && e.path("shard").isTextual()) {
                     shard = e.path("shard").asText();

@@ -193,6 +193,14 @@ class MergeReportTest {
         assertEquals(dialtone.cli.ExitCodes.CONFIG, r.rc(), r.toString());
         assertTrue(r.out().startsWith("FAIL: 1 runs (0 passed)"), r.out());
         assertTrue(r.err().contains("did not finish"), r.err());
+        Path nan = dir.resolve("nan.jsonl"); // what dialtone's writer makes of a figure that is not a number
+        Files.writeString(nan, STARTED + "{\"type\":\"call.summary\",\"scenario\":\"call\",\"setupMs\":90,\"mos\":NaN}\n"
+                + "{\"type\":\"run.finished\",\"scenario\":\"call\",\"passed\":true,\"exitCode\":0}\n");
+        assertTrue(MergeReport.merge(List.of(nan), 0).passed());
+        Path late = dir.resolve("late.jsonl"); // an event of the teardown after the verdict: the verdict stands
+        Files.writeString(late, STARTED + "{\"type\":\"run.finished\",\"scenario\":\"call\",\"passed\":true,\"exitCode\":0}\n"
+                + "{\"type\":\"transport.closed\",\"scenario\":\"call\"}\n");
+        assertTrue(MergeReport.merge(List.of(late), 0).passed());
         Path killed = dir.resolve("killed.jsonl"); // SIGKILL: whole lines, no run.finished
         Files.writeString(killed, STARTED);
         r = dialtone.testing.CliRun.run("report", "merge", killed.toString(), cut.toString());
