@@ -57,7 +57,8 @@ final class ReportCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "RUN.jsonl", description = "JSON-lines files of runs (dialtone ... --json > RUN.jsonl).")
         List<Path> files = new ArrayList<>();
 
-        @Option(names = "--junit", paramLabel = "FILE", description = "Also write JUnit XML to FILE: one test case per call, a suite per run.")
+        @Option(names = "--junit", paramLabel = "FILE", description = "Also write JUnit XML to FILE: one test case per call, a suite per run (- for standard "
+                + "output; the summary then goes to standard error).")
         Path junit;
 
         @Option(names = "--report", paramLabel = "FILE", description = "Also write a self-contained HTML summary to FILE.")
