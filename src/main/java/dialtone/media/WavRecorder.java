@@ -162,16 +162,16 @@ public final class WavRecorder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (failure != null) {
-            out.discard();
-            throw new MediaException("writing the recording " + path + " failed: " + failure.getMessage());
-        }
         try {
+            // what was written before a failure (a full disk) is kept, with sizes that say how much it is
             file.write(ByteBuffer.wrap(header(RATE, 1, dataBytes)), 0);
             out.commit();
         } catch (IOException e) {
             out.discard();
             throw new MediaException("cannot finish the recording " + path + ": " + e.getMessage());
+        }
+        if (failure != null) {
+            throw new MediaException("writing the recording " + path + " failed: " + failure.getMessage());
         }
     }
 

@@ -79,4 +79,26 @@ class WavRecorderTest {
         assertEquals(dir.resolve("inbound-1-3.wav"), WavRecorder.fresh(dir, "inbound-1"));
         assertEquals(dir.resolve("inbound-2.wav"), WavRecorder.fresh(dir, "inbound-2"));
     }
+
+    @Test
+    void theRecordingIsANewFileRenamedInAtTheEndNeverWrittenInPlace(@TempDir Path dir) throws Exception {
+        Path rec = dir.resolve("rec.wav");
+        WavRecorder r = new WavRecorder(rec);
+        r.accept(frame(48000, 1, 440, 0), 16, 48000, 1, 480);
+        assertFalse(Files.exists(rec), "nothing at the path while the call goes on");
+        r.close();
+        assertEquals(44 + 960, Files.size(rec));
+        try (java.util.stream.Stream<Path> l = Files.list(dir)) {
+            assertEquals(java.util.List.of(rec), l.toList(), "no temporary file left");
+        }
+        // something other than a file planted at the path during the call (here a directory) is not replaced
+        Path other = dir.resolve("other.wav");
+        WavRecorder r2 = new WavRecorder(other, true);
+        Files.createDirectory(other);
+        assertThrows(MediaException.class, r2::close);
+        assertTrue(Files.isDirectory(other));
+        try (java.util.stream.Stream<Path> l = Files.list(dir)) {
+            assertEquals(2, l.count(), "rec.wav and the directory, no temporary file");
+        }
+    }
 }
