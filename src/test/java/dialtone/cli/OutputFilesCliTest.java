@@ -46,9 +46,14 @@ class OutputFilesCliTest {
 
     /** Runs {@code register} against a socket that listens but must never be connected to, with the extra flags. */
     static CliRun registerWith(String... output) throws Exception {
+        return against(List.of("register", "--duration", "1s"), output);
+    }
+
+    static CliRun against(List<String> command, String... output) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<String> a = new ArrayList<>(List.of("register", "--ws-uri", "ws://127.0.0.1:" + server.getLocalPort(),
-                    "--allow-ws", "--user", "a", "--password-env", "PW", "--duration", "1s"));
+            List<String> a = new ArrayList<>(command);
+            a.addAll(List.of("--ws-uri", "ws://127.0.0.1:" + server.getLocalPort(), "--allow-ws", "--user", "a",
+                    "--password-env", "PW"));
             a.addAll(List.of(output));
             CliRun r = CliRun.run(Map.of("PW", "x"), a.toArray(new String[0]));
             server.setSoTimeout(50);
@@ -99,6 +104,24 @@ class OutputFilesCliTest {
         assertTrue(r.err().contains("--pcap " + sub + ": it is a directory"), r.err());
         assertTrue(lstat(fifo).isOther());
         assertEquals(List.of("fifo", "sub"), names(), "nothing written, not even ok.xml");
+    }
+
+    @Test
+    void loadAndProbeRefuseTheSameWay() throws Exception {
+        Path dev = device();
+        Path target = Files.writeString(dir.resolve("target.xml"), "keep");
+        Path link = Files.createSymbolicLink(dir.resolve("j.xml"), target);
+        CliRun r = against(List.of("load", "sip:x@example.com", "--calls", "1"), "--report", dev.toString());
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+        assertTrue(r.err().contains("it is a character device"), r.err());
+        r = against(List.of("load", "sip:x@example.com", "--calls", "1"), "--junit", link.toString());
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+        r = CliRun.run("probe", "--ice-server", "stun:127.0.0.1:1", "--pcap", link.toString());
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+        assertTrue(r.err().contains("symbolic link"), r.err());
+        assertTrue(lstat(dev).isOther());
+        assertEquals("keep", Files.readString(target));
+        assertTrue(lstat(link).isSymbolicLink());
     }
 
     @Test
