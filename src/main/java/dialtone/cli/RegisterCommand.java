@@ -85,6 +85,9 @@ final class RegisterCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            if (mode.play() != null && mode.play().wav() != null) {
+                CallCommand.checkWav(spec.commandLine(), "--answer", mode.play().wav());
+            }
         }
         if (maxCalls < 1 || maxCalls > 500) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-calls must be between 1 and 500");
