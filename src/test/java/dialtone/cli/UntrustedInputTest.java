@@ -286,7 +286,11 @@ class UntrustedInputTest {
         oneLine(CliRun.run(concat(new String[] {"config", "--ca-file", dir.resolve("none.pem").toString()}, direct)),
                 ExitCodes.CONFIG, "does not exist");
         oneLine(CliRun.run("config", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--password-file", dir.toString()),
-                ExitCodes.CONFIG, "password file");
+                ExitCodes.CONFIG, "password file " + dir + " is a directory");
+        oneLine(CliRun.run("config", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--password-file", "/dev/zero"),
+                ExitCodes.CONFIG, "is not a regular file (a device");
+        oneLine(CliRun.run("config", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--password-file",
+                dir.resolve("nope").toString()), ExitCodes.CONFIG, "does not exist");
         usage(CliRun.run(callTo("--script", dir.toString())), "not a regular file");
         usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "echo", "--script",
                 dir.toString()), "not a regular file");
