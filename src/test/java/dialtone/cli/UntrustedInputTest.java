@@ -279,7 +279,8 @@ class UntrustedInputTest {
     void localFileMistakesAreTwoOrThreeWithOneLine(@TempDir Path dir) throws Exception {
         String[] direct = {"--ws-uri", "wss://s.example.invalid", "--user", "a"};
         CliRun caDir = CliRun.run(concat(new String[] {"config", "--ca-file", dir.toString()}, direct));
-        oneLine(caDir, ExitCodes.CONFIG, "is not a regular file");
+        oneLine(caDir, ExitCodes.CONFIG, "--ca-file " + dir + " is a directory");
+        oneLine(CliRun.run(concat(new String[] {"config", "--ca-file", ""}, direct)), ExitCodes.CONFIG, "--ca-file is empty");
         Path empty = Files.createFile(dir.resolve("empty.pem"));
         oneLine(CliRun.run(concat(new String[] {"config", "--ca-file", empty.toString()}, direct)), ExitCodes.CONFIG,
                 "holds no certificate");
