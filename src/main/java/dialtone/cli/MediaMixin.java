@@ -81,8 +81,11 @@ public final class MediaMixin {
         int min = 0;
         int max = 0;
         if (portRange != null) {
-            String[] p = portRange.split("-");
+            String[] p = portRange.split("-", -1);
             try {
+                if (p.length != 2) {
+                    throw new IllegalArgumentException("not two numbers");
+                }
                 min = Integer.parseInt(p[0].trim());
                 max = Integer.parseInt(p[1].trim());
             } catch (RuntimeException e) {

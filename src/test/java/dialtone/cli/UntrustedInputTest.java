@@ -192,6 +192,7 @@ class UntrustedInputTest {
                     "--ice-bind", bad), "--ice-bind");
         }
         usage(CliRun.run(callTo("--ice-bind", "localhost")), "takes an IP address");
+        usage(CliRun.run(callTo("--port-range", "40000-40100-5")), "--port-range must be MIN-MAX");
         // 127.0.0.1 is an address of every machine: accepted, and the run goes on to fail at the transport
         CliRun ok = CliRun.run("call", "sip:x@example.com", "--ws-uri", "wss://127.0.0.1:1", "--user", "a",
                 "--ice-bind", "127.0.0.1", "--config-timeout", "2s");
