@@ -85,4 +85,11 @@ class HumanReporterTest {
         assertTrue(w.toString().contains("something to say"), w.toString());
         h.close();
     }
+
+    @Test
+    void gatheringSaysWhatIsGathered() {
+        HumanFormat f = new HumanFormat(false);
+        assertEquals(List.of("gathering candidates"), f.render(new MediaEvent.Gathering(at(0), "call", "gathering")).lines());
+        assertEquals(List.of("gathering complete"), f.render(new MediaEvent.Gathering(at(0), "call", "complete")).lines());
+    }
 }
