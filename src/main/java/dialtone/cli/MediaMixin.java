@@ -148,6 +148,9 @@ public final class MediaMixin {
      */
     static String localAddress(String text, java.util.Collection<java.net.InetAddress> local) {
         String t = text.strip();
+        if (t.indexOf(':') >= 0 && t.indexOf('%') > 0) {
+            t = t.substring(0, t.indexOf('%')); // an IPv6 zone (fe80::1%eth0): the address is what is compared and sent
+        }
         java.net.InetAddress a;
         if (t.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
             byte[] b = new byte[4];

@@ -206,6 +206,7 @@ class UntrustedInputTest {
         assertEquals("192.0.2.7", MediaMixin.localAddress("192.0.2.7", local));
         assertEquals("127.0.0.1", MediaMixin.localAddress("127.000.000.001", local), "written the canonical way");
         assertEquals("fe80:0:0:0:0:0:0:1", MediaMixin.localAddress("fe80::1", local));
+        assertEquals("fe80:0:0:0:0:0:0:1", MediaMixin.localAddress("fe80::1%eth0", local));
         assertEquals(null, MediaMixin.localAddress("999.1.1.1", local));
         assertEquals(null, MediaMixin.localAddress("192.0.2.8", local));
         assertEquals(null, MediaMixin.localAddress("example.com", local));
