@@ -223,6 +223,8 @@ class UntrustedInputTest {
         usage(CliRun.run(call("sip:bob@lab.test;transport=ws;transport=udp")), "given twice");
         usage(CliRun.run(call("sip:bob:secret@lab.test")), "password");
         usage(CliRun.run(call("bo%zz")), "TARGET bo%zz");
+        usage(CliRun.run(call("bob?Via=evil")), "write it escaped (%3F)");
+        usage(CliRun.run(call("sip:bob?Via=evil@lab.test")), "write it escaped (%3F)");
         usage(CliRun.run("load", "sip:bob@lab.test?Via=evil", "--ws-uri", "wss://s.example.invalid", "--user", "a"),
                 "URI headers");
         for (String fine : List.of("sip:bob@lab.test", "sips:app-1@lab.test:5061;transport=wss", "sip:+15550100@lab.test;user=phone",

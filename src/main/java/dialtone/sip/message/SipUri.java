@@ -138,6 +138,10 @@ public record SipUri(String scheme, String user, String password, String host, i
             if (bad != null) {
                 return "its user part " + bad;
             }
+            if (u.user().indexOf('?') >= 0) {
+                // legal in a user part, but a parser that looks for '?' first reads what follows as URI headers
+                return "its user part contains '?': write it escaped (%3F)";
+            }
         }
         if (!u.host().startsWith("[")) {
             for (String label : u.host().split("\\.", -1)) {
