@@ -95,6 +95,15 @@ final class RegisterCommand implements Callable<Integer> {
         if (recordDir != null && !java.nio.file.Files.isDirectory(recordDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir + " is not a directory");
         }
+        if (recordDir != null) {
+            // a directory nothing can be written to (/proc, read-only, not ours) failed the first answered call (exit 7)
+            try {
+                java.nio.file.Files.delete(java.nio.file.Files.createTempFile(recordDir, ".dialtone-", ".probe"));
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir
+                        + ": cannot create a file there (" + e.getClass().getSimpleName() + ")");
+            }
+        }
         java.util.List<String> scriptLines = null;
         if (script != null) {
             if (answer == null) {
