@@ -353,6 +353,15 @@ class CallCommand implements Callable<Integer> {
         if (Files.isSymbolicLink(record)) {
             throw new CommandLine.ParameterException(cl, "--record " + record + " is a symbolic link: refusing to follow it");
         }
+        if (parent != null) {
+            // a directory nothing can be created in (/proc, read-only) failed once the call had been set up
+            try {
+                Files.delete(Files.createTempFile(parent, ".dialtone-", ".probe"));
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                throw new CommandLine.ParameterException(cl, "--record " + record + ": cannot create a file in " + parent
+                        + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
         if (Files.exists(record, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(record, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new CommandLine.ParameterException(cl, "--record " + record + " exists and is not a regular file");

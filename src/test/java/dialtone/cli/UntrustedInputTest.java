@@ -301,6 +301,7 @@ class UntrustedInputTest {
                 dir.toString()), "not a regular file");
         usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "echo",
                 "--record-dir", empty.toString()), "not a directory");
+        usage(CliRun.run(callTo("--record", "/proc/x.wav")), "cannot create a file in /proc");
         // a directory nothing can be created in failed the first answered call with exit 7
         usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "echo",
                 "--record-dir", "/proc"), "--record-dir /proc: cannot create a file there");
