@@ -320,7 +320,10 @@ class CallCommand implements Callable<Integer> {
         }
         String problem = dialtone.sip.message.SipUri.requestTargetProblem(to);
         if (problem != null) {
-            throw new CommandLine.ParameterException(cl, "TARGET " + dialtone.support.Printable.escape(typed) + ": " + problem);
+            // a URI with a password is refused without being shown: the password would be on the terminal
+            boolean secret = dialtone.sip.message.SipUri.parse(to).map(u -> u.password() != null).orElse(false);
+            throw new CommandLine.ParameterException(cl, "TARGET " + (secret ? "(a URI with a password, not shown)"
+                    : dialtone.support.Printable.escape(typed)) + ": " + problem);
         }
     }
 
