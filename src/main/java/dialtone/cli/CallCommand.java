@@ -315,16 +315,24 @@ class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "TARGET contains white space or control characters");
         }
         if (dialtone.sip.message.SipUri.parse(to).isEmpty()) {
-            throw new CommandLine.ParameterException(cl, "TARGET " + dialtone.support.Printable.escape(typed)
+            throw new CommandLine.ParameterException(cl, "TARGET " + (userinfoPassword(typed)
+                    ? "(a URI with a password, not shown)" : dialtone.support.Printable.escape(typed))
                     + " is not a SIP URI (sip:user@host) or a user name");
         }
         String problem = dialtone.sip.message.SipUri.requestTargetProblem(to);
         if (problem != null) {
             // a URI with a password is refused without being shown: the password would be on the terminal
-            boolean secret = dialtone.sip.message.SipUri.parse(to).map(u -> u.password() != null).orElse(false);
+            boolean secret = userinfoPassword(to);
             throw new CommandLine.ParameterException(cl, "TARGET " + (secret ? "(a URI with a password, not shown)"
                     : dialtone.support.Printable.escape(typed)) + ": " + problem);
         }
+    }
+
+    /** Whether {@code uri} looks like {@code scheme:user:password@...}: then it is not echoed. */
+    static boolean userinfoPassword(String uri) {
+        int colon = uri.indexOf(':');
+        int at = uri.lastIndexOf('@');
+        return colon >= 0 && at > colon && uri.substring(colon + 1, at).indexOf(':') >= 0;
     }
 
     /**

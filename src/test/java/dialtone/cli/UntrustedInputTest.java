@@ -224,6 +224,9 @@ class UntrustedInputTest {
         CliRun pw = CliRun.run(call("sip:bob:Target-Secret-5@lab.test"));
         usage(pw, "a password in the URI is not taken");
         assertFalse(pw.all().contains("Target-Secret-5"), pw.toString());
+        CliRun bad = CliRun.run(call("sip:bob:Target-Secret-6@"));
+        usage(bad, "not shown");
+        assertFalse(bad.all().contains("Target-Secret-6"), bad.toString());
         usage(CliRun.run(call("bo%zz")), "TARGET bo%zz");
         usage(CliRun.run(call("bob?Via=evil")), "write it escaped (%3F)");
         usage(CliRun.run(call("sip:bob?Via=evil@lab.test")), "write it escaped (%3F)");
