@@ -68,11 +68,11 @@ class CallCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Let --record replace an existing regular file (never a symbolic link).")
     boolean force;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.Positive.class,
             description = "Talk time after the answer, then BYE (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--setup-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--setup-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.Positive.class,
             description = "CANCEL an attempt not answered in this time (default: ${DEFAULT-VALUE}, as the SDK's widget).")
     Duration setupTimeout;
 
@@ -119,9 +119,32 @@ class CallCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    /** The headers that the transaction and dialog layers write themselves (RFC 3261 §8.1.1), lower case. */
+    /**
+     * The headers that the transaction and dialog layers write themselves (RFC 3261 §8.1.1), those that authenticate
+     * (the digest layer answers challenges), those that name extensions the user agent must implement, and every
+     * Content- header (the body is the SDP offer): lower case, compact forms expanded by {@link #ownedBy}.
+     */
     static final java.util.Set<String> OWNED_HEADERS = java.util.Set.of("via", "call-id", "cseq", "from", "to",
-            "max-forwards", "contact", "content-length", "content-type", "authorization", "proxy-authorization");
+            "max-forwards", "contact", "content-length", "content-type", "authorization", "proxy-authorization",
+            "www-authenticate", "proxy-authenticate", "authentication-info", "user-agent", "allow", "supported",
+            "require", "proxy-require", "rack", "rseq");
+
+    /** The headers that decide where a request goes (RFC 3261 §16.12, RFC 3327, RFC 3608): the proxies' and the dialog's. */
+    static final java.util.Set<String> ROUTING_HEADERS = java.util.Set.of("route", "record-route", "path", "service-route");
+
+    /** Why --header cannot carry {@code name}: null when it can. */
+    static String ownedBy(String name) {
+        String n = dialtone.sip.message.HeaderNames.canonical(name).toLowerCase(java.util.Locale.ROOT);
+        if (ROUTING_HEADERS.contains(n) || n.equals("via") || n.equals("max-forwards") || n.equals("contact")) {
+            return "routing headers are owned by the SIP server and dialtone's dialog layer; a request's route cannot be"
+                    + " set by hand";
+        }
+        if (OWNED_HEADERS.contains(n) || n.startsWith("content-")) {
+            return "dialtone's transaction, dialog and authentication layers own that header; it cannot be replaced or"
+                    + " repeated";
+        }
+        return null;
+    }
 
     /** Everything the call options decided, checked. */
     record Prepared(Io io, List<Header> extra, Play playSpec, List<Check> checks, MediaSetup media,
@@ -166,14 +189,14 @@ class CallCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "--header '" + dialtone.support.Printable.escape(h)
                         + "' is not 'Name: value' (a token, a colon, printable text)");
             }
-            if (OWNED_HEADERS.contains(dialtone.sip.message.HeaderNames.canonical(name).toLowerCase(java.util.Locale.ROOT))) {
-                throw new CommandLine.ParameterException(cl, "--header " + name + ": dialtone's transaction and dialog"
-                        + " layers own that header; it cannot be replaced or repeated");
+            String owner = ownedBy(name);
+            if (owner != null) {
+                throw new CommandLine.ParameterException(cl, "--header " + name + ": " + owner);
             }
             extra.add(new Header(name, value));
         }
-        if (playSpec.wav() != null && !Files.isRegularFile(playSpec.wav())) {
-            throw new CommandLine.ParameterException(cl, "--play " + play + ": no such file");
+        if (playSpec.wav() != null) {
+            checkWav(cl, "--play", playSpec.wav());
         }
         if (expectTone != null && !(expectTone >= 20 && expectTone <= 20_000)) {
             throw new CommandLine.ParameterException(cl, "--expect-tone must be between 20 and 20000 Hz");
@@ -231,7 +254,7 @@ class CallCommand implements Callable<Integer> {
             commands = console;
         }
         if (target != null) {
-            checkTarget(cl, target.contains(":") ? target : "sip:" + target + "@x.invalid");
+            checkTarget(cl, target.contains(":") ? target : "sip:" + target + "@x.invalid", target);
         } else if (targetOptions.endpoint == null && io.env().get(TargetOptions.ENDPOINT_ENV) == null) {
             throw new CommandLine.ParameterException(cl, "direct mode needs a TARGET to call (a SIP URI or a user)");
         }
@@ -281,14 +304,54 @@ class CallCommand implements Callable<Integer> {
         }
     }
 
-    /** TARGET becomes the Request-URI and the To header: a SIP or SIPS URI with nothing that could break a line. */
-    static void checkTarget(CommandLine cl, String to) {
+    /**
+     * TARGET becomes the Request-URI and the To header as written: a SIP or SIPS URI with nothing that could break a
+     * line, no URI headers, and only the URI parameters {@link dialtone.sip.message.SipUri#requestTargetProblem}
+     * allows.
+     */
+    static void checkTarget(CommandLine cl, String to, String typed) {
         if (!dialtone.sip.parser.SipEncoder.lineSafe(to) || !dialtone.support.Printable.isClean(to)
                 || dialtone.sip.message.Grammar.hasWhitespace(to)) {
             throw new CommandLine.ParameterException(cl, "TARGET contains white space or control characters");
         }
         if (dialtone.sip.message.SipUri.parse(to).isEmpty()) {
-            throw new CommandLine.ParameterException(cl, "TARGET " + to + " is not a SIP URI (sip:user@host) or a user name");
+            throw new CommandLine.ParameterException(cl, "TARGET " + (userinfoPassword(typed)
+                    ? "(a URI with a password, not shown)" : dialtone.support.Printable.escape(typed))
+                    + " is not a SIP URI (sip:user@host) or a user name");
+        }
+        String problem = dialtone.sip.message.SipUri.requestTargetProblem(to);
+        if (problem != null) {
+            // a URI with a password is refused without being shown: the password would be on the terminal
+            boolean secret = userinfoPassword(to);
+            throw new CommandLine.ParameterException(cl, "TARGET " + (secret ? "(a URI with a password, not shown)"
+                    : dialtone.support.Printable.escape(typed)) + ": " + problem);
+        }
+    }
+
+    /** Whether {@code uri} looks like {@code scheme:user:password@...}: then it is not echoed. */
+    static boolean userinfoPassword(String uri) {
+        int colon = uri.indexOf(':');
+        int at = uri.lastIndexOf('@');
+        return colon >= 0 && at > colon && uri.substring(colon + 1, at).indexOf(':') >= 0;
+    }
+
+    /**
+     * A WAV file to play, read and decoded once before anything is dialled: what it is when it is not a regular file
+     * (a directory, a device, a FIFO), and the reader's own words when it is not a WAV it can play. Exit 2, never 70.
+     */
+    static void checkWav(CommandLine cl, String flag, Path wav) {
+        java.nio.file.Path f = wav;
+        if (!Files.exists(f)) {
+            throw new CommandLine.ParameterException(cl, flag + " " + f + ": no such file");
+        }
+        if (!Files.isRegularFile(f)) {
+            throw new CommandLine.ParameterException(cl, flag + " " + f + ": " + (Files.isDirectory(f) ? "a directory"
+                    : "not a regular file (a device, a FIFO or a socket)") + ", not a WAV file");
+        }
+        try {
+            dialtone.media.WavReader.read(f);
+        } catch (dialtone.media.MediaException e) {
+            throw new CommandLine.ParameterException(cl, flag + ": " + e.getMessage());
         }
     }
 
@@ -300,6 +363,15 @@ class CallCommand implements Callable<Integer> {
         }
         if (Files.isSymbolicLink(record)) {
             throw new CommandLine.ParameterException(cl, "--record " + record + " is a symbolic link: refusing to follow it");
+        }
+        if (parent != null) {
+            // a directory nothing can be created in (/proc, read-only) failed once the call had been set up
+            try {
+                Files.delete(Files.createTempFile(parent, ".dialtone-", ".probe"));
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                throw new CommandLine.ParameterException(cl, "--record " + record + ": cannot create a file in " + parent
+                        + " (" + e.getClass().getSimpleName() + ")");
+            }
         }
         if (Files.exists(record, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(record, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

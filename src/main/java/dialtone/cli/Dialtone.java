@@ -92,9 +92,14 @@ public final class Dialtone implements Runnable {
         cl.setOut(io.out());
         cl.setErr(io.err());
         applyExitCodeList(cl);
+        reflowDescriptions(cl);
+        cl.setExecutionStrategy(parsed -> {
+            refuseUnmatched(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("dialtone: " + Printable.escape(ex.getMessage()));
+            c.getErr().println("dialtone: " + Printable.escape(usageMessage(ex)));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             c.getErr().flush();
             return ExitCodes.USAGE;
@@ -110,6 +115,112 @@ public final class Dialtone implements Runnable {
             return ExitCodes.INTERNAL;
         });
         return cl;
+    }
+
+    /**
+     * picocli ignores words it did not match when --help is asked for ({@code dialtone nosuch --help} printed the
+     * top-level help and exited 0): a word that is no subcommand or argument is a usage error whatever else is given.
+     */
+    private static void refuseUnmatched(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.hasSubcommand() ? r.subcommand() : null) {
+            if (!r.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(r.commandSpec().commandLine(), r.unmatched());
+            }
+        }
+    }
+
+    /** picocli's message, except for a word where a subcommand was expected: "unknown subcommand 'x'". */
+    static String usageMessage(CommandLine.ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !c.getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")
+                && c.getCommandSpec().positionalParameters().isEmpty()) {
+            String names = String.join(", ", c.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList());
+            return "unknown subcommand '" + u.getUnmatched().get(0) + "' of " + c.getCommandSpec().qualifiedName()
+                    + " (one of: " + names + ")";
+        }
+        return ex.getMessage();
+    }
+
+    /**
+     * The descriptions are written as paragraphs cut into source lines; picocli would print each source line as its
+     * own line and wrap it again (ragged help). Consecutive lines are joined into one paragraph for picocli to wrap
+     * once; an empty line or an indented one (an example) still starts a new line.
+     */
+    static void reflowDescriptions(CommandLine cl) {
+        CommandLine.Model.UsageMessageSpec u = cl.getCommandSpec().usageMessage();
+        u.description(reflow(u.description()));
+        u.footer(wrapExamples(u.footer(), 80));
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            reflowDescriptions(sub);
+        }
+    }
+
+    /**
+     * The footers are shell examples: picocli would wrap a long one at the width like prose, cutting a command in the
+     * middle of a word with no continuation mark. A line longer than {@code width} is cut at spaces into lines that
+     * end with {@code \\} and go on indented, as a shell continues a command; nothing else changes.
+     */
+    static String[] wrapExamples(String[] lines, int width) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String l : lines) {
+            if (l.length() <= width) {
+                out.add(l);
+                continue;
+            }
+            String indent = l.substring(0, l.length() - l.stripLeading().length());
+            String more = indent.length() < 6 ? "      " : indent;
+            StringBuilder cur = new StringBuilder(indent);
+            boolean first = true;
+            // a flag stays with its value
+            java.util.List<String> words = new java.util.ArrayList<>();
+            for (String w : l.strip().split(" +")) {
+                int n = words.size();
+                if (n > 0 && words.get(n - 1).startsWith("--") && !words.get(n - 1).contains(" ") && !w.startsWith("-")
+                        && !w.equals("\\")) {
+                    words.set(n - 1, words.get(n - 1) + " " + w);
+                } else {
+                    words.add(w);
+                }
+            }
+            for (String w : words) {
+                boolean empty = cur.length() == (first ? indent.length() : more.length());
+                if (!empty && cur.length() + 1 + w.length() + 2 > width && !w.equals("\\")) {
+                    out.add(cur + " \\");
+                    cur = new StringBuilder(more);
+                    first = false;
+                    empty = true;
+                }
+                if (!empty) {
+                    cur.append(' ');
+                }
+                cur.append(w);
+            }
+            out.add(cur.toString());
+        }
+        return out.toArray(new String[0]);
+    }
+
+    static String[] reflow(String[] lines) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder para = null;
+        for (String l : lines) {
+            if (l.isBlank() || l.startsWith(" ")) {
+                if (para != null) {
+                    out.add(para.toString());
+                    para = null;
+                }
+                out.add(l.isBlank() ? "" : l);
+            } else if (para == null) {
+                para = new StringBuilder(l.strip());
+            } else {
+                para.append(' ').append(l.strip());
+            }
+        }
+        if (para != null) {
+            out.add(para.toString());
+        }
+        return out.toArray(new String[0]);
     }
 
     private static void applyExitCodeList(CommandLine cl) {

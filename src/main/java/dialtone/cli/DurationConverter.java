@@ -5,8 +5,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Durations as people type them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or a bare number of seconds. */
-public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+/**
+ * Durations as people type them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or a bare number of seconds; at
+ * most a week. Zero is allowed here (an --answer-after of 0 answers at once, a --keepalive of 0 turns it off); a
+ * timeout or a talk time takes {@link Positive}, which refuses it.
+ */
+public class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern P = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
     @Override
@@ -31,5 +35,17 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
             throw new CommandLine.TypeConversionException("'" + value + "' is longer than a week");
         }
         return Duration.ofMillis(Math.round(ms));
+    }
+
+    /** A duration that must be more than zero: a timeout, a deadline, a talk time. */
+    public static final class Positive extends DurationConverter {
+        @Override
+        public Duration convert(String value) {
+            Duration d = parse(value);
+            if (d.isZero()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is no time at all: give more than 0 (e.g. 500ms, 5s)");
+            }
+            return d;
+        }
     }
 }

@@ -89,6 +89,13 @@ final class LoadCommand extends CallCommand {
      */
     static dialtone.engine.Shard shard(CommandLine cl, java.util.Map<String, String> env, String flag, String runIdFlag) {
         String run = runIdFlag != null ? runIdFlag : env.get("DIALTONE_RUN_ID");
+        if (run != null) {
+            try {
+                new dialtone.engine.Shard(0, 1, run); // the run id's own check, named after where it came from
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, (runIdFlag != null ? "--run-id: " : "DIALTONE_RUN_ID: ") + e.getMessage());
+            }
+        }
         try {
             if (run == null) {
                 run = dialtone.support.RandomTokens.alnum(8);

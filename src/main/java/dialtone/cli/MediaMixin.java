@@ -81,8 +81,11 @@ public final class MediaMixin {
         int min = 0;
         int max = 0;
         if (portRange != null) {
-            String[] p = portRange.split("-");
+            String[] p = portRange.split("-", -1);
             try {
+                if (p.length != 2) {
+                    throw new IllegalArgumentException("not two numbers");
+                }
                 min = Integer.parseInt(p[0].trim());
                 max = Integer.parseInt(p[1].trim());
             } catch (RuntimeException e) {
@@ -92,8 +95,17 @@ public final class MediaMixin {
                 throw new CommandLine.ParameterException(cl, "--port-range must lie within 1024-65535, MIN <= MAX");
             }
         }
-        if (iceBind != null && !dialtone.support.Hosts.isIpLiteral(iceBind)) {
-            throw new CommandLine.ParameterException(cl, "--ice-bind takes an IP address (got " + iceBind + ")");
+        String bind = null;
+        if (iceBind != null) {
+            if (!dialtone.support.Hosts.isIpLiteral(iceBind.strip())) {
+                throw new CommandLine.ParameterException(cl, "--ice-bind takes an IP address of this machine (got "
+                        + dialtone.support.Printable.escape(iceBind) + ")");
+            }
+            bind = localAddress(iceBind, localAddresses());
+            if (bind == null) {
+                throw new CommandLine.ParameterException(cl, "--ice-bind " + dialtone.support.Printable.escape(iceBind)
+                        + " is not an address of this machine: " + localAddressList());
+            }
         }
         TurnAuth auth = turnAuth(env, secrets);
         String user = auth.user();
@@ -126,7 +138,76 @@ public final class MediaMixin {
         if (relayOnly && servers.stream().noneMatch(s -> s.username() != null)) {
             throw new CommandLine.ParameterException(cl, "--relay-only needs a TURN server (--ice-server turn:...)");
         }
-        return new MediaSetup(servers, relayOnly, iceBind, min, max, noUdp, noTcp);
+        return new MediaSetup(servers, relayOnly, bind, min, max, noUdp, noTcp);
+    }
+
+    /**
+     * The --ice-bind value as the address it names, when it is an IP address of one of this machine's interfaces
+     * that are up (it becomes the host candidates the far end sends media to); null when it is not. No name is
+     * resolved: 999.1.1.1 is no address, and a host name is refused.
+     */
+    static String localAddress(String text, java.util.Collection<java.net.InetAddress> local) {
+        String t = text.strip();
+        if (t.indexOf(':') >= 0 && t.indexOf('%') > 0) {
+            t = t.substring(0, t.indexOf('%')); // an IPv6 zone (fe80::1%eth0): the address is what is compared and sent
+        }
+        java.net.InetAddress a;
+        if (t.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            byte[] b = new byte[4];
+            String[] p = t.split("\\.");
+            for (int i = 0; i < 4; i++) {
+                int v = Integer.parseInt(p[i]);
+                if (v > 255) {
+                    return null;
+                }
+                b[i] = (byte) v;
+            }
+            try {
+                a = java.net.InetAddress.getByAddress(b);
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        } else if (t.indexOf(':') >= 0 && t.matches("[0-9a-fA-F:.]+")) {
+            try {
+                a = java.net.InetAddress.getByName(t); // an IPv6 literal: parsed, never looked up
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        for (java.net.InetAddress l : local) {
+            if (java.util.Arrays.equals(l.getAddress(), a.getAddress())) {
+                String s = a.getHostAddress();
+                int pct = s.indexOf('%');
+                return pct < 0 ? s : s.substring(0, pct);
+            }
+        }
+        return null;
+    }
+
+    /** The addresses of this machine's interfaces that are up. */
+    static java.util.List<java.net.InetAddress> localAddresses() {
+        try {
+            return java.net.NetworkInterface.networkInterfaces().filter(MediaMixin::up)
+                    .flatMap(java.net.NetworkInterface::inetAddresses).toList();
+        } catch (java.net.SocketException e) {
+            return List.of();
+        }
+    }
+
+    private static boolean up(java.net.NetworkInterface n) {
+        try {
+            return n.isUp();
+        } catch (java.net.SocketException e) {
+            return false;
+        }
+    }
+
+    private static String localAddressList() {
+        List<String> l = localAddresses().stream().map(java.net.InetAddress::getHostAddress)
+                .map(s -> s.indexOf('%') < 0 ? s : s.substring(0, s.indexOf('%'))).distinct().limit(8).toList();
+        return l.isEmpty() ? "it has no interface that is up" : "give one of " + String.join(", ", l);
     }
 
     /** TURN REST API (draft-uberti-behave-turn-rest): credential = base64(HMAC-SHA1(secret, username)). */

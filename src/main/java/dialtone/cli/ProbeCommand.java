@@ -52,7 +52,7 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--skip", paramLabel = "CHECKS", split = ",", description = "Skip these: https, wss, stun, turn, echo, ice.")
     List<String> skip = List.of();
 
-    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.Positive.class,
             description = "One deadline for all checks (default: ${DEFAULT-VALUE}).")
     Duration deadline;
 

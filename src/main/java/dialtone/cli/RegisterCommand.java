@@ -85,12 +85,24 @@ final class RegisterCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            if (mode.play() != null && mode.play().wav() != null) {
+                CallCommand.checkWav(spec.commandLine(), "--answer", mode.play().wav());
+            }
         }
         if (maxCalls < 1 || maxCalls > 500) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-calls must be between 1 and 500");
         }
         if (recordDir != null && !java.nio.file.Files.isDirectory(recordDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir + " is not a directory");
+        }
+        if (recordDir != null) {
+            // a directory nothing can be written to (/proc, read-only, not ours) failed the first answered call (exit 7)
+            try {
+                java.nio.file.Files.delete(java.nio.file.Files.createTempFile(recordDir, ".dialtone-", ".probe"));
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir
+                        + ": cannot create a file there (" + e.getClass().getSimpleName() + ")");
+            }
         }
         java.util.List<String> scriptLines = null;
         if (script != null) {

@@ -50,11 +50,11 @@ public final class TargetOptions {
     boolean allowWs;
 
     @Option(names = "--config-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class,
+            converter = DurationConverter.Positive.class,
             description = "Budget for the whole configuration fetch (default: ${DEFAULT-VALUE}, as the SDK).")
     Duration configTimeout;
 
-    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "32s", converter = DurationConverter.class,
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "32s", converter = DurationConverter.Positive.class,
             description = "How long a SIP request may go unanswered (Timer B/F; default: ${DEFAULT-VALUE}, 64*T1).")
     Duration requestTimeout;
 

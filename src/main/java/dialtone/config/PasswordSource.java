@@ -33,7 +33,8 @@ public final class PasswordSource {
         if (file != null) {
             try {
                 if (!Files.isRegularFile(file)) {
-                    throw setup("the " + what + " file " + file + " does not exist or is not a regular file");
+                    throw setup("the " + what + " file " + file + (!Files.exists(file) ? " does not exist"
+                            : Files.isDirectory(file) ? " is a directory" : " is not a regular file (a device, a FIFO or a socket)"));
                 }
                 if (Files.size(file) > 4096) {
                     throw setup("the " + what + " file " + file + " is larger than 4 KiB: is it the right file?");

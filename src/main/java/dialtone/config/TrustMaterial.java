@@ -99,9 +99,14 @@ public final class TrustMaterial {
     static KeyStore loadCas(Path caFile) {
         Collection<? extends Certificate> certs;
         // a regular file of bounded size: /dev/zero or a FIFO would never end
+        if (caFile.toString().isEmpty()) {
+            throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED, "--ca-file is empty: give a PEM file"));
+        }
         if (!Files.isRegularFile(caFile)) {
             throw new DialtoneException(Failure.of(Layer.CONFIG, Cause.SETUP_FAILED, "--ca-file " + caFile
-                    + (Files.exists(caFile) ? " is not a regular file" : " does not exist")));
+                    + (!Files.exists(caFile) ? " does not exist" : Files.isDirectory(caFile)
+                    ? " is a directory, not a regular file: give the PEM file in it"
+                    : " is not a regular file (a device, a FIFO or a socket)")));
         }
         try (InputStream in = new java.io.ByteArrayInputStream(readBounded(caFile))) {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);

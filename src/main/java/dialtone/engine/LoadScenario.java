@@ -290,11 +290,16 @@ public final class LoadScenario {
         s.put("failureRate", Math.round(rate * 10000) / 10000.0);
         s.put("answered", done.stream().filter(Call.Result::answered).count());
         s.put("callsPerSecond", Math.round(started.get() / Math.max(0.001, secs) * 100) / 100.0);
-        s.put("setupMsP50", pct(setup, 50));
-        s.put("setupMsP95", pct(setup, 95));
-        s.put("setupMsMax", setup.length == 0 ? -1 : setup[setup.length - 1]);
-        s.put("firstAudioMsP50", pct(audio, 50));
-        s.put("firstAudioMsP95", pct(audio, 95));
+        // a figure with no data is left out (docs/events.md: unknown values are absent), never written as -1
+        if (setup.length > 0) {
+            s.put("setupMsP50", pct(setup, 50));
+            s.put("setupMsP95", pct(setup, 95));
+            s.put("setupMsMax", setup[setup.length - 1]);
+        }
+        if (audio.length > 0) {
+            s.put("firstAudioMsP50", pct(audio, 50));
+            s.put("firstAudioMsP95", pct(audio, 95));
+        }
         if (mos.length > 0) {
             s.put("mosMin", mos[0]);
             s.put("mosP50", mos[(mos.length - 1) / 2]);

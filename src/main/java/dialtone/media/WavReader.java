@@ -58,7 +58,10 @@ public final class WavReader {
 
     public static Pcm read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new MediaException("cannot play " + file + ": no such file");
+            // say what it is: /dev/zero exists, and "no such file" sent people looking for a typo
+            throw new MediaException("cannot play " + file + ": " + (!Files.exists(file) ? "no such file"
+                    : Files.isDirectory(file) ? "a directory, not a WAV file"
+                    : "not a regular file (a device, a FIFO or a socket), not a WAV file"));
         }
         byte[] whole;
         try {

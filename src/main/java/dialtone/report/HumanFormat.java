@@ -138,7 +138,7 @@ public final class HumanFormat {
 
     private Rendered media(MediaEvent e) {
         if (e instanceof MediaEvent.Gathering g) {
-            return one("ice", Kind.DETAIL, "gathering " + g.state());
+            return one("ice", Kind.DETAIL, g.state().equals("gathering") ? "gathering candidates" : "gathering " + g.state());
         } else if (e instanceof MediaEvent.Candidate c) {
             return one("ice", Kind.INFO, "local candidate " + c.candidateType() + " " + c.protocol() + " " + c.address() + ":" + c.port()
                     + (c.relayProtocol() == null ? "" : " relayed over " + c.relayProtocol()));

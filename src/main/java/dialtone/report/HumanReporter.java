@@ -18,6 +18,13 @@ import java.util.concurrent.TimeUnit;
  * The timeline for people: {@code +1.234s tag  text}. On a terminal it uses colour (unless NO_COLOR or
  * {@code --no-color}) and shows a live status line during long waits (connecting, registering, ringing) that the
  * next event line replaces. Piped output carries neither.
+ *
+ * <p>Lines are in the order of the times they show. Events reach the bus in the order they were published, which is
+ * not always the order they happened in (a native callback is stamped when it fires and published when the UA loop
+ * gets to it; the DTLS line is stamped when the peer connection connected and published once the statistics name
+ * the cipher). So each event is held for {@link #HOLD} and printed in time order; the run's last event and
+ * {@link #close()} print everything held. A repeated ICE state (libwebrtc reports connected and completed again
+ * when a new candidate pair is checked while media flows) is shown once per connected period.
  */
 public final class HumanReporter implements EventSink {
     private static final String RESET = "\u001b[0m";
@@ -48,11 +55,93 @@ public final class HumanReporter implements EventSink {
 
     private String runScenario = "";
 
+    /** How long an event waits for earlier ones that reach the bus after it. */
+    static final Duration HOLD = Duration.ofMillis(300);
+
+    private record Pending(Event event, long seq, long arrivedNanos) {
+    }
+
+    private final java.util.PriorityQueue<Pending> held = new java.util.PriorityQueue<>(
+            java.util.Comparator.comparing((Pending p) -> p.event().at()).thenComparingLong(Pending::seq));
+    private long seq;
+    private Instant latest;
+    /** Per scenario: the ICE states shown since ICE last left connected/completed, and the last state shown. */
+    private final java.util.Map<String, java.util.Set<String>> iceUp = new java.util.HashMap<>();
+    private final java.util.Map<String, String> iceLast = new java.util.HashMap<>();
+    private ScheduledExecutorService flusher;
+
     @Override
     public synchronized void accept(Event e) {
         if (start == null || e instanceof RunEvent.Started) {
             start = e.at();
             runScenario = e.scenario();
+        }
+        held.add(new Pending(e, seq++, System.nanoTime()));
+        if (latest == null || e.at().isAfter(latest)) {
+            latest = e.at();
+        }
+        release(e instanceof RunEvent.Finished);
+        if (flusher == null && !held.isEmpty()) {
+            flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "timeline-flush");
+                t.setDaemon(true);
+                return t;
+            });
+            flusher.scheduleAtFixedRate(() -> {
+                synchronized (this) {
+                    release(false);
+                    out.flush();
+                }
+            }, 100, 100, TimeUnit.MILLISECONDS);
+        }
+        String next = waitingFor(e);
+        if (next != null) {
+            status = next;
+            statusSince = System.nanoTime();
+            showStatus();
+        } else if (!(e instanceof dialtone.event.SipEvent)) {
+            status = null;
+        } else if (status != null) {
+            showStatus();
+        }
+        out.flush();
+    }
+
+    /** Prints, in time order, what has waited long enough (everything when {@code all}). */
+    private void release(boolean all) {
+        long now = System.nanoTime();
+        while (!held.isEmpty()) {
+            Pending p = held.peek();
+            boolean due = all || now - p.arrivedNanos() >= HOLD.toNanos()
+                    || !p.event().at().isAfter(latest.minus(HOLD));
+            if (!due) {
+                return;
+            }
+            held.poll();
+            print(p.event());
+        }
+    }
+
+    /** False for an ICE state that says nothing new (see the class comment). */
+    private boolean news(dialtone.event.MediaEvent.IceState s) {
+        String state = s.state();
+        java.util.Set<String> up = iceUp.computeIfAbsent(s.scenario(), k -> new java.util.HashSet<>());
+        boolean connected = state.equals("connected") || state.equals("completed");
+        if (!connected) {
+            up.clear();
+            return !state.equals(iceLast.put(s.scenario(), state));
+        }
+        iceLast.put(s.scenario(), state);
+        if (up.contains(state) || state.equals("connected") && up.contains("completed")) {
+            return false;
+        }
+        up.add(state);
+        return true;
+    }
+
+    private void print(Event e) {
+        if (e instanceof dialtone.event.MediaEvent.IceState s && !news(s)) {
+            return;
         }
         clearStatus();
         HumanFormat.Rendered r = format.render(e);
@@ -72,17 +161,6 @@ public final class HumanReporter implements EventSink {
                 }
             }
         }
-        String next = waitingFor(e);
-        if (next != null) {
-            status = next;
-            statusSince = System.nanoTime();
-            showStatus();
-        } else if (!(e instanceof dialtone.event.SipEvent)) {
-            status = null;
-        } else if (status != null) {
-            showStatus();
-        }
-        out.flush();
     }
 
     /** The text of the live status line this event starts, or null. */
@@ -135,8 +213,12 @@ public final class HumanReporter implements EventSink {
     public synchronized void close() {
         status = null;
         clearStatus();
+        release(true);
         if (ticker != null) {
             ticker.shutdownNow();
+        }
+        if (flusher != null) {
+            flusher.shutdownNow();
         }
         out.flush();
     }

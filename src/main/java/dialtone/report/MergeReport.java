@@ -88,11 +88,16 @@ public final class MergeReport {
         fig.put("calls", units.size());
         fig.put("callsPassed", units.size() - failed);
         fig.put("passRate", units.isEmpty() ? 0 : Math.round((1 - rate) * 10000) / 10000.0);
-        fig.put("setupMsP50", pct(setup, 50));
-        fig.put("setupMsP95", pct(setup, 95));
-        fig.put("setupMsMax", setup.length == 0 ? -1 : setup[setup.length - 1]);
-        fig.put("firstAudioMsP50", pct(audio, 50));
-        fig.put("firstAudioMsP95", pct(audio, 95));
+        // a figure with no data is left out (docs/events.md: unknown values are absent), never written as -1
+        if (setup.length > 0) {
+            fig.put("setupMsP50", pct(setup, 50));
+            fig.put("setupMsP95", pct(setup, 95));
+            fig.put("setupMsMax", setup[setup.length - 1]);
+        }
+        if (audio.length > 0) {
+            fig.put("firstAudioMsP50", pct(audio, 50));
+            fig.put("firstAudioMsP95", pct(audio, 95));
+        }
         if (mos.length > 0) {
             fig.put("mosMin", mos[0]);
             fig.put("mosP5", mos[(int) Math.floor(0.05 * (mos.length - 1))]);

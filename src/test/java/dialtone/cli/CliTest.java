@@ -166,10 +166,18 @@ class CliTest {
         assertEquals("nightly-42", LoadCommand.shard(cl, Map.of("DIALTONE_RUN_ID", "nightly-42"), null, null).runId());
         for (Map<String, String> bad : java.util.List.of(Map.of("JOB_COMPLETION_INDEX", "1"),
                 Map.of("DIALTONE_SHARD", "4/4"), Map.of("CI_NODE_INDEX", "0", "CI_NODE_TOTAL", "2"),
-                Map.of("DIALTONE_RUN_ID", "has space"))) {
+                Map.of("DIALTONE_SHARD", "0/2", "DIALTONE_RUN_ID", "has space"))) {
+            String label = bad.containsKey("DIALTONE_RUN_ID") ? "DIALTONE_RUN_ID: " : "--shard: ";
             assertTrue(org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
-                    () -> LoadCommand.shard(cl, bad, null, null)).getMessage().startsWith("--shard: "), bad.toString());
+                    () -> LoadCommand.shard(cl, bad, null, null)).getMessage().startsWith(label), bad.toString());
         }
+        // a bad --run-id is called --run-id, not --shard (it was)
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> LoadCommand.shard(cl, Map.of(), "0/2", "bad id!")).getMessage().startsWith("--run-id: "));
+        CliRun r = CliRun.run("load", "sip:x@example.com", "--ws-uri", "wss://sip.example.com", "--user", "a",
+                "--run-id", "no spaces please");
+        assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
+        assertTrue(r.err().startsWith("dialtone: --run-id: a run id is"), r.err());
     }
 
     @Test
@@ -178,5 +186,99 @@ class CliTest {
                 "--shard", "3/4");
         assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
         assertTrue(r.err().contains("has none of the 2 calls"), r.err());
+    }
+
+    // ---- issue 22, case 9 ------------------------------------------------------------------------------------------
+
+    @Test
+    void anUnknownSubcommandIsAUsageErrorEvenWithHelp() {
+        for (String[] args : java.util.List.of(new String[] {"nosuch", "--help"}, new String[] {"--help", "nosuch"},
+                new String[] {"nosuch"}, new String[] {"report", "nosuch", "--help"})) {
+            CliRun r = CliRun.run(args);
+            assertEquals(ExitCodes.USAGE, r.rc(), String.join(" ", args) + ": " + r);
+            assertTrue(r.err().startsWith("dialtone: unknown subcommand 'nosuch'"), r.err());
+            assertFalse(r.out().contains("Usage:"), "no help printed: " + r.out());
+        }
+        assertEquals(ExitCodes.USAGE, CliRun.run("call", "--help", "extra", "words").rc());
+        assertEquals(0, CliRun.run("help", "call").rc());
+        assertEquals(0, CliRun.run("report", "merge", "--help").rc());
+    }
+
+    /** Every help screen, every subcommand, rendered at 80 columns as picocli does when not on a terminal. */
+    static java.util.Map<String, String> everyHelp() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("dialtone", CliRun.run("--help").out());
+        for (String sub : Dialtone.SUBCOMMANDS.keySet()) {
+            if (!sub.equals("help")) {
+                m.put(sub, CliRun.run(sub, "--help").out());
+            }
+        }
+        m.put("report merge", CliRun.run("report", "merge", "--help").out());
+        return m;
+    }
+
+    /**
+     * Ragged help: a paragraph cut into source lines that picocli wraps again, so that a short line is followed by
+     * the rest of its sentence. A line shorter than half the width, not ending a sentence or a clause, followed by a
+     * line at the same indentation that goes on in lower case, is that.
+     */
+    static java.util.List<String> raggedLines(String help, int width) {
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        String[] lines = help.split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            String a = lines[i].stripTrailing();
+            String b = lines[i + 1].stripTrailing();
+            int ia = a.length() - a.stripLeading().length();
+            int ib = b.length() - b.stripLeading().length();
+            if (a.isBlank() || b.isBlank() || ia != ib) {
+                continue;
+            }
+            char last = a.charAt(a.length() - 1);
+            char next = b.stripLeading().charAt(0);
+            boolean continues = Character.isLowerCase(next) || next == '(' || next == '\'';
+            if (a.length() < width / 2 && ".:;\\".indexOf(last) < 0 && continues) {
+                bad.add(a + "\n" + b);
+            }
+        }
+        return bad;
+    }
+
+    @Test
+    void helpIsWrappedOnceAtEightyColumns() {
+        for (java.util.Map.Entry<String, String> h : everyHelp().entrySet()) {
+            assertTrue(h.getValue().contains("Usage:"), h.getKey());
+            assertEquals(java.util.List.of(), raggedLines(h.getValue(), 80), h.getKey() + " --help is ragged:\n" + h.getValue());
+            for (String line : h.getValue().split("\n")) {
+                assertTrue(line.length() <= 80 || !line.contains(" "), h.getKey() + ": longer than 80: " + line);
+            }
+            // examples are shell commands: cut with a continuation mark, never wrapped into column 0
+            String ex = h.getValue().contains("Examples:") ? h.getValue().substring(h.getValue().indexOf("Examples:") + 10) : "";
+            for (String line : ex.split("\n")) {
+                assertTrue(line.isEmpty() || line.startsWith("  "), h.getKey() + ": an example cut by wrapping: " + line);
+            }
+        }
+        // the check itself sees what was there: a paragraph cut in the source and wrapped again
+        assertEquals(1, raggedLines("Every call is what 'dialtone call' places, with every call option (endpoint or\n"
+                + "direct mode, play, expect,\nassert, DTMF, script, ICE servers.\n", 80).size());
+        assertEquals(java.util.List.of("a b c"), java.util.List.of(Dialtone.reflow(new String[] {"a", "b", "c"})));
+        assertEquals(java.util.List.of("a b", "", "  example", "c"),
+                java.util.List.of(Dialtone.reflow(new String[] {"a", "b", "", "  example", "c"})));
+    }
+
+    @Test
+    void aLoadSummaryWithoutAnyAnsweredCallHasNoPercentiles() throws Exception {
+        CliRun r = CliRun.run("load", "sip:x@example.com", "--ws-uri", "wss://127.0.0.1:1", "--user", "a", "--calls", "1",
+                "--json");
+        assertEquals(ExitCodes.TRANSPORT, r.rc(), r.toString());
+        String[] lines = r.out().strip().split("\n");
+        com.fasterxml.jackson.databind.JsonNode fin = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines[lines.length - 1]);
+        assertEquals("run.finished", fin.get("type").asText());
+        com.fasterxml.jackson.databind.JsonNode s = fin.get("summary");
+        assertEquals(1, s.get("calls").asInt(), s.toString());
+        for (String k : java.util.List.of("setupMsP50", "setupMsP95", "setupMsMax", "firstAudioMsP50", "firstAudioMsP95")) {
+            assertFalse(s.has(k), k + " has no data and is left out: " + s);
+        }
+        CliRun human = CliRun.run("load", "sip:x@example.com", "--ws-uri", "wss://127.0.0.1:1", "--user", "a", "--calls", "1");
+        assertFalse(human.out().matches("(?s).*P(50|95) -1.*"), human.out());
     }
 }

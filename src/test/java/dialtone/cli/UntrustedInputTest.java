@@ -31,6 +31,13 @@ class UntrustedInputTest {
         return a.toArray(new String[0]);
     }
 
+    /** A call with a TARGET: without one, "direct mode needs a TARGET" would be the usage error. */
+    static String[] callTo(String... more) {
+        List<String> a = new ArrayList<>(List.of("sip:bob@example.invalid"));
+        a.addAll(List.of(more));
+        return call(a.toArray(new String[0]));
+    }
+
     static void usage(CliRun r, String mustSay) {
         assertEquals(ExitCodes.USAGE, r.rc(), r.toString());
         assertTrue(r.err().startsWith("dialtone: "), r.toString());
@@ -171,5 +178,161 @@ class UntrustedInputTest {
         assertTrue(e.getMessage().contains(wav.toString()) && e.getMessage().contains("chunks"), e.getMessage());
         assertFalse(e.getMessage().contains("mark"), e.getMessage());
         assertEquals(12, h.capacity());
+    }
+
+    // ---- issue 22, case 7: input that reached the wire or libwebrtc unchecked ------------------------------------
+
+    @Test
+    void iceBindMustBeAnAddressOfThisMachine() {
+        for (String bad : List.of("999.1.1.1", "8.8.8.8", "0.0.0.0", "::2")) {
+            usage(CliRun.run(callTo("--ice-bind", bad)), "is not an address of this machine");
+            usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "echo",
+                    "--ice-bind", bad), "--ice-bind");
+            usage(CliRun.run("load", "sip:x@example.com", "--ws-uri", "wss://s.example.invalid", "--user", "a",
+                    "--ice-bind", bad), "--ice-bind");
+        }
+        usage(CliRun.run(callTo("--ice-bind", "localhost")), "takes an IP address");
+        usage(CliRun.run(callTo("--port-range", "40000-40100-5")), "--port-range must be MIN-MAX");
+        // 127.0.0.1 is an address of every machine: accepted, and the run goes on to fail at the transport
+        CliRun ok = CliRun.run("call", "sip:x@example.com", "--ws-uri", "wss://127.0.0.1:1", "--user", "a",
+                "--ice-bind", "127.0.0.1", "--config-timeout", "2s");
+        assertEquals(ExitCodes.TRANSPORT, ok.rc(), ok.toString());
+    }
+
+    @Test
+    void iceBindIsComparedWithTheInterfacesAddressesWithoutResolvingNames() throws Exception {
+        List<java.net.InetAddress> local = List.of(java.net.InetAddress.getByName("127.0.0.1"),
+                java.net.InetAddress.getByName("192.0.2.7"), java.net.InetAddress.getByName("fe80::1"));
+        assertEquals("192.0.2.7", MediaMixin.localAddress("192.0.2.7", local));
+        assertEquals("127.0.0.1", MediaMixin.localAddress("127.000.000.001", local), "written the canonical way");
+        assertEquals("fe80:0:0:0:0:0:0:1", MediaMixin.localAddress("fe80::1", local));
+        assertEquals("fe80:0:0:0:0:0:0:1", MediaMixin.localAddress("fe80::1%eth0", local));
+        assertEquals(null, MediaMixin.localAddress("999.1.1.1", local));
+        assertEquals(null, MediaMixin.localAddress("192.0.2.8", local));
+        assertEquals(null, MediaMixin.localAddress("example.com", local));
+    }
+
+    @Test
+    void aTargetWithUriHeadersOrRoutingParametersIsRefused() {
+        usage(CliRun.run(call("sip:bob@lab.test?Via=evil")), "URI headers");
+        usage(CliRun.run(call("sip:bob@lab.test?Route=%3Csip:evil%3E&Subject=x")), "URI headers");
+        usage(CliRun.run(call("sip:bob@lab.test;maddr=198.51.100.1")), "'maddr' is not taken");
+        usage(CliRun.run(call("sip:bob@lab.test;lr")), "'lr' is not taken");
+        usage(CliRun.run(call("sip:bob@lab.test;method=REGISTER")), "'method' is not taken");
+        usage(CliRun.run(call("sip:bob@lab.test;transport=carrier-pigeon")), "transport takes");
+        usage(CliRun.run(call("sip:bob@lab.test;transport=ws;transport=udp")), "given twice");
+        CliRun pw = CliRun.run(call("sip:bob:Target-Secret-5@lab.test"));
+        usage(pw, "a password in the URI is not taken");
+        assertFalse(pw.all().contains("Target-Secret-5"), pw.toString());
+        CliRun bad = CliRun.run(call("sip:bob:Target-Secret-6@"));
+        usage(bad, "not shown");
+        assertFalse(bad.all().contains("Target-Secret-6"), bad.toString());
+        usage(CliRun.run(call("bo%zz")), "TARGET bo%zz");
+        usage(CliRun.run(call("bob?Via=evil")), "write it escaped (%3F)");
+        usage(CliRun.run(call("sip:bob?Via=evil@lab.test")), "write it escaped (%3F)");
+        usage(CliRun.run("load", "sip:bob@lab.test?Via=evil", "--ws-uri", "wss://s.example.invalid", "--user", "a"),
+                "URI headers");
+        for (String fine : List.of("sip:bob@lab.test", "sips:app-1@lab.test:5061;transport=wss", "sip:+15550100@lab.test;user=phone",
+                "sip:bob@[::1]:5060;transport=tcp", "sip:%62ob@lab.test", "sip:lab.test")) {
+            assertEquals(null, dialtone.sip.message.SipUri.requestTargetProblem(fine), fine);
+        }
+    }
+
+    @Test
+    void routingHeadersAndTheOthersTheSipLayersOwnAreRefused() {
+        for (String h : List.of("Route: <sip:evil.example;lr>", "Record-Route: <sip:evil.example;lr>", "Path: <sip:p>",
+                "Service-Route: <sip:p>")) {
+            usage(CliRun.run(callTo("--header", h)), "routing headers are owned");
+        }
+        for (String h : List.of("Require: 100rel", "Proxy-Require: x", "Supported: timer", "k: timer", "User-Agent: other",
+                "Allow: INVITE", "Content-Encoding: gzip", "Content-Disposition: session", "l: 0", "Authorization: Digest x",
+                "RSeq: 1")) {
+            usage(CliRun.run(callTo("--header", h)), "own that header");
+        }
+        assertEquals(null, CallCommand.ownedBy("X-Tenant"));
+        assertEquals(null, CallCommand.ownedBy("Subject"));
+    }
+
+    // ---- case 8: a user's mistake about a local file is 2 or 3 with one line, never 70 --------------------------
+
+    static void oneLine(CliRun r, int rc, String mustSay) {
+        assertEquals(rc, r.rc(), r.toString());
+        assertTrue(r.err().contains(mustSay), "wanted '" + mustSay + "': " + r);
+        assertEquals(1, r.err().strip().split("\n").length + (r.err().contains("Try '") ? -1 : 0), "one line: " + r.err());
+        assertFalse(r.all().contains("internal error"), r.toString());
+    }
+
+    @Test
+    void playingSomethingThatIsNotAWavIsAUsageErrorNotABug(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.wav"), "these are not samples");
+        usage(CliRun.run(callTo("--play", text.toString())), "not a WAV file (no RIFF/WAVE header)");
+        usage(CliRun.run("load", "sip:x@example.com", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--play",
+                text.toString()), "not a WAV file");
+        usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "play:" + text),
+                "not a WAV file");
+        Path truncated = dir.resolve("cut.wav");
+        Files.write(truncated, java.util.Arrays.copyOf("RIFF\u0000\u0000\u0000\u0000WAVEfmt ".getBytes(StandardCharsets.US_ASCII), 20));
+        usage(CliRun.run(callTo("--play", truncated.toString())), "--play");
+    }
+
+    @Test
+    void playSaysWhatThePathIs(@TempDir Path dir) {
+        CliRun zero = CliRun.run(callTo("--play", "/dev/zero"));
+        usage(zero, "not a regular file");
+        assertFalse(zero.err().contains("no such file"), zero.err());
+        usage(CliRun.run(callTo("--play", dir.toString())), "a directory");
+        usage(CliRun.run(callTo("--play", dir.resolve("missing.wav").toString())), "no such file");
+    }
+
+    @Test
+    void localFileMistakesAreTwoOrThreeWithOneLine(@TempDir Path dir) throws Exception {
+        String[] direct = {"--ws-uri", "wss://s.example.invalid", "--user", "a"};
+        CliRun caDir = CliRun.run(concat(new String[] {"config", "--ca-file", dir.toString()}, direct));
+        oneLine(caDir, ExitCodes.CONFIG, "--ca-file " + dir + " is a directory");
+        oneLine(CliRun.run(concat(new String[] {"config", "--ca-file", ""}, direct)), ExitCodes.CONFIG, "--ca-file is empty");
+        Path empty = Files.createFile(dir.resolve("empty.pem"));
+        oneLine(CliRun.run(concat(new String[] {"config", "--ca-file", empty.toString()}, direct)), ExitCodes.CONFIG,
+                "holds no certificate");
+        oneLine(CliRun.run(concat(new String[] {"config", "--ca-file", dir.resolve("none.pem").toString()}, direct)),
+                ExitCodes.CONFIG, "does not exist");
+        oneLine(CliRun.run("config", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--password-file", dir.toString()),
+                ExitCodes.CONFIG, "password file " + dir + " is a directory");
+        oneLine(CliRun.run("config", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--password-file", "/dev/zero"),
+                ExitCodes.CONFIG, "is not a regular file (a device");
+        oneLine(CliRun.run("config", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--password-file",
+                dir.resolve("nope").toString()), ExitCodes.CONFIG, "does not exist");
+        usage(CliRun.run(callTo("--script", dir.toString())), "not a regular file");
+        usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "echo", "--script",
+                dir.toString()), "not a regular file");
+        usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "echo",
+                "--record-dir", empty.toString()), "not a directory");
+        usage(CliRun.run(callTo("--record", "/proc/x.wav")), "cannot create a file in /proc");
+        // a directory nothing can be created in failed the first answered call with exit 7
+        usage(CliRun.run("register", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--answer", "echo",
+                "--record-dir", "/proc"), "--record-dir /proc: cannot create a file there");
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        List<String> l = new ArrayList<>(List.of(a));
+        l.addAll(List.of(b));
+        return l.toArray(new String[0]);
+    }
+
+    // ---- case 9: words that mislead ------------------------------------------------------------------------------
+
+    @Test
+    void timeoutsAndTalkTimesOfZeroAreRefused() {
+        usage(CliRun.run(callTo("--setup-timeout", "0s")), "--setup-timeout");
+        usage(CliRun.run(callTo("--setup-timeout", "0.0001s")), "--setup-timeout");
+        usage(CliRun.run(callTo("--duration", "0")), "--duration");
+        usage(CliRun.run(callTo("--request-timeout", "0ms")), "--request-timeout");
+        usage(CliRun.run("config", "--ws-uri", "wss://s.example.invalid", "--user", "a", "--config-timeout", "0s"),
+                "--config-timeout");
+        usage(CliRun.run("probe", "--ice-server", "stun:127.0.0.1:3478", "--deadline", "0s"), "--deadline");
+        usage(CliRun.run("load", "sip:x@example.com", "--ws-uri", "wss://s.example.invalid", "--user", "a",
+                "--setup-timeout", "0s"), "--setup-timeout");
+        // where zero means something it stays: answer at once, no keepalive, DTMF right after the answer
+        assertEquals(java.time.Duration.ZERO, new DurationConverter().convert("0s"));
+        assertEquals(java.time.Duration.ofMillis(500), new DurationConverter.Positive().convert("500ms"));
     }
 }

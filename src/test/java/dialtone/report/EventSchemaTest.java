@@ -105,7 +105,7 @@ class EventSchemaTest {
             Map.entry("exitCode", "The process's exit code (see the README's exit codes)."),
             Map.entry("durationMs", "Milliseconds the run took."),
             Map.entry("failure", "Why it failed: see Failure below. Absent when it passed."),
-            Map.entry("summary", "The command's figures (call: setupMs, talkMs, mos, stats; load: calls, passed, failed, percentiles; register: registrations, refreshes ...)."),
+            Map.entry("summary", "The command's figures (call: setupMs, talkMs, mos, stats; load: calls, passed, failed, percentiles (left out when no call has the figure, never -1); register: registrations, refreshes ...)."),
             Map.entry("sip.sent.summary", "The start line (`INVITE sip:... SIP/2.0`, `SIP/2.0 200 OK`)."),
             Map.entry("sip.received.summary", "The start line (`INVITE sip:... SIP/2.0`, `SIP/2.0 200 OK`)."),
             Map.entry("url", "The URL, with the configuration token masked."),

@@ -131,8 +131,15 @@ public final class Registration {
             }
         }
         Cause cause = r.status() == 401 || r.status() == 407 ? Cause.AUTHENTICATION_ERROR : Cause.fromStatus(r.status());
+        boolean stale = (r.status() == 401 || r.status() == 407) && UserAgent.bestChallenge(r,
+                r.status() == 401 ? "WWW-Authenticate" : "Proxy-Authenticate").map(DigestChallenge::stale).orElse(false);
         String why = switch (r.status()) {
-            case 401, 407 -> "the registrar rejected the credentials (" + r.status() + " " + r.reason()
+            // RFC 7616 §3.3: stale=true says the nonce was refused, not the credentials; the user agent answered with
+            // the fresh nonce once already, so the registrar refused a nonce it had just issued
+            case 401, 407 -> stale ? "the registrar answered " + r.status() + " " + r.reason() + " with stale=true again"
+                    + " after dialtone answered its fresh nonce: it refuses its own nonces (a nonce lifetime or clock"
+                    + " problem at the registrar), which says nothing about the username or password"
+                    : "the registrar rejected the credentials (" + r.status() + " " + r.reason()
                     + " after answering the challenge): wrong username or password?";
             case 403 -> "the registrar refused the registration: " + r.status() + " " + r.reason();
             case 404 -> "the registrar does not know this user or domain: 404 " + r.reason();

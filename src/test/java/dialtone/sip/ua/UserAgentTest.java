@@ -236,4 +236,55 @@ class UserAgentTest {
         assertEquals(List.of("failed REJECTED 200"), outcomes);
         assertFalse(events.stream().anyMatch(e -> e instanceof RegistrationEvent.Registered));
     }
+
+    private String failureMessage() {
+        return events.stream().filter(e -> e instanceof RegistrationEvent.Failed).map(e -> ((RegistrationEvent.Failed) e)
+                .failure().message()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aStaleNonceIsNotCalledAWrongPassword() {
+        // RFC 7616 §3.3: stale=true means the nonce expired, not the credentials: answer once more with the new one
+        ua.start();
+        SipRequest a = wire.lastRequest();
+        wire.deliver(reply(a, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n1\""));
+        SipRequest b = wire.lastRequest();
+        wire.deliver(reply(b, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n2\", stale=true"));
+        SipRequest c = wire.lastRequest();
+        assertTrue(c.header("Authorization").orElseThrow().contains("nonce=\"n2\""));
+        assertTrue(outcomes.isEmpty(), "a stale nonce is no failure: " + outcomes);
+        // the registrar refuses the nonce it has just issued: a registrar problem, said as such
+        wire.deliver(reply(c, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n3\", stale=TRUE"));
+        assertEquals(List.of("failed AUTHENTICATION_ERROR 401"), outcomes);
+        assertEquals(3, wire.sent.size(), "one answer to the challenge, one to the stale nonce, no more");
+        String why = failureMessage();
+        assertFalse(why.contains("password?"), why);
+        assertTrue(why.contains("stale=true") && why.contains("nothing about the username or password"), why);
+    }
+
+    @Test
+    void aFreshNonceRefusedWithoutStaleIsAWrongPassword() {
+        ua.start();
+        SipRequest a = wire.lastRequest();
+        wire.deliver(reply(a, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n1\""));
+        SipRequest b = wire.lastRequest();
+        wire.deliver(reply(b, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n2\", stale=true"));
+        SipRequest c = wire.lastRequest();
+        wire.deliver(reply(c, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n3\""));
+        assertEquals(List.of("failed AUTHENTICATION_ERROR 401"), outcomes);
+        assertTrue(failureMessage().contains("wrong username or password?"), failureMessage());
+    }
+
+    @Test
+    void aStaleFirstChallengeIsJustAChallenge() {
+        ua.start();
+        SipRequest a = wire.lastRequest();
+        wire.deliver(reply(a, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n1\", stale=true"));
+        SipRequest b = wire.lastRequest();
+        wire.deliver(reply(b, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n2\", stale=true"));
+        SipRequest c = wire.lastRequest();
+        assertTrue(c.header("Authorization").orElseThrow().contains("nonce=\"n2\""));
+        wire.deliver(reply(c, 200, "OK", "Expires: 600"));
+        assertEquals(List.of("registered 600"), outcomes);
+    }
 }
