@@ -45,6 +45,11 @@ public final class Call implements InviteSession.Listener {
             return new Spec(null, Duration.ofSeconds(10), null, null, List.of(),
                     new CallScenario.InCall(null, "info", Duration.ofSeconds(1), null, null, script), false);
         }
+
+        /** A spoken conversation is followed (VAD on the far end's audio) with a script, a console or a speech assert. */
+        boolean conversation() {
+            return (inCall != null && inCall.commands() != null) || checks.stream().anyMatch(Check::speech);
+        }
     }
 
     /**
@@ -72,6 +77,7 @@ public final class Call implements InviteSession.Listener {
     private volatile CallMedia media;
     private volatile CallControl control;
     private volatile ScriptRunner runner;
+    private volatile Conversation conversation;
     private volatile Thread scriptThread;
     private volatile Instant invitedAt;
     private volatile Instant answeredAt;
@@ -294,8 +300,14 @@ public final class Call implements InviteSession.Listener {
                 }
             });
         }
+        if (media != null && spec.conversation()) {
+            Conversation cv = new Conversation(publish, scenario, media, in.speech(), answeredAt);
+            conversation = cv;
+            taps.add(cv::onEvent);
+        }
         if (in.commands() != null) {
-            ScriptRunner r = new ScriptRunner(loop, publish, scenario, dialog, media, control, taps, in.dtmfMode());
+            ScriptRunner r = new ScriptRunner(loop, publish, scenario, dialog, media, control, taps, in.dtmfMode(),
+                    conversation);
             runner = r;
             boolean hangUp = spec.hangUpWhenScriptEnds();
             Thread t = new Thread(() -> {
@@ -458,6 +470,10 @@ public final class Call implements InviteSession.Listener {
                 Thread.currentThread().interrupt();
             }
         }
+        Conversation cv = conversation;
+        if (cv != null) {
+            cv.finish(end);
+        }
         CallMedia m = media;
         MediaStats stats = null;
         String recorded = null;
@@ -515,6 +531,7 @@ public final class Call implements InviteSession.Listener {
     /** The expectations and assertions on the final figures; each is a call.check event. Returns the first failure. */
     private Failure checks(CallMedia m, MediaStats stats, long setupMs, double mos) {
         Failure first = null;
+        Conversation cv = conversation;
         if (spec.expectAudio() != null) {
             boolean ok = m.analyzer().firstAudioNanos() > 0;
             String detail = ok ? "remote audio heard" : "no remote audio above -50 dBFS";
@@ -536,7 +553,7 @@ public final class Call implements InviteSession.Listener {
             }
         }
         for (Check c : spec.checks()) {
-            double v = c.measure(stats, setupMs, mos);
+            double v = c.speech() ? c.measure(cv == null ? null : cv.summary()) : c.measure(stats, setupMs, mos);
             boolean ok = c.holds(v);
             String detail = Double.isNaN(v) ? "not measured" : "measured " + Math.round(v * 100) / 100.0;
             check("assert " + c.text(), ok, detail);
