@@ -62,6 +62,9 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
         }
     }
 
+    /** A sample at or above this magnitude (-54 dBFS) is audible: the edges of what we say are the first and last one. */
+    static final int AUDIBLE = 66;
+
     /** The longest turn audio kept for a recogniser (16 kHz). */
     static final int MAX_TURN_SECONDS = 30;
 
@@ -313,7 +316,18 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
 
     /** Sends speech; the returned future completes with its times once sent (and the speech.said event is out). */
     CompletableFuture<long[]> say(short[] pcm, String what, boolean bargeIn) {
-        CompletableFuture<long[]> f = media.speak(pcm);
+        // our speech starts and ends where the clip is audible, not where its leading and trailing silence do
+        int first = 0;
+        int last = pcm.length;
+        while (first < pcm.length && Math.abs(pcm[first]) < AUDIBLE) {
+            first++;
+        }
+        while (last > first && Math.abs(pcm[last - 1]) < AUDIBLE) {
+            last--;
+        }
+        long lead = first * 1_000_000_000L / dialtone.media.AudioSource.RATE;
+        long tail = (pcm.length - last) * 1_000_000_000L / dialtone.media.AudioSource.RATE;
+        CompletableFuture<long[]> f = media.speak(pcm).thenApply(x -> new long[] {x[0] + lead, Math.max(x[0] + lead, x[1] - tail)});
         Said s = new Said(System.nanoTime(), f, bargeIn);
         synchronized (this) {
             said.add(s);
