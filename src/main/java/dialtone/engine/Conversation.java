@@ -76,6 +76,7 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
     private final long baseNanos;
     private final long answeredNanos;
     private final Vad vad = new Vad(this);
+    private final java.util.function.LongSupplier clock;
     private final ExecutorService ender;
 
     // audio thread
@@ -96,12 +97,19 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
     private SpeechEvent.Summary summary;
 
     Conversation(Consumer<Event> publish, String scenario, CallMedia media, SpeechTools tools, Instant answeredAt) {
+        this(publish, scenario, media, tools, answeredAt, System::nanoTime, Instant.now());
+    }
+
+    /** With a clock of its own (tests): {@code clock} gives nanoTime values, {@code base} is the instant of its now. */
+    Conversation(Consumer<Event> publish, String scenario, CallMedia media, SpeechTools tools, Instant answeredAt,
+                 java.util.function.LongSupplier clock, Instant base) {
+        this.clock = clock;
         this.publish = publish;
         this.scenario = scenario;
         this.media = media;
         this.tools = tools == null ? SpeechTools.DEFAULT : tools;
-        this.baseInstant = Instant.now();
-        this.baseNanos = System.nanoTime();
+        this.baseInstant = base;
+        this.baseNanos = clock.getAsLong();
         this.answeredNanos = answeredAt == null ? baseNanos
                 : baseNanos - Duration.between(answeredAt, baseInstant).toNanos();
         this.ender = Executors.newSingleThreadExecutor(r -> {
@@ -124,7 +132,7 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
 
     @Override
     public void onAudio(byte[] data, int rate, int channels, int frames) {
-        this.frameNanos = System.nanoTime();
+        this.frameNanos = clock.getAsLong();
         this.frameStartSample = vad.position();
         this.rate = rate;
         if (tools.stt() != null) {
@@ -328,7 +336,7 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
         long lead = first * 1_000_000_000L / dialtone.media.AudioSource.RATE;
         long tail = (pcm.length - last) * 1_000_000_000L / dialtone.media.AudioSource.RATE;
         CompletableFuture<long[]> f = media.speak(pcm).thenApply(x -> new long[] {x[0] + lead, Math.max(x[0] + lead, x[1] - tail)});
-        Said s = new Said(System.nanoTime(), f, bargeIn);
+        Said s = new Said(clock.getAsLong(), f, bargeIn);
         synchronized (this) {
             said.add(s);
         }
@@ -440,8 +448,8 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
             }
         }
         media.removeTap(this);
-        long endNanos = callEnded == null ? System.nanoTime()
-                : Math.min(System.nanoTime(), baseNanos + Duration.between(baseInstant, callEnded).toNanos());
+        long endNanos = callEnded == null ? clock.getAsLong()
+                : Math.min(clock.getAsLong(), baseNanos + Duration.between(baseInstant, callEnded).toNanos());
         synchronized (this) {
             for (Said s : said) {
                 s.times.completeExceptionally(new dialtone.media.MediaException("the call ended"));
