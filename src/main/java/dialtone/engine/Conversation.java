@@ -37,6 +37,8 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
         volatile Long latencyMs;
         volatile Long overrunMs;
         volatile boolean published;
+        /** The far end's transcripts of this turn are those received after this (and before its end). */
+        long wordsSinceNanos;
         short[] audio;
 
         Turn(int index, long startNanos) {
@@ -61,6 +63,9 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
             return times.isDone() && !times.isCompletedExceptionally() ? times.join() : null;
         }
     }
+
+    /** How long before a turn's audio its transcript may arrive. */
+    static final long WORDS_LEAD_NANOS = 2_000_000_000L;
 
     /** A sample at or above this magnitude (-54 dBFS) is audible: the edges of what we say are the first and last one. */
     static final int AUDIBLE = 66;
@@ -176,7 +181,11 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
             if (finished) {
                 return;
             }
+            Turn prev = turns.isEmpty() ? null : turns.get(turns.size() - 1);
             current = new Turn(turns.size() + 1, nanosOf(startSample));
+            // a platform may send a turn's transcript as it starts speaking, before its audio reaches us
+            current.wordsSinceNanos = Math.max(prev == null || prev.endNanos < 0 ? Long.MIN_VALUE : prev.endNanos,
+                    current.startNanos - WORDS_LEAD_NANOS);
             turns.add(current);
             lastLoudInTurnNanos = frameNanos;
             notifyAll();
@@ -300,7 +309,7 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
         }
         if (words == null) {
             StringBuilder b = new StringBuilder();
-            for (CallEvent.Transcript tr : transcriptsSince(t.startNanos)) {
+            for (CallEvent.Transcript tr : transcriptsSince(t.wordsSinceNanos)) {
                 if (!tr.at().isAfter(instant(t.endNanos))) {
                     b.append(b.length() == 0 ? "" : " ").append(tr.text());
                 }

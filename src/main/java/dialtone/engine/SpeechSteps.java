@@ -176,12 +176,12 @@ final class SpeechSteps {
             }
         }
         Conversation.Turn turn = t;
-        CallEvent.Transcript tr = conv.awaitTranscript(turn.startNanos - 500_000_000L, s -> c.regex().matcher(s).find(),
+        CallEvent.Transcript tr = conv.awaitTranscript(turn.wordsSinceNanos, s -> c.regex().matcher(s).find(),
                 stt ? System.nanoTime() : deadline, ended);
         if (tr != null) {
             return new Outcome(true, "matched (platform transcript: \"" + dialtone.support.Printable.escape(tr.text()) + "\")");
         }
-        boolean platform = !conv.transcriptsSince(turn.startNanos - 500_000_000L).isEmpty();
+        boolean platform = !conv.transcriptsSince(turn.wordsSinceNanos).isEmpty();
         if (!stt && !platform) {
             return new Outcome(false, "nothing to match: the far end sent no transcript (INFO _transcription) and no"
                     + " --stt-command was given");

@@ -56,7 +56,7 @@ class ConversationIT {
             "say What is my balance",
             "listen 15s",
             "say Can I pay it in parts",
-            "barge-in Stop please after 1500ms",
+            "barge-in Stop please I have another question after 1500ms",
             "listen 15s",
             "hangup");
 
@@ -99,6 +99,70 @@ class ConversationIT {
         for (String o : off) {
             assertTrue(!o.contains("OUT"), String.join("; ", off) + "\n" + facts);
         }
+    }
+
+    JarRun call(String id, String query, String script, String... more) throws Exception {
+        Path file = dir.resolve(id + ".txt");
+        Files.writeString(file, script + "\n");
+        List<String> a = new ArrayList<>(List.of("call", "sip:agent@agent.invalid", "--ws-uri", agent.ws(id, query),
+                "--allow-ws", "--user", "alice", "--realm", "agent.invalid", "--ice-bind", "127.0.0.1", "--script",
+                file.toString(), "--json"));
+        a.addAll(List.of(more));
+        return JarRun.start(dir, id, Map.of(), a.toArray(new String[0]));
+    }
+
+    static JsonNode step(List<JsonNode> ev, String command) {
+        return Events.of(ev, "call.step", e -> e.path("command").asText().startsWith(command)).get(0);
+    }
+
+    @org.junit.jupiter.api.Test
+    void wordsFromThePlatformsTranscriptsQuietAndSpeechAndAFailedLatencyAssert() throws Exception {
+        String id = "words-platform-" + Long.toHexString(System.nanoTime());
+        JarRun c = call(id, "think=1500&transcripts=1", String.join("\n",
+                "listen 10s",
+                "expect-words thank you for calling",
+                "say What is my balance",
+                "expect-quiet 1s",
+                "expect-speech 10s",
+                "listen",
+                "expect-words one hundred and twenty",
+                "hangup"), "--assert", "latency<500ms", "--assert", "greeting<5s");
+        assertEquals(8, c.waitFor(Duration.ofSeconds(60)), c.toString());
+        List<JsonNode> ev = Events.parse(c.out());
+        assertTrue(step(ev, "expect-words thank").path("passed").asBoolean(), c.out());
+        assertTrue(step(ev, "expect-words thank").path("detail").asText().contains("platform transcript"), c.out());
+        assertTrue(step(ev, "expect-words one").path("passed").asBoolean(), c.out());
+        assertTrue(step(ev, "expect-quiet").path("passed").asBoolean(), c.out());
+        assertTrue(step(ev, "expect-speech").path("passed").asBoolean(), c.out());
+        JsonNode words = Events.of(ev, "speech.turn").get(1);
+        assertEquals("platform", words.path("wordsSource").asText(), words.toString());
+        JsonNode lat = Events.of(ev, "call.check", e -> e.path("name").asText().equals("assert latency<500ms")).get(0);
+        assertTrue(!lat.path("passed").asBoolean(), lat.toString());
+        JsonNode greet = Events.of(ev, "call.check", e -> e.path("name").asText().equals("assert greeting<5s")).get(0);
+        assertTrue(greet.path("passed").asBoolean(), greet.toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void wordsFromARecogniserAndNothingToMatchWithoutOne() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CI") != null
+                || Files.isExecutable(Path.of("/usr/bin/pocketsphinx_continuous")), "pocketsphinx is not installed");
+        String id = "words-stt-" + Long.toHexString(System.nanoTime());
+        JarRun c = call(id, "think=300", String.join("\n",
+                "listen 10s",
+                "say What is my balance",
+                "listen",
+                "expect-words dollars 30s",
+                "hangup"), "--stt-command", "pocketsphinx_continuous -logfn /dev/null -infile {wav}");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(90)), c.toString());
+        List<JsonNode> ev = Events.parse(c.out());
+        assertTrue(step(ev, "expect-words").path("detail").asText().startsWith("matched (stt:"), c.out());
+        assertEquals("stt", Events.of(ev, "speech.turn").get(1).path("wordsSource").asText(), c.out());
+
+        String id2 = "words-none-" + Long.toHexString(System.nanoTime());
+        JarRun n = call(id2, "think=300", "listen 10s\nexpect-words hello 2s\nhangup");
+        assertEquals(8, n.waitFor(Duration.ofSeconds(60)), n.toString());
+        JsonNode st = step(Events.parse(n.out()), "expect-words");
+        assertTrue(!st.path("passed").asBoolean() && st.path("detail").asText().contains("nothing to match"), st.toString());
     }
 
     /** Within the tolerance both ways (one path delay only: the greeting). */
