@@ -122,6 +122,8 @@ function num(q, k, d, max) {
   return q.has(k) && Number.isFinite(v) && v >= 0 && v <= max ? v : d;
 }
 
+const seen = new Map();
+
 class AgentCall {
   constructor(ws, q) {
     this.ws = ws;
@@ -133,7 +135,11 @@ class AgentCall {
     this.transcripts = q.get('transcripts') === '1';
     this.relay = q.get('relay') !== '0';
     const id = q.get('id') || 'agent';
-    this.log = path.join(logDir, /^[A-Za-z0-9-]{1,60}$/.test(id) ? id + '.jsonl' : 'agent.jsonl');
+    const base = /^[A-Za-z0-9-]{1,60}$/.test(id) ? id : 'agent';
+    const k = seen.get(base) || 0; // the calls of a load run share an id: the second is NAME-1, and so on
+    seen.set(base, k + 1);
+    const name = base + (k ? '-' + k : '');
+    this.log = path.join(logDir, name + '.jsonl');
     fs.writeFileSync(this.log, '');
     this.speaking = null; // { prompt, pos, start, interrupted }
     this.turn = 0;
@@ -279,19 +285,22 @@ class AgentCall {
 const wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
 wss.on('connection', (ws, httpReq) => {
   const q = new URL(httpReq.url || '/', 'http://x').searchParams;
-  let call = null;
-  ws.on('close', () => { if (call) call.close(); });
+  const calls = new Map(); // by Call-ID: a shared connection carries many
+  ws.on('close', () => { for (const c of calls.values()) c.close(); });
   ws.on('message', (data) => {
     const req = parse(data.toString());
     if (req.start.startsWith('SIP/2.0')) return; // answers to our INFO
     if (req.method === 'REGISTER') {
       ws.send(reply(req, 200, 'OK', [`Contact: ${(req.h.contact || [''])[0]};expires=600`, 'Expires: 600']));
     } else if (req.method === 'INVITE') {
-      if (call) { ws.send(reply(req, 486, 'Busy Here')); return; }
+      const cid = (req.h['call-id'] || [''])[0];
+      if (calls.has(cid)) return; // a retransmission, or a re-INVITE: not for this agent
       ws.send(reply(req, 100, 'Trying'));
-      call = new AgentCall(ws, q);
+      const call = new AgentCall(ws, q);
+      calls.set(cid, call);
       call.answer(req).catch((e) => ws.send(reply(req, 488, 'Not Acceptable Here ' + String(e.message || e).replace(/[\r\n]/g, ' '))));
     } else if (req.method === 'BYE') {
+      const call = calls.get((req.h['call-id'] || [''])[0]);
       if (call) call.close();
       ws.send(reply(req, 200, 'OK'));
     } else if (req.method !== 'ACK') {

@@ -525,6 +525,14 @@ public final class Call implements InviteSession.Listener {
         if (recorded != null) {
             s.put("recording", recorded);
         }
+        dialtone.event.SpeechEvent.Summary talk = cv == null ? null : cv.summary();
+        if (talk != null) {
+            s.put("turns", talk.turns());
+            if (talk.greetingMs() != null) {
+                s.put("greetingMs", talk.greetingMs());
+            }
+            s.put("latenciesMs", cv.latencies());
+        }
         return new Result(scenario, f, s, answered != null, setupMs, firstAudioMs, talkMs, mos, stats);
     }
 

@@ -494,6 +494,17 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
         return s;
     }
 
+    /** Every turn's response latency (ms), in order, where it had one. */
+    synchronized List<Long> latencies() {
+        List<Long> out = new ArrayList<>();
+        for (Turn t : turns) {
+            if (t.latencyMs != null) {
+                out.add(t.latencyMs);
+            }
+        }
+        return out;
+    }
+
     synchronized SpeechEvent.Summary summary() {
         return summary;
     }
