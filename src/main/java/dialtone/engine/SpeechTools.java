@@ -53,6 +53,10 @@ public record SpeechTools(List<String> tts, List<String> stt, Duration timeout) 
                 throw new IllegalArgumentException(flag + " holds control characters");
             }
         }
+        if (!runnable(words.get(0))) {
+            throw new IllegalArgumentException(flag + ": no program '" + dialtone.support.Printable.escape(words.get(0))
+                    + "' (not an executable file, nor on PATH)");
+        }
         if (tts && (!words.contains("{wav}") || !words.contains("{text}"))) {
             throw new IllegalArgumentException("--tts-command needs the words {text} and {wav} (e.g. 'flite -t {text} -o {wav}')");
         }
@@ -60,6 +64,19 @@ public record SpeechTools(List<String> tts, List<String> stt, Duration timeout) 
             words.add("{wav}");
         }
         return List.copyOf(words);
+    }
+
+    /** An executable file, or a name found in a directory of PATH. */
+    static boolean runnable(String program) {
+        if (program.contains("/")) {
+            return Files.isRegularFile(Path.of(program)) && Files.isExecutable(Path.of(program));
+        }
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Null when {@code text} may be spoken, else why not. */
