@@ -296,7 +296,7 @@ function _picocli_dialtone_register() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '--pcap' '--report' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '--pcap' '--report' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--tts-command' '--stt-command' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -387,6 +387,12 @@ function _picocli_dialtone_register() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--tts-command')
+      return
+      ;;
+    '--stt-command')
+      return
       ;;
     '--max-calls')
       return

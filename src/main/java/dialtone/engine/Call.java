@@ -42,8 +42,12 @@ public final class Call implements InviteSession.Listener {
     public record Spec(Duration talk, Duration setupTimeout, Duration expectAudio, Double expectTone, List<Check> checks,
                        CallScenario.InCall inCall, boolean hangUpWhenScriptEnds) {
         public static Spec answering(CommandSource script) {
+            return answering(script, null);
+        }
+
+        public static Spec answering(CommandSource script, SpeechTools speech) {
             return new Spec(null, Duration.ofSeconds(10), null, null, List.of(),
-                    new CallScenario.InCall(null, "info", Duration.ofSeconds(1), null, null, script), false);
+                    new CallScenario.InCall(null, "info", Duration.ofSeconds(1), null, null, script, speech), false);
         }
 
         /** A spoken conversation is followed (VAD on the far end's audio) with a script, a console or a speech assert. */
