@@ -221,10 +221,21 @@ class AgentCall {
     }
   }
 
-  // Its own detector: a 10 ms frame above -55 dBFS is loud (the line is clean: dialtone sends digital silence); two in a row start an utterance (at the first),
-  // `hold` ms without one end it (at the end of the last loud frame).
+  // Its own detector: a 10 ms frame above -55 dBFS is loud (the line is clean: dialtone sends digital silence);
+  // two in a row start an utterance (at the first), `hold` ms of quiet frames end it (at the end of the last loud
+  // one). Frame times are on the audio's own clock: frame n was received at anchor + n x 10 ms, the anchor being the
+  // earliest that the last 2 s of deliveries allow (so a stalled event loop, which hands over several frames at once,
+  // does not move them, and the clock follows a slow drift).
+  frameTime(t, frameMs) {
+    const n = this.frames = (this.frames || 0) + 1;
+    const a = t - n * frameMs;
+    this.anchors = this.anchors || [];
+    this.anchors.push(a);
+    if (this.anchors.length > 200) this.anchors.shift();
+    return Math.min(...this.anchors) + n * frameMs;
+  }
+
   onAudio(d) {
-    const t = now();
     const x = d.samples;
     const ch = d.channelCount || 1;
     let sum = 0;
@@ -233,8 +244,10 @@ class AgentCall {
     const db = 10 * Math.log10(sum / Math.max(1, n) + 1e-12);
     const loud = db > -55;
     const frameMs = (n * 1000) / (d.sampleRate || RATE);
+    const t = this.frameTime(now(), frameMs); // as dialtone takes it: the frame is heard during [t, t + frameMs)
     if (loud) {
       this.loudRun++;
+      this.quietMs = 0;
       if (!this.heard) {
         if (this.loudRun === 1) this.firstLoud = t;
         if (this.loudRun >= 2) {
@@ -246,7 +259,8 @@ class AgentCall {
       }
     } else {
       this.loudRun = 0;
-      if (this.heard && t - this.heard.lastLoud >= this.hold) {
+      this.quietMs = (this.quietMs || 0) + frameMs;
+      if (this.heard && this.quietMs >= this.hold) {
         const u = this.heard;
         this.heard = null;
         this.write({ ev: 'heard', start: u.start, end: u.lastLoud });
