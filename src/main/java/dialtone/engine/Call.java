@@ -306,6 +306,9 @@ public final class Call implements InviteSession.Listener {
         }
         if (media != null && spec.conversation()) {
             Conversation cv = new Conversation(publish, scenario, media, in.speech(), answeredAt);
+            if (spec.checks().stream().anyMatch(Check::speech)) {
+                cv.spoken();
+            }
             conversation = cv;
             taps.add(cv::onEvent);
         }
@@ -529,7 +532,7 @@ public final class Call implements InviteSession.Listener {
         if (recorded != null) {
             s.put("recording", recorded);
         }
-        dialtone.event.SpeechEvent.Summary talk = cv == null ? null : cv.summary();
+        dialtone.event.SpeechEvent.Summary talk = cv == null || !cv.isSpoken() ? null : cv.summary();
         if (talk != null) {
             s.put("turns", talk.turns());
             if (talk.greetingMs() != null) {

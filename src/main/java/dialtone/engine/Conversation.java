@@ -321,13 +321,56 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
         }
         t.words = words == null ? null : dialtone.support.Printable.escape(words);
         t.wordsSource = source;
-        publish.accept(new SpeechEvent.Turn(Instant.now(), scenario, t.index, instant(t.startNanos), instant(t.endNanos),
+        emit(new SpeechEvent.Turn(Instant.now(), scenario, t.index, instant(t.startNanos), instant(t.endNanos),
                 (t.endNanos - t.startNanos) / 1_000_000, t.latencyMs, t.overrunMs, silence, t.words, source));
         synchronized (this) {
             t.published = true;
             notifyAll();
         }
     }
+
+    // ---- the events: only for a spoken call ------------------------------------------------------------------------
+
+    /**
+     * The call is a spoken one (a spoken step ran, or a speech assertion was given): the turns heard so far are
+     * published now, the rest as they come, and the summary at the end. A script of tones and DTMF gets none of this.
+     */
+    void spoken() {
+        List<Event> out;
+        synchronized (this) {
+            if (spoken) {
+                return;
+            }
+            spoken = true;
+            out = new ArrayList<>(held);
+            held.clear();
+        }
+        out.forEach(publish);
+    }
+
+    synchronized int held() {
+        return held.size();
+    }
+
+    boolean isSpoken() {
+        return spoken;
+    }
+
+    private void emit(Event e) {
+        synchronized (this) {
+            if (!spoken) {
+                if (held.size() < MAX_HELD) {
+                    held.add(e);
+                }
+                return;
+            }
+        }
+        publish.accept(e);
+    }
+
+    private volatile boolean spoken;
+    private final List<Event> held = new ArrayList<>();
+    static final int MAX_HELD = 1000;
 
     // ---- what we say ----------------------------------------------------------------------------------------------
 
@@ -350,7 +393,7 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
             said.add(s);
         }
         return f.thenApply(x -> {
-            publish.accept(new SpeechEvent.Said(Instant.now(), scenario, dialtone.support.Printable.escape(what),
+            emit(new SpeechEvent.Said(Instant.now(), scenario, dialtone.support.Printable.escape(what),
                     instant(x[0]), instant(x[1]), bargeIn));
             return x;
         });
@@ -490,7 +533,9 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
             s = summarise(endNanos);
             summary = s;
         }
-        publish.accept(s);
+        if (spoken) {
+            publish.accept(s);
+        }
         return s;
     }
 

@@ -30,6 +30,7 @@ final class SpeechSteps {
     }
 
     Outcome run(Script.Command c, ScriptRunner runner) throws InterruptedException {
+        conv.spoken();
         return switch (c.verb()) {
             case "say" -> say(c, runner);
             case "listen" -> listen(c, runner);

@@ -59,6 +59,7 @@ class ConversationTest {
     void turnsLatencyOverrunGreetingAndDeadAir() throws Exception {
         long t0 = now;
         Conversation c = new Conversation(events::add, "call", new Media(), SpeechTools.DEFAULT, base, () -> now, base);
+        c.spoken();
         feed(c, 1200, false);       // dead air after the answer: the greeting comes at 1.2 s
         feed(c, 2000, true);        // turn 1 (the greeting): 1.2 s .. 3.2 s
         feed(c, 700, false);
@@ -99,6 +100,7 @@ class ConversationTest {
     void anAgentThatNeverAnswersIsDeadAirUntilTheEnd() {
         long t0 = now;
         Conversation c = new Conversation(events::add, "call", new Media(), SpeechTools.DEFAULT, base, () -> now, base);
+        c.spoken();
         feed(c, 500, false);
         feed(c, 1500, true);
         feed(c, 700, false);
@@ -119,6 +121,27 @@ class ConversationTest {
         assertNull(s.greetingMs());
         assertTrue(Double.isNaN(Check.parse("greeting<3s").measure(s)), "not measured is never a pass");
         assertTrue(!Check.parse("greeting<3s").holds(Check.parse("greeting<3s").measure(s)));
+    }
+
+    @Test
+    void aScriptWithoutSpokenStepsPublishesNoSpeechEventsUntilOneRuns() throws Exception {
+        Conversation c = new Conversation(events::add, "call", new Media(), SpeechTools.DEFAULT, base, () -> now, base);
+        feed(c, 500, false);
+        feed(c, 1500, true);
+        feed(c, 1000, false);
+        long until = System.nanoTime() + 20_000_000_000L; // the turn is ended on a thread of its own
+        while (c.held() < 1 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, c.held());
+        assertTrue(events.isEmpty(), "held back: " + events);
+        c.spoken();
+        assertEquals(1, events.size(), "the turns heard so far come out at the first spoken step");
+        Conversation quiet = new Conversation(e -> events.add(e), "call2", new Media(), SpeechTools.DEFAULT, base, () -> now, base);
+        feed(quiet, 1500, true);
+        feed(quiet, 1000, false);
+        quiet.finish(null);
+        assertTrue(events.stream().noneMatch(e -> e.scenario().equals("call2")), "a call without spoken steps: " + events);
     }
 
     static void near(long want, Long got, String what) {
