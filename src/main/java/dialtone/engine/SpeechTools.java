@@ -109,6 +109,10 @@ public record SpeechTools(List<String> tts, List<String> stt, Duration timeout) 
             if (tts == null) {
                 run(List.of("espeak-ng", "-w", wav.toString(), "--stdin"), what, "espeak-ng");
             } else {
+                if (what.startsWith("-")) {
+                    // one argument, but a program may still take it for an option of its own
+                    throw new MediaException("with --tts-command, a text may not start with '-'");
+                }
                 List<String> cmd = new ArrayList<>();
                 for (String w : tts) {
                     cmd.add(w.equals("{text}") ? what : w.equals("{wav}") ? wav.toString() : w);
