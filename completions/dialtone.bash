@@ -296,7 +296,7 @@ function _picocli_dialtone_register() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '--pcap' '--report' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '--pcap' '--report' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--tts-command' '--stt-command' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -388,6 +388,12 @@ function _picocli_dialtone_register() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '--tts-command')
+      return
+      ;;
+    '--stt-command')
+      return
+      ;;
     '--max-calls')
       return
       ;;
@@ -434,7 +440,7 @@ function _picocli_dialtone_call() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '--pcap' '--report' '-v' '--verbose'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--tts-command' '--stt-command' '--junit' '--pcap' '--report' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -545,6 +551,12 @@ function _picocli_dialtone_call() {
       return
       ;;
     '--script')
+      return
+      ;;
+    '--tts-command')
+      return
+      ;;
+    '--stt-command')
       return
       ;;
     '--junit')
@@ -587,7 +599,7 @@ function _picocli_dialtone_load() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--shared-connection' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--junit' '--pcap' '--report' '-v' '--verbose' '--calls' '--concurrency' '--rate' '--max-failure-rate' '--shard' '--run-id'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--tts-command' '--stt-command' '--junit' '--pcap' '--report' '-v' '--verbose' '--calls' '--concurrency' '--rate' '--max-failure-rate' '--shard' '--run-id'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -698,6 +710,12 @@ function _picocli_dialtone_load() {
       return
       ;;
     '--script')
+      return
+      ;;
+    '--tts-command')
+      return
+      ;;
+    '--stt-command')
       return
       ;;
     '--junit')

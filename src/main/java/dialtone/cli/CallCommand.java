@@ -113,6 +113,14 @@ class CallCommand implements Callable<Integer> {
             description = "Drive the call with commands from FILE ('-' for stdin): wait 2s, dtmf 1, info TEXT, expect-tone HZ 5s, expect-info REGEX 5s, hangup, ...")
     String script;
 
+    @Option(names = "--tts-command", paramLabel = "'PROGRAM ARGS {text} {wav}'",
+            description = "Text to speech for the script's say and barge-in: a program that writes a WAV to {wav} from {text}, run without a shell (default: espeak-ng).")
+    String ttsCommand;
+
+    @Option(names = "--stt-command", paramLabel = "'PROGRAM ARGS {wav}'",
+            description = "A speech recogniser for expect-words: reads a 16 kHz mono WAV ({wav}, else the last argument), prints the text; run without a shell.")
+    String sttCommand;
+
     @Option(names = "--interactive", description = "An in-call console on the terminal: dtmf, info, mute, unmute, stats, hangup, help.")
     boolean interactive;
 
@@ -152,7 +160,8 @@ class CallCommand implements Callable<Integer> {
         /** The scenario options for one call (its own script reader). */
         CallScenario.Options options(CallCommand c, String to) {
             CallScenario.InCall in = scriptLines == null ? inCall : new CallScenario.InCall(inCall.dtmf(), inCall.dtmfMode(),
-                    inCall.delay(), inCall.infoText(), inCall.infoData(), dialtone.engine.CommandSource.of(scriptLines));
+                    inCall.delay(), inCall.infoText(), inCall.infoData(), dialtone.engine.CommandSource.of(scriptLines),
+                    inCall.speech());
             return new CallScenario.Options(to, extra, talk, c.setupTimeout, playSpec, c.record,
                     media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
                     media.noUdp(), media.noTcp(), c.expectAudio ? Duration.ofSeconds(5) : null, c.expectTone, checks,
@@ -260,7 +269,14 @@ class CallCommand implements Callable<Integer> {
         }
         boolean talkGiven = cl.getParseResult().hasMatchedOption("--duration");
         Duration talk = commands != null && !talkGiven ? null : duration;
-        CallScenario.InCall inCall = new CallScenario.InCall(dtmf, dtmfMode, dtmfDelay, info, infoData, commands);
+        dialtone.engine.SpeechTools speech;
+        try {
+            speech = new dialtone.engine.SpeechTools(dialtone.engine.SpeechTools.template(ttsCommand, true),
+                    dialtone.engine.SpeechTools.template(sttCommand, false), dialtone.engine.SpeechTools.DEFAULT.timeout());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        CallScenario.InCall inCall = new CallScenario.InCall(dtmf, dtmfMode, dtmfDelay, info, infoData, commands, speech);
         return new Prepared(io, extra, playSpec, checks, media, inCall, talk, console, lines);
     }
 

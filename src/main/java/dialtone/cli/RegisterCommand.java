@@ -66,6 +66,14 @@ final class RegisterCommand implements Callable<Integer> {
             description = "With --answer: run these in-call commands on every answered call (play the IVR's side).")
     java.nio.file.Path script;
 
+    @Option(names = "--tts-command", paramLabel = "'PROGRAM ARGS {text} {wav}'",
+            description = "With --script: text to speech for say and barge-in, a program that writes a WAV to {wav} from {text}, run without a shell (default: espeak-ng).")
+    String ttsCommand;
+
+    @Option(names = "--stt-command", paramLabel = "'PROGRAM ARGS {wav}'",
+            description = "With --script: a speech recogniser for expect-words; reads a 16 kHz mono WAV ({wav}), prints the text; run without a shell.")
+    String sttCommand;
+
     @Option(names = "--max-calls", paramLabel = "N", defaultValue = "1",
             description = "With --answer: how many inbound calls at once; more get 486 Busy Here (default: ${DEFAULT-VALUE}).")
     int maxCalls;
@@ -112,6 +120,16 @@ final class RegisterCommand implements Callable<Integer> {
             scriptLines = CallScenarioSupport.scriptLines(script, spec.commandLine());
         }
         java.util.List<String> answerScript = scriptLines;
+        dialtone.engine.SpeechTools speech;
+        try {
+            speech = new dialtone.engine.SpeechTools(dialtone.engine.SpeechTools.template(ttsCommand, true),
+                    dialtone.engine.SpeechTools.template(sttCommand, false), dialtone.engine.SpeechTools.DEFAULT.timeout());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if ((ttsCommand != null || sttCommand != null) && script == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tts-command and --stt-command need --script");
+        }
         dialtone.engine.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
         dialtone.engine.AnswerMode answerMode = mode;
         StopSignal signal = new StopSignal(8);
@@ -123,7 +141,7 @@ final class RegisterCommand implements Callable<Integer> {
                 String ua = Runner.userAgent();
                 RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
                         new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10), answerMode,
-                                mediaSetup, recordDir, answerScript, maxCalls, target.requestTimeout), ua);
+                                mediaSetup, recordDir, answerScript, maxCalls, target.requestTimeout, speech), ua);
                 RegisterScenario.Result r = s.run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });

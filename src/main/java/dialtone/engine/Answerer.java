@@ -37,6 +37,13 @@ final class Answerer implements RequestHandler {
     private final AtomicInteger answered = new AtomicInteger();
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger pending = new AtomicInteger();
+    private SpeechTools speech;
+
+    /** The speech engines of the calls' scripts (null: espeak-ng, no recogniser). */
+    Answerer speech(SpeechTools s) {
+        this.speech = s;
+        return this;
+    }
 
     Answerer(Session session, Consumer<Event> publish, AnswerMode mode, MediaOptionsFactory mediaOptions,
              CallMedia.Factory mediaFactory, List<String> script, int maxCalls) {
@@ -87,7 +94,7 @@ final class Answerer implements RequestHandler {
         }
         int n = ++total;
         CommandSource commands = script == null ? null : CommandSource.of(script);
-        Call call = new Call(session.loop(), session.ua(), publish, "inbound#" + n, Call.Spec.answering(commands), false);
+        Call call = new Call(session.loop(), session.ua(), publish, "inbound#" + n, Call.Spec.answering(commands, speech), false);
         active.add(call);
         pending.incrementAndGet();
         call.finished().whenComplete((res, e) -> {

@@ -42,8 +42,17 @@ public final class Call implements InviteSession.Listener {
     public record Spec(Duration talk, Duration setupTimeout, Duration expectAudio, Double expectTone, List<Check> checks,
                        CallScenario.InCall inCall, boolean hangUpWhenScriptEnds) {
         public static Spec answering(CommandSource script) {
+            return answering(script, null);
+        }
+
+        public static Spec answering(CommandSource script, SpeechTools speech) {
             return new Spec(null, Duration.ofSeconds(10), null, null, List.of(),
-                    new CallScenario.InCall(null, "info", Duration.ofSeconds(1), null, null, script), false);
+                    new CallScenario.InCall(null, "info", Duration.ofSeconds(1), null, null, script, speech), false);
+        }
+
+        /** A spoken conversation is followed (VAD on the far end's audio) with a script, a console or a speech assert. */
+        boolean conversation() {
+            return (inCall != null && inCall.commands() != null) || checks.stream().anyMatch(Check::speech);
         }
     }
 
@@ -72,6 +81,7 @@ public final class Call implements InviteSession.Listener {
     private volatile CallMedia media;
     private volatile CallControl control;
     private volatile ScriptRunner runner;
+    private volatile Conversation conversation;
     private volatile Thread scriptThread;
     private volatile Instant invitedAt;
     private volatile Instant answeredAt;
@@ -294,8 +304,17 @@ public final class Call implements InviteSession.Listener {
                 }
             });
         }
+        if (media != null && spec.conversation()) {
+            Conversation cv = new Conversation(publish, scenario, media, in.speech(), answeredAt);
+            if (spec.checks().stream().anyMatch(Check::speech)) {
+                cv.spoken();
+            }
+            conversation = cv;
+            taps.add(cv::onEvent);
+        }
         if (in.commands() != null) {
-            ScriptRunner r = new ScriptRunner(loop, publish, scenario, dialog, media, control, taps, in.dtmfMode());
+            ScriptRunner r = new ScriptRunner(loop, publish, scenario, dialog, media, control, taps, in.dtmfMode(),
+                    conversation);
             runner = r;
             boolean hangUp = spec.hangUpWhenScriptEnds();
             Thread t = new Thread(() -> {
@@ -458,6 +477,10 @@ public final class Call implements InviteSession.Listener {
                 Thread.currentThread().interrupt();
             }
         }
+        Conversation cv = conversation;
+        if (cv != null) {
+            cv.finish(end);
+        }
         CallMedia m = media;
         MediaStats stats = null;
         String recorded = null;
@@ -509,12 +532,21 @@ public final class Call implements InviteSession.Listener {
         if (recorded != null) {
             s.put("recording", recorded);
         }
+        dialtone.event.SpeechEvent.Summary talk = cv == null || !cv.isSpoken() ? null : cv.summary();
+        if (talk != null) {
+            s.put("turns", talk.turns());
+            if (talk.greetingMs() != null) {
+                s.put("greetingMs", talk.greetingMs());
+            }
+            s.put("latenciesMs", cv.latencies());
+        }
         return new Result(scenario, f, s, answered != null, setupMs, firstAudioMs, talkMs, mos, stats);
     }
 
     /** The expectations and assertions on the final figures; each is a call.check event. Returns the first failure. */
     private Failure checks(CallMedia m, MediaStats stats, long setupMs, double mos) {
         Failure first = null;
+        Conversation cv = conversation;
         if (spec.expectAudio() != null) {
             boolean ok = m.analyzer().firstAudioNanos() > 0;
             String detail = ok ? "remote audio heard" : "no remote audio above -50 dBFS";
@@ -536,7 +568,7 @@ public final class Call implements InviteSession.Listener {
             }
         }
         for (Check c : spec.checks()) {
-            double v = c.measure(stats, setupMs, mos);
+            double v = c.speech() ? c.measure(cv == null ? null : cv.summary()) : c.measure(stats, setupMs, mos);
             boolean ok = c.holds(v);
             String detail = Double.isNaN(v) ? "not measured" : "measured " + Math.round(v * 100) / 100.0;
             check("assert " + c.text(), ok, detail);

@@ -69,4 +69,9 @@ interface CallMedia {
     void addTap(MediaSession.AudioTap t);
 
     void removeTap(MediaSession.AudioTap t);
+
+    /** Sends speech (48 kHz mono PCM) instead of the source; completes with its start and end (nanoTime). */
+    default CompletableFuture<long[]> speak(short[] pcm) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this media cannot send speech"));
+    }
 }

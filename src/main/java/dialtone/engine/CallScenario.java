@@ -115,7 +115,11 @@ public final class CallScenario {
      * console). Any of them may be null.
      */
     public record InCall(String dtmf, String dtmfMode, Duration delay, String infoText, String infoData,
-                         CommandSource commands) {
+                         CommandSource commands, SpeechTools speech) {
+        public InCall(String dtmf, String dtmfMode, Duration delay, String infoText, String infoData, CommandSource commands) {
+            this(dtmf, dtmfMode, delay, infoText, infoData, commands, null);
+        }
+
         public static InCall none() {
             return new InCall(null, "info", Duration.ofSeconds(1), null, null, null);
         }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code jitter<30ms}, {@code setup<3s}, {@code bitrate>20} (kbit/s in), {@code packets>100} (received).
  */
 public record Check(String text, String metric, String op, double value) {
-    private static final Pattern P = Pattern.compile("\\s*([a-z]+)\\s*(<=|>=|<|>|==|=)\\s*([0-9.]+)\\s*(%|ms|s|kbps)?\\s*");
+    private static final Pattern P = Pattern.compile("\\s*([a-z]+(?:-[a-z]+)?)\\s*(<=|>=|<|>|==|=)\\s*([0-9.]+)\\s*(%|ms|s|kbps)?\\s*");
 
     public static Check parse(String text) {
         Matcher m = P.matcher(text.toLowerCase(Locale.ROOT));
@@ -18,17 +18,21 @@ public record Check(String text, String metric, String op, double value) {
             throw new IllegalArgumentException("'" + text + "' is not METRIC OP VALUE (e.g. mos>=4.0, loss<1%, rtt<150ms)");
         }
         String metric = m.group(1);
-        if (!java.util.Set.of("mos", "loss", "rtt", "jitter", "setup", "bitrate", "packets").contains(metric)) {
+        if (!java.util.Set.of("mos", "loss", "rtt", "jitter", "setup", "bitrate", "packets").contains(metric)
+                && !SPEECH.contains(metric)) {
             throw new IllegalArgumentException("unknown metric '" + metric + "' in '" + text
-                    + "' (mos, loss, rtt, jitter, setup, bitrate, packets)");
+                    + "' (mos, loss, rtt, jitter, setup, bitrate, packets, latency, greeting, dead-air, overrun)");
         }
         double v = Double.parseDouble(m.group(3));
         String unit = m.group(4);
         if ("s".equals(unit)) {
             v *= 1000;
         }
-        if (metric.equals("setup") && unit == null) {
+        if ((metric.equals("setup") || SPEECH.contains(metric)) && unit == null) {
             v *= 1000;
+        }
+        if (SPEECH.contains(metric) && "%".equals(unit) || SPEECH.contains(metric) && "kbps".equals(unit)) {
+            throw new IllegalArgumentException("'" + text + "': " + metric + " is a time (ms or s)");
         }
         return new Check(text.trim(), metric, m.group(2).equals("=") ? "==" : m.group(2), v);
     }
@@ -46,6 +50,31 @@ public record Check(String text, String metric, String op, double value) {
             case "packets" -> s == null ? Double.NaN : s.packetsReceived();
             default -> Double.NaN;
         };
+    }
+
+    /**
+     * The conversation metrics ({@code latency}: the largest response latency; {@code greeting}: answer to the first
+     * far-end speech; {@code dead-air}: the longest silence; {@code overrun}: the largest barge-in overrun), in ms.
+     */
+    static final java.util.Set<String> SPEECH = java.util.Set.of("latency", "greeting", "dead-air", "overrun");
+
+    public boolean speech() {
+        return SPEECH.contains(metric);
+    }
+
+    /** A conversation metric from the call's summary, or NaN when it was not measured. */
+    public double measure(dialtone.event.SpeechEvent.Summary s) {
+        if (s == null) {
+            return Double.NaN;
+        }
+        Long v = switch (metric) {
+            case "latency" -> s.latencyMaxMs();
+            case "greeting" -> s.greetingMs();
+            case "dead-air" -> s.longestDeadAirMs();
+            case "overrun" -> s.overrunMaxMs();
+            default -> null;
+        };
+        return v == null ? Double.NaN : v;
     }
 
     public boolean holds(double measured) {

@@ -252,6 +252,32 @@ public final class LoadScenario {
                 pct(setup, 50), pct(setup, 95), pct(audio, 50), pct(audio, 95));
     }
 
+    /** With a spoken script: the response latency of every far-end turn of every call, and the time to greeting. */
+    static void conversation(List<Call.Result> done, Map<String, Object> s) {
+        List<Long> lat = new ArrayList<>();
+        List<Long> greet = new ArrayList<>();
+        for (Call.Result r : done) {
+            if (r.summary().get("latenciesMs") instanceof List<?> l) {
+                l.forEach(v -> lat.add(((Number) v).longValue()));
+            }
+            if (r.summary().get("greetingMs") instanceof Number g) {
+                greet.add(g.longValue());
+            }
+        }
+        if (!lat.isEmpty()) {
+            long[] a = lat.stream().mapToLong(Long::longValue).sorted().toArray();
+            s.put("speechTurns", a.length);
+            s.put("latencyMsP50", pct(a, 50));
+            s.put("latencyMsP95", pct(a, 95));
+            s.put("latencyMsMax", a[a.length - 1]);
+        }
+        if (!greet.isEmpty()) {
+            long[] a = greet.stream().mapToLong(Long::longValue).sorted().toArray();
+            s.put("greetingMsP50", pct(a, 50));
+            s.put("greetingMsP95", pct(a, 95));
+        }
+    }
+
     static long pct(long[] sorted, double p) {
         return dialtone.support.Percentiles.nearestRank(sorted, p);
     }
@@ -304,6 +330,7 @@ public final class LoadScenario {
             s.put("mosMin", mos[0]);
             s.put("mosP50", mos[(mos.length - 1) / 2]);
         }
+        conversation(done, s);
         Map<String, Object> failures = new LinkedHashMap<>();
         byCause.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
                 .forEach(e -> failures.put(e.getKey(), e.getValue()));

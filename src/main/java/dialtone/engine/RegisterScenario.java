@@ -32,7 +32,14 @@ public final class RegisterScenario {
      */
     public record Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout,
                           AnswerMode answer, MediaSetup media, java.nio.file.Path recordDir, List<String> script,
-                          int maxCalls, Duration requestTimeout) {
+                          int maxCalls, Duration requestTimeout, SpeechTools speech) {
+        public Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout,
+                       AnswerMode answer, MediaSetup media, java.nio.file.Path recordDir, List<String> script,
+                       int maxCalls, Duration requestTimeout) {
+            this(duration, expires, keepAlive, handshakeTimeout, answer, media, recordDir, script, maxCalls, requestTimeout,
+                    null);
+        }
+
         public Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
             this(duration, expires, keepAlive, handshakeTimeout, null, null, null, null, 1, Duration.ofSeconds(32));
         }
@@ -143,7 +150,8 @@ public final class RegisterScenario {
         if (options.answer() != null) {
             answerer = new Answerer(session, publish, options.answer(), (play, n) -> options.media().options(play,
                     options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n),
-                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls());
+                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls())
+                    .speech(options.speech());
             session.setInboundHandler(answerer);
         }
         session.start();

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  *   wait 2s                      dtmf 12#                 info TEXT [{"json": "data"}]
  *   mute / unmute                stats                    hangup
  *   expect-tone 1000 5s          expect-dtmf 12 5s        expect-info REGEX 5s
+ *   say TEXT | say @FILE.wav     listen [10s]             barge-in TEXT|@FILE after 1s
+ *   expect-speech 5s             expect-quiet 3s          expect-words REGEX [10s]
  * </pre>
  * {@code #} starts a comment. Parsing happens before the call, so a typo fails at once (usage error).
  */
@@ -120,15 +122,80 @@ public final class Script {
                     com.google.re2j.Pattern p = com.google.re2j.Pattern.compile(rest.substring(0, sp).strip());
                     return new Command(line, verb, rest.substring(0, sp).strip(), 0, duration(rest.substring(sp + 1)), null, p, s);
                 }
+                case "say":
+                    return new Command(line, verb, speech(rest, "say TEXT or say @FILE.wav"), 0, null, null, null, s);
+                case "listen":
+                    return new Command(line, verb, null, 0, rest.isEmpty() ? DEFAULT_LISTEN : duration(rest), null, null, s);
+                case "expect-speech":
+                case "expect-quiet":
+                    if (rest.isEmpty()) {
+                        throw new IllegalArgumentException(verb + " DURATION (e.g. " + verb + " 5s)");
+                    }
+                    return new Command(line, verb, null, 0, duration(rest), null, null, s);
+                case "expect-words": {
+                    if (rest.isEmpty()) {
+                        throw new IllegalArgumentException("expect-words REGEX [DURATION] (e.g. expect-words 'balance' 10s)");
+                    }
+                    int sp = rest.lastIndexOf(' ');
+                    String re = rest;
+                    Duration within = DEFAULT_LISTEN;
+                    if (sp > 0 && DURATION.matcher(rest.substring(sp + 1)).matches()) {
+                        re = rest.substring(0, sp).strip();
+                        within = duration(rest.substring(sp + 1));
+                    }
+                    com.google.re2j.Pattern p = com.google.re2j.Pattern.compile(re, com.google.re2j.Pattern.CASE_INSENSITIVE);
+                    return new Command(line, verb, re, 0, within, null, p, s);
+                }
+                case "barge-in": {
+                    java.util.regex.Matcher m = Pattern.compile("(.+?)\\s+after\\s+(\\S+)").matcher(rest);
+                    if (!m.matches()) {
+                        throw new IllegalArgumentException("barge-in TEXT|@FILE after DURATION (e.g. barge-in Stop please after 1s)");
+                    }
+                    String what = speech(m.group(1).strip(), "barge-in TEXT|@FILE after DURATION");
+                    return new Command(line, verb, what, 0, duration(m.group(2)), null, null, s);
+                }
                 default:
                     throw new IllegalArgumentException("unknown command '" + dialtone.support.Printable.escape(w[0]) + "' (wait, dtmf, info, mute, unmute,"
-                            + " stats, hangup, expect-tone, expect-dtmf, expect-info)");
+                            + " stats, hangup, expect-tone, expect-dtmf, expect-info, say, listen, barge-in, expect-speech,"
+                            + " expect-quiet, expect-words)");
             }
         } catch (NumberFormatException | com.google.re2j.PatternSyntaxException e) {
             throw new IllegalArgumentException(where + "'" + s + "': " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage());
         }
+    }
+
+    /** How long {@code listen} and {@code expect-words} wait for the far end by default. */
+    public static final Duration DEFAULT_LISTEN = Duration.ofSeconds(10);
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
+
+    /** The verbs of a spoken conversation: a call whose script holds one listens to the far end (VAD). */
+    public static final java.util.Set<String> SPEECH_VERBS = java.util.Set.of("say", "listen", "barge-in", "expect-speech",
+            "expect-quiet", "expect-words");
+
+    /** A text to speak (checked) or {@code @FILE.wav} (a readable regular file). */
+    static String speech(String rest, String usage) {
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException(usage);
+        }
+        if (rest.startsWith("@")) {
+            java.nio.file.Path p;
+            try {
+                p = java.nio.file.Path.of(rest.substring(1));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException("'" + dialtone.support.Printable.escape(rest) + "' is not a file name");
+            }
+            if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
+                throw new IllegalArgumentException("no readable WAV file " + dialtone.support.Printable.escape(p.toString()));
+            }
+            return rest;
+        }
+        String problem = SpeechTools.checkText(rest);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return rest;
     }
 
     /** Limits of a script: checked before dialling, so a huge or hostile file costs nothing. */
@@ -168,6 +235,7 @@ public final class Script {
 
     public static String help() {
         return "commands: wait 2s | dtmf 12# | info TEXT [{json}] | mute | unmute | stats | hangup | "
-                + "expect-tone HZ 5s | expect-dtmf DIGITS 5s | expect-info REGEX 5s";
+                + "expect-tone HZ 5s | expect-dtmf DIGITS 5s | expect-info REGEX 5s | say TEXT | say @FILE.wav | listen [10s] | "
+                + "barge-in TEXT after 1s | expect-speech 5s | expect-quiet 3s | expect-words REGEX [10s]";
     }
 }

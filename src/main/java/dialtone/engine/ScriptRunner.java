@@ -35,9 +35,18 @@ final class ScriptRunner {
     private final CallControl control;
     private final List<Consumer<Event>> taps;
     private final String dtmfMode;
+    private final Conversation conversation;
+    /** The far-end turns {@code listen} and {@code barge-in} have taken (turns are numbered from 1). */
+    private int turnsTaken;
 
     ScriptRunner(Scheduler loop, Consumer<Event> publish, String scenario, InviteSession call, CallMedia media,
                  CallControl control, List<Consumer<Event>> taps, String dtmfMode) {
+        this(loop, publish, scenario, call, media, control, taps, dtmfMode, null);
+    }
+
+    ScriptRunner(Scheduler loop, Consumer<Event> publish, String scenario, InviteSession call, CallMedia media,
+                 CallControl control, List<Consumer<Event>> taps, String dtmfMode, Conversation conversation) {
+        this.conversation = conversation;
         this.loop = loop;
         this.publish = publish;
         this.scenario = scenario;
@@ -252,10 +261,27 @@ final class ScriptRunner {
                 detail = ok ? "matched" : "no INFO or transcript matching /" + c.arg() + "/ "
                         + (ended ? "before the call ended" : "within " + c.within().toMillis() / 1000.0 + " s");
             }
+            case "say", "listen", "barge-in", "expect-speech", "expect-quiet", "expect-words" -> {
+                String problem = conversation == null ? "no audio to talk over (no media)" : null;
+                SpeechSteps.Outcome o = problem != null ? new SpeechSteps.Outcome(false, problem)
+                        : new SpeechSteps(conversation, endedFuture).run(c, this);
+                ok = o.ok();
+                detail = o.detail();
+            }
             default -> detail = "unknown";
         }
         publish.accept(new CallEvent.Step(loop.now(), scenario, c.line(), c.text(), ok, detail));
         return ok ? null : fail(c, detail);
+    }
+
+    /** The next far-end turn for {@code listen} / {@code barge-in}: its number, and counts it as taken. */
+    int takeTurn() {
+        return ++turnsTaken;
+    }
+
+    /** The turns up to {@code n} are over before what we say now: {@code listen} waits for a later one. */
+    void skipTurnsTo(int n) {
+        turnsTaken = Math.max(turnsTaken, n);
     }
 
     private Failure fail(Script.Command c, String detail) {

@@ -127,6 +127,11 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         session.removeTap(t);
     }
 
+    @Override
+    public CompletableFuture<long[]> speak(short[] pcm) {
+        return session.speak(pcm);
+    }
+
     /** Publishes the candidates of our SDP (what the far end will try). */
     @Override
     public void showCandidates(String sdp) {

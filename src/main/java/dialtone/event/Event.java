@@ -12,7 +12,8 @@ import java.time.Instant;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 public sealed interface Event
-        permits RunEvent, ConfigEvent, TransportEvent, SipEvent, RegistrationEvent, CallEvent, MediaEvent, ProbeEvent {
+        permits RunEvent, ConfigEvent, TransportEvent, SipEvent, RegistrationEvent, CallEvent, MediaEvent, ProbeEvent,
+                SpeechEvent {
     /** When it happened, from the injected clock. */
     Instant at();
 

@@ -20,6 +20,8 @@ final class AudioPump {
         private final byte[] bytes = new byte[AudioSource.FRAME * 2];
         volatile boolean muted;
         private boolean ended;
+        /** Speech to send instead of the source (a script's {@code say}), or null. */
+        volatile Clip clip;
 
         Feed(AudioSource source, CustomAudioSource out) {
             this.source = source;
@@ -27,6 +29,11 @@ final class AudioPump {
         }
 
         private void push() {
+            Clip c = clip;
+            if (c != null) {
+                pushClip(c);
+                return;
+            }
             boolean more = !ended && source.next(frame);
             ended = !more;
             boolean silent = muted || !more;
@@ -36,6 +43,39 @@ final class AudioPump {
                 bytes[2 * i + 1] = (byte) (s >> 8);
             }
             out.pushAudio(bytes, 16, AudioSource.RATE, 1, AudioSource.FRAME);
+        }
+
+        /** One frame of the clip (the source waits meanwhile); completes the clip after its last frame. */
+        private void pushClip(Clip c) {
+            long now = System.nanoTime();
+            int n = Math.min(frame.length, c.pcm.length - c.pos);
+            for (int i = 0; i < frame.length; i++) {
+                short s = i < n ? c.pcm[c.pos + i] : 0;
+                bytes[2 * i] = (byte) s;
+                bytes[2 * i + 1] = (byte) (s >> 8);
+            }
+            c.pos += n;
+            if (c.firstPush < 0) {
+                c.firstPush = now;
+            }
+            out.pushAudio(bytes, 16, AudioSource.RATE, 1, AudioSource.FRAME);
+            if (c.pos >= c.pcm.length) {
+                clip = null;
+                // a frame pushed at t is the audio of [t, t + 10 ms): the speech ends n samples into the last one
+                c.done.complete(new long[] {c.firstPush, now + n * 1_000_000_000L / AudioSource.RATE});
+            }
+        }
+    }
+
+    /** A clip of speech being sent: completes with the nanoTime of its first sample and of its end. */
+    static final class Clip {
+        final short[] pcm;
+        int pos;
+        long firstPush = -1;
+        final java.util.concurrent.CompletableFuture<long[]> done = new java.util.concurrent.CompletableFuture<>();
+
+        Clip(short[] pcm) {
+            this.pcm = pcm;
         }
     }
 

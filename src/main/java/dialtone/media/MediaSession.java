@@ -349,6 +349,28 @@ public final class MediaSession {
         return analyzer;
     }
 
+    /**
+     * Sends {@code pcm} (48 kHz mono) instead of the source, from the pump's next tick; the source resumes after it.
+     * Completes with the {@link System#nanoTime} of its first sample and of its end once the last frame has been
+     * pushed; a clip replaced by a newer one, or a session that sends from the microphone, fails.
+     */
+    public CompletableFuture<long[]> speak(short[] pcm) {
+        if (feed == null) {
+            return CompletableFuture.failedFuture(new MediaException("speech cannot be sent while --play mic is the source"));
+        }
+        if (pcm.length == 0) {
+            long now = System.nanoTime();
+            return CompletableFuture.completedFuture(new long[] {now, now});
+        }
+        AudioPump.Clip c = new AudioPump.Clip(pcm);
+        AudioPump.Clip old = feed.clip;
+        feed.clip = c;
+        if (old != null) {
+            old.done.completeExceptionally(new MediaException("interrupted by the next speech"));
+        }
+        return c.done;
+    }
+
     public StatsSampler stats() {
         return stats;
     }

@@ -36,7 +36,7 @@ public final class WavSource implements AudioSource {
 
     static final int TAPS = 16;
 
-    static short[] resample(short[] x, int from, int to) {
+    public static short[] resample(short[] x, int from, int to) {
         if (from == to) {
             return x.clone();
         }

@@ -111,6 +111,7 @@ public final class HtmlReport {
         for (RecordingView v : recordings) {
             recording(v);
         }
+        ConversationTrack.append(h, events);
         probe(events);
         summary(finished);
         timeline(events, dropped);

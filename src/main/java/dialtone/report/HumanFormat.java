@@ -62,6 +62,8 @@ public final class HumanFormat {
             return media(m);
         } else if (e instanceof ProbeEvent p) {
             return probe(p);
+        } else if (e instanceof dialtone.event.SpeechEvent s) {
+            return SpeechFormat.render(s);
         }
         throw new IllegalStateException("unhandled " + e);
     }

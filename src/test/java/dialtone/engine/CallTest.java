@@ -35,7 +35,7 @@ class CallTest {
     static final String ANSWER = OFFER.replace("actpass", "active");
 
     /** Media that answers at once and reports what it was asked to do. */
-    static final class FakeMedia implements CallMedia {
+    static class FakeMedia implements CallMedia {
         final List<String> did = new CopyOnWriteArrayList<>();
         MediaStats stats = new MediaStats(500, 0, 500, 40000, 40000, 32, 32, 1, 1, 0.2, "audio/opus");
         Failure verdict;

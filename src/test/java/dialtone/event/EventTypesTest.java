@@ -87,6 +87,8 @@ class EventTypesTest {
             return new MediaStats(10, 1, 10, 1000, 1000, 32.5, 33.1, 2.5, 12.0, 0.2, "audio/opus");
         } else if (t == Double.class) {
             return 1.0;
+        } else if (t == Long.class) {
+            return 3L;
         } else if (t == List.class) {
             return List.of();
         } else if (t == Map.class) {
