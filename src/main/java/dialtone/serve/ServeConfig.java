@@ -231,6 +231,9 @@ public record ServeConfig(Map<String, Module> modules) {
     }
 
     public static ServeConfig parse(String yaml, Function<List<String>, String> flags, Map<String, String> env) throws Invalid {
+        if (yaml.isBlank()) {
+            throw new Invalid("no modules: the file is empty");
+        }
         RawFile raw;
         try {
             ObjectMapper m = new ObjectMapper(new YAMLFactory());
