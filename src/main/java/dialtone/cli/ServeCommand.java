@@ -63,6 +63,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "Kept back from the scrape's timeout for the answer (default: ${DEFAULT-VALUE}).")
     Duration timeoutOffset;
 
+    @Option(names = "--history", paramLabel = "N", defaultValue = "16",
+            description = "Recent probes kept for /logs, with their timelines (default: ${DEFAULT-VALUE}; 0: none).")
+    int history;
+
+    @Option(names = "--check", description = "Check the module file (and --web-config) as a start would, print the modules, and exit: 0 valid, 3 refused.")
+    boolean check;
+
     @Option(names = {"-v", "--verbose"}, description = "Log every probe's result on stderr.")
     boolean verbose;
 
@@ -72,6 +79,9 @@ final class ServeCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         if (maxInFlight < 1 || maxInFlight > 64) {
             throw new CommandLine.ParameterException(cl, "--max-in-flight must be between 1 and 64");
+        }
+        if (history < 0 || history > 1000) {
+            throw new CommandLine.ParameterException(cl, "--history must be between 0 and 1000");
         }
         if (timeoutOffset.isNegative() || timeoutOffset.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new CommandLine.ParameterException(cl, "--timeout-offset must be between 0 and 10s");
@@ -88,8 +98,18 @@ final class ServeCommand implements Callable<Integer> {
             return ExitCodes.CONFIG;
         }
         registerSecrets(io, modules);
+        if (check) {
+            for (ServeConfig.Module m : modules.modules().values()) {
+                io.out().println(m.name() + ": " + m.command() + (m.targets().isEmpty() ? "" : ", targets " + String.join(" ", m.targets()))
+                        + (m.targetPattern() != null ? ", target_pattern " + m.targetPattern().pattern() : "")
+                        + ", timeout " + m.timeout().toMillis() + " ms");
+            }
+            io.out().println(config + ": " + modules.modules().size() + " modules, valid");
+            io.out().flush();
+            return ExitCodes.OK;
+        }
         Exporter exporter = new Exporter(new Exporter.Settings(config, address, web, maxInFlight, timeoutOffset,
-                Exporter.launcher(), io.env(), ServeCommand::checkFlags, io.redactor(), io.err(), verbose), modules);
+                Exporter.launcher(), io.env(), ServeCommand::checkFlags, io.redactor(), io.err(), verbose, history), modules);
         InetSocketAddress bound;
         try {
             bound = exporter.start();

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProbe {
     static final int MAX_LINE = 64 * 1024;
-    static final int MAX_LOG = 512 * 1024;
+    static final int MAX_LOG = 256 * 1024;
     static final int MAX_ERR = 16 * 1024;
     /** How long a stopped child has between SIGTERM and SIGKILL (its teardown: unREGISTER, BYE). */
     static final long GRACE_MS = 1500;

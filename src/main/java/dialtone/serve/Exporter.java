@@ -58,8 +58,15 @@ public final class Exporter {
     /** What the exporter runs with. */
     public record Settings(Path configFile, InetSocketAddress listen, WebConfig web, int maxInFlight, Duration timeoutOffset,
                            List<String> launcher, Map<String, String> env, Function<List<String>, String> flags,
-                           Redactor redactor, PrintWriter log, boolean verbose) {
+                           Redactor redactor, PrintWriter log, boolean verbose, int history) {
     }
+
+    /** A recent probe, as /logs shows it (blackbox_exporter's "recent probes"): its debug text, redacted. */
+    record Recent(long id, String module, String target, boolean success, double seconds, String at, String debug) {
+    }
+
+    private final java.util.ArrayDeque<Recent> recent = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
 
     private final Settings s;
     private final AtomicReference<ServeConfig> config = new AtomicReference<>();
@@ -145,6 +152,7 @@ public final class Exporter {
         contexts.add(server.createContext("/probe", this::probe));
         contexts.add(server.createContext("/metrics", this::metrics));
         contexts.add(server.createContext("/-/healthy", ex -> text(ex, 200, "OK")));
+        contexts.add(server.createContext("/logs", this::logs));
         contexts.add(server.createContext("/", this::landing));
         if (s.web().authRequired()) {
             for (HttpContext c : contexts) {
@@ -325,8 +333,18 @@ public final class Exporter {
                         + v.layer() + "/" + v.cause()) + " in " + String.format(java.util.Locale.ROOT, "%.3f", r.wallSeconds()) + " s");
             }
             MetricSnapshots snaps = r.run().metrics(v, r.wallSeconds(), r.timedOut());
+            String debugText = debug || s.history() > 0 ? debugText(m, target, r, snaps) : null;
+            if (s.history() > 0) {
+                synchronized (recent) {
+                    recent.addLast(new Recent(ids.incrementAndGet(), m.name(), m.effectiveTarget(target), v.success(), r.wallSeconds(),
+                            java.time.Instant.now().toString(), debugText));
+                    while (recent.size() > s.history()) {
+                        recent.removeFirst();
+                    }
+                }
+            }
             if (debug) {
-                text(ex, 200, debugText(m, target, r, snaps));
+                text(ex, 200, debugText);
             } else {
                 exposition(ex, snaps);
             }
@@ -355,6 +373,34 @@ public final class Exporter {
         return s.redactor().redact(sb.toString());
     }
 
+    /** {@code /logs}: the recent probes, one a line; {@code /logs?id=N}: that probe's timeline and metrics. */
+    private void logs(HttpExchange ex) throws IOException {
+        try (ex) {
+            Map<String, List<String>> q = query(ex.getRequestURI().getRawQuery());
+            String id = q == null ? null : first(q, "id");
+            List<Recent> l;
+            synchronized (recent) {
+                l = new ArrayList<>(recent);
+            }
+            if (id == null) {
+                StringBuilder sb = new StringBuilder("id module target success seconds at\n");
+                for (Recent r : l) {
+                    sb.append(r.id()).append(' ').append(r.module()).append(' ').append(r.target() == null ? "-" : r.target())
+                            .append(' ').append(r.success() ? 1 : 0).append(' ').append(r.seconds()).append(' ').append(r.at()).append('\n');
+                }
+                text(ex, 200, sb.toString());
+                return;
+            }
+            for (Recent r : l) {
+                if (Long.toString(r.id()).equals(id)) {
+                    text(ex, 200, r.debug());
+                    return;
+                }
+            }
+            text(ex, 404, "no such probe among the last " + s.history());
+        }
+    }
+
     private void metrics(HttpExchange ex) throws IOException {
         try (ex) {
             exposition(ex, registry.scrape());
@@ -368,7 +414,8 @@ public final class Exporter {
                 return;
             }
             StringBuilder sb = new StringBuilder("dialtone serve: synthetic call monitoring for Prometheus\n\n"
-                    + "/probe?module=M&target=T   run one check (debug=true: its timeline)\n/metrics                   the exporter's own metrics\n\nmodules:\n");
+                    + "/probe?module=M&target=T   run one check (debug=true: its timeline)\n/metrics                   the exporter's own metrics\n"
+                    + "/logs                      the recent probes (/logs?id=N: one's timeline)\n\nmodules:\n");
             for (ServeConfig.Module m : config.get().modules().values()) {
                 sb.append("  ").append(m.name()).append(": ").append(m.command())
                         .append(m.targets().isEmpty() ? "" : ", targets " + String.join(" ", m.targets()))
