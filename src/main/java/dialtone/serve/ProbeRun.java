@@ -38,6 +38,7 @@ public final class ProbeRun {
     private long regSendingT = -1;
     private long dialT = -1;
     private boolean configFetched;
+    private boolean configResolved;
     private boolean transportConnected;
     private boolean registered;
     private boolean dialing;
@@ -84,6 +85,7 @@ public final class ProbeRun {
                 }
             }
             case "config.tls" -> expiry(e.path("tls"));
+            case "config.resolved" -> configResolved = true;
             case "transport.connected" -> {
                 transportConnected = true;
                 if (!phases.containsKey("wss")) {
@@ -204,7 +206,7 @@ public final class ProbeRun {
         if (command.equals("probe")) {
             return Layer.PROBE.name();
         }
-        if (!configFetched && !transportConnected) {
+        if (!configResolved && !transportConnected) {
             return Layer.CONFIG.name();
         }
         if (command.equals("config")) {
@@ -279,7 +281,7 @@ public final class ProbeRun {
                 .set(v.success() ? 1 : 0);
         gauge(r, "probe_duration_seconds", "How long the probe took, from starting the check to its verdict", Unit.SECONDS)
                 .set(wallSeconds);
-        gauge(r, "dialtone_exit_code", "The subcommand's exit code as on the command line (-1: killed at the deadline)")
+        gauge(r, "dialtone_exit_code", "The subcommand's exit code as on the command line (143 or 137: stopped at the deadline by SIGTERM or SIGKILL; -1: unknown)")
                 .set(v.exitCode() == null ? -1 : v.exitCode());
         gauge(r, "dialtone_probe_timed_out", "1 when the probe was stopped at its deadline (the module's timeout or the scrape's)")
                 .set(timedOut ? 1 : 0);
