@@ -244,7 +244,11 @@ public final class ProbeRun {
             if (ok) {
                 return new Verdict(true, 0, null, null, null);
             }
-            String layer = failLayer != null ? failLayer : lastFailedLayer != null ? lastFailedLayer : layerOfExit(code);
+            String layer = failLayer != null ? failLayer : lastFailedLayer != null ? lastFailedLayer
+                    : layerOfExit(exitCode != null && exitCode != 0 ? exitCode : code);
+            if (layer == null) {
+                layer = layerInProgress();
+            }
             String cause = failCause != null ? failCause : lastFailedCause != null ? lastFailedCause : NO_VERDICT_CAUSE;
             return new Verdict(false, exitCode != null ? exitCode : code, layer, cause, failMessage);
         }
