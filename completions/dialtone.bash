@@ -898,8 +898,8 @@ function _picocli_dialtone_serve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--listen' '--web-config' '--max-in-flight' '--timeout-offset'"
+  local flag_opts="'--check' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--listen' '--web-config' '--max-in-flight' '--timeout-offset' '--history'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -923,6 +923,9 @@ function _picocli_dialtone_serve() {
       return
       ;;
     '--timeout-offset')
+      return
+      ;;
+    '--history')
       return
       ;;
   esac
