@@ -160,6 +160,7 @@ function _complete_dialtone() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} load" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} probe" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} report" ];    then _picocli_dialtone; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_dialtone; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} report merge" ];    then _picocli_dialtone_report; return $?; fi
 
@@ -170,11 +171,13 @@ function _complete_dialtone() {
   local cmds3=(load)
   local cmds4=(probe)
   local cmds5=(report)
-  local cmds6=(help)
-  local cmds7=(report merge)
+  local cmds6=(serve)
+  local cmds7=(help)
+  local cmds8=(report merge)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_dialtone_report_merge; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_dialtone_help; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_dialtone_report_merge; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_dialtone_help; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_dialtone_serve; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_dialtone_report; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_dialtone_probe; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_dialtone_load; return $?; fi
@@ -191,7 +194,7 @@ function _picocli_dialtone() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="config register call load probe report help"
+  local commands="config register call load probe report serve help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -906,12 +909,60 @@ function _picocli_dialtone_report() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `serve` subcommand.
+function _picocli_dialtone_serve() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--check' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--listen' '--web-config' '--max-in-flight' '--timeout-offset' '--history'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--listen')
+      return
+      ;;
+    '--web-config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--max-in-flight')
+      return
+      ;;
+    '--timeout-offset')
+      return
+      ;;
+    '--history')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `help` subcommand.
 function _picocli_dialtone_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="config register call load probe report"
+  local commands="config register call load probe report serve"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 

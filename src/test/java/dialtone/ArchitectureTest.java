@@ -23,6 +23,7 @@ class ArchitectureTest {
             "dialtone.event", List.of("dialtone.sip", "dialtone.media", "dialtone.engine", "dialtone.cli", "dialtone.report", "dialtone.config"),
             "dialtone.config", List.of("dialtone.sip", "dialtone.media", "dialtone.engine", "dialtone.cli", "dialtone.report"),
             "dialtone.cli", List.of("dialtone.sip.transaction", "dialtone.sip.dialog"),
+            "dialtone.serve", List.of("dialtone.sip", "dialtone.media", "dialtone.engine", "dialtone.cli", "dialtone.config", "dialtone.probe"),
             "dialtone.support", List.of("dialtone.sip", "dialtone.media", "dialtone.engine", "dialtone.cli", "dialtone.report", "dialtone.config"));
     static final List<String> PURE = List.of("dialtone.sip.message", "dialtone.sip.parser", "dialtone.sip.auth");
     static final Pattern IMPORT = Pattern.compile("(?m)^import\\s+(?:static\\s+)?([\\w.]+)");

@@ -48,6 +48,7 @@ public final class Dialtone implements Runnable {
         m.put("load", LoadCommand.class);
         m.put("probe", ProbeCommand.class);
         m.put("report", ReportCommand.class);
+        m.put("serve", ServeCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return java.util.Collections.unmodifiableMap(m);
     }
