@@ -44,13 +44,19 @@ final class AudioPump {
     private static final long PERIOD_NS = 10_000_000L;
 
     private final Lock pushing;
+    private final Pacing pacing;
     private final CopyOnWriteArrayList<Feed> feeds = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
     private volatile long ticks;
     private volatile long droppedTicks;
 
     AudioPump(Lock pushing) {
+        this(pushing, Pacing.process());
+    }
+
+    AudioPump(Lock pushing, Pacing pacing) {
         this.pushing = pushing;
+        this.pacing = pacing;
     }
 
     synchronized void add(Feed f) {
@@ -93,14 +99,19 @@ final class AudioPump {
             return start + done * PERIOD_NS - now;
         }
 
-        /** Accounts for one tick taken at {@code now}, after dropping what is beyond the catch-up. */
-        void ticked(long now) {
+        /**
+         * Accounts for one tick taken at {@code now}, after dropping what is beyond the catch-up, and returns how late
+         * it is: {@code now} minus the time the tick was due.
+         */
+        long ticked(long now) {
             long due = (now - start) / PERIOD_NS + 1; // ticks due by now, counting the one at start
             if (due - done > MAX_CATCH_UP) {
                 dropped += due - done - MAX_CATCH_UP;
                 done = due - MAX_CATCH_UP;
             }
+            long late = now - (start + done * PERIOD_NS);
             done++;
+            return late;
         }
 
         long ticks() {
@@ -122,8 +133,16 @@ final class AudioPump {
                 LockSupport.parkNanos(wait);
                 continue;
             }
-            pacer.ticked(now);
+            long before = pacer.dropped();
+            long late = pacer.ticked(now);
             droppedTicks = pacer.dropped();
+            int sending = feeds.size();
+            if (sending > 0) { // the pace only matters while a call is sending (an idle pump is not behind)
+                if (droppedTicks > before) {
+                    pacing.skipped(droppedTicks - before);
+                }
+                pacing.pushed(late, sending);
+            }
             tick();
         }
     }

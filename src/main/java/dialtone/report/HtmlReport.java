@@ -157,6 +157,7 @@ public final class HtmlReport {
             case "media" -> "ICE, DTLS or RTP";
             case "audio" -> "the audio heard or the checks on it";
             case "probe" -> "a network check";
+            case "overload" -> "dialtone itself could not keep up (CPU)";
             case "internal" -> "dialtone itself";
             default -> "unknown";
         };

@@ -203,6 +203,12 @@ public final class HumanFormat {
         } else if (e instanceof RunEvent.Repeated r) {
             return one("", Kind.DETAIL, "\u00d7" + r.times() + " more " + r.of() + " like the one above, over "
                     + String.format("%.3f", Duration.between(r.at(), r.last()).toMillis() / 1000.0) + " s");
+        } else if (e instanceof RunEvent.Overloaded o) {
+            return one("load", o.state().equals("behind") ? Kind.BAD : Kind.WARN, o.message());
+        } else if (e instanceof RunEvent.LoadStep st) {
+            return one("ramp", st.stepPassed() ? Kind.GOOD : Kind.BAD, "step " + st.step() + ": " + st.concurrency()
+                    + " calls at once, " + st.passed() + " of " + st.calls() + " passed"
+                    + (st.stepPassed() ? "" : "; saturated: " + st.saturated() + " (" + st.reason() + ")"));
         } else if (e instanceof RunEvent.InternalError ie) {
             return one("error", Kind.BAD, "internal error in " + ie.where() + ": " + ie.message());
         } else if (e instanceof RunEvent.Finished f) {

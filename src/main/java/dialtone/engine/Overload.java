@@ -1,0 +1,309 @@
+package dialtone.engine;
+
+import dialtone.event.Cause;
+import dialtone.event.Event;
+import dialtone.event.Failure;
+import dialtone.event.Layer;
+import dialtone.event.Originator;
+import dialtone.event.RunEvent;
+import dialtone.media.Pacing;
+import dialtone.support.CpuMeter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Whether dialtone itself keeps up. Once a second it takes the audio pump's pacing over the last second (how late
+ * its 10 ms frames were, how many it skipped: {@link Pacing}) and this process's CPU against the cores it may use
+ * ({@link CpuMeter}); a second is <em>behind</em> when the frames were late or skipped beyond the thresholds below.
+ * A run that was behind for {@link #OVERLOADED_SECONDS} seconds or more, or whose calls failed at the media or audio
+ * layer while it was behind, is <em>overloaded</em>: its verdict is dialtone's limit (exit 10), never the far end's.
+ *
+ * <p>The thresholds were set from measurements on this machine (README, "dialtone overloaded"): a healthy pump's
+ * frames are a few ms late at the 95th percentile, at 100 calls on 2 cores too; starved (one core beside a busy loop,
+ * or a CPU quota), its p95 goes past 40 ms within a second and it skips frames.
+ */
+public final class Overload implements AutoCloseable {
+    /** A second whose 95th-percentile frame is later than this is behind. */
+    static final double LATE_P95_MS = 30;
+    /** A second that skipped more than this share of its due frames is behind (2 %: 2 frames of 100). */
+    static final double SKIPPED_SHARE = 0.02;
+    /** A second in which dialtone used this share of the cores it may use is behind (no headroom left). */
+    static final double CPU_SHARE = 0.95;
+    /** A second whose pump pushed fewer frames than this (calls just starting, none sending) is judged by skips only. */
+    static final long MIN_FRAMES = 50;
+    /** Seconds behind (in all) that make a run overloaded by themselves. */
+    static final int OVERLOADED_SECONDS = 2;
+    /** Episodes kept for the report (a long run's later ones are counted, not kept). */
+    static final int MAX_EPISODES = 1000;
+
+    /** One second as judged: its figures and, when behind, why (else null). */
+    public record Second(Instant at, int calls, long frames, double skippedShare, double lateMsP95, double lateMsMax,
+                         double cpuCores, double coresAvailable, double machineBusy, String behind) {
+        boolean isBehind() {
+            return behind != null;
+        }
+
+        /** "frames 38 ms late (p95), 4 % skipped, 1.9 of 2 cores, machine 100 % busy". */
+        String figures() {
+            StringBuilder b = new StringBuilder();
+            b.append("frames ").append(Math.round(lateMsP95)).append(" ms late (p95, max ").append(Math.round(lateMsMax))
+                    .append(" ms)");
+            if (skippedShare > 0) {
+                b.append(", ").append(pct(skippedShare)).append(" % skipped");
+            }
+            if (cpuCores >= 0) {
+                b.append(", ").append(num(cpuCores)).append(" of ").append(coresAvailable < 0 ? "?" : num(coresAvailable))
+                        .append(" cores");
+            }
+            if (machineBusy >= 0) {
+                b.append(", machine ").append(pct(machineBusy)).append(" % busy");
+            }
+            return b.toString();
+        }
+    }
+
+    /** A stretch of consecutive seconds behind. */
+    public record Episode(Instant start, Instant end, Second first, Second worst) {
+        long millis() {
+            return Duration.between(start, end).toMillis();
+        }
+    }
+
+    /** Judges one second. */
+    static Second judge(Instant at, Pacing.Window p, double cpuCores, double coresAvailable, double machineBusy) {
+        String why = null;
+        if (p.skippedShare() > SKIPPED_SHARE) {
+            why = "frames skipped";
+        } else if (p.frames() >= MIN_FRAMES && p.lateMsP95() > LATE_P95_MS) {
+            why = "frames late";
+        } else if (p.frames() >= MIN_FRAMES && cpuCores >= 0 && coresAvailable > 0 && cpuCores >= CPU_SHARE * coresAvailable) {
+            why = "CPU";
+        }
+        return new Second(at, p.calls(), p.frames(), p.skippedShare(), p.lateMsP95(), p.lateMsMax(), cpuCores,
+                coresAvailable, machineBusy, why);
+    }
+
+    private final Consumer<Event> publish;
+    private final Clock clock;
+    private final String scenario;
+    private final List<Episode> episodes = new ArrayList<>();
+    private volatile boolean behind;
+    private Instant since;
+    private Instant lastAt;
+    private Second first;
+    private Second worst;
+    private long secondsBehind;
+    private long secondsJudged;
+    private long episodeCount;
+    private double cpuMax = -1;
+    private double lateP95Max;
+    private ScheduledExecutorService timer;
+    private Pacing pacing;
+    private CpuMeter meter;
+    private CpuMeter.Sample last;
+    private double cores;
+
+    public Overload(Consumer<Event> publish, Clock clock, String scenario) {
+        this.publish = publish;
+        this.clock = clock;
+        this.scenario = scenario;
+    }
+
+    /** Starts judging once a second, from the process's pump and /proc. */
+    public synchronized Overload start() {
+        pacing = Pacing.process();
+        pacing.drain(); // what came before this run is not its own
+        meter = new CpuMeter();
+        cores = meter.coresAvailable();
+        last = meter.sample();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "overload-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        return this;
+    }
+
+    private void tick() {
+        try {
+            CpuMeter.Sample now = meter.sample();
+            Pacing.Window w = pacing.drain();
+            double cpu = now.coresSince(last);
+            double machine = now.machineBusySince(last);
+            last = now;
+            observe(judge(clock.instant(), w, cpu, cores, machine));
+        } catch (RuntimeException e) {
+            // a monitor that cannot read stays quiet; it must never stop the run
+        }
+    }
+
+    /** Takes one judged second: starts or ends an episode, publishing {@code run.overloaded}. */
+    synchronized void observe(Second s) {
+        secondsJudged++;
+        lastAt = s.at();
+        if (s.frames() > 0 && s.cpuCores() > cpuMax) {
+            cpuMax = s.cpuCores();
+        }
+        lateP95Max = Math.max(lateP95Max, s.lateMsP95());
+        if (s.isBehind()) {
+            secondsBehind++;
+            if (!behind) {
+                behind = true;
+                since = s.at().minusSeconds(1);
+                first = s;
+                worst = s;
+                publish.accept(new RunEvent.Overloaded(s.at(), scenario, "behind", s.calls(), s.lateMsP95(), s.lateMsMax(),
+                        s.skippedShare(), s.cpuCores(), s.coresAvailable(), s.machineBusy(), 0,
+                        "dialtone is behind at " + s.calls() + " calls: " + s.figures()));
+            } else if (severity(s) > severity(worst)) {
+                worst = s;
+            }
+        } else if (behind) {
+            end(s.at().minusSeconds(1));
+        }
+    }
+
+    private void end(Instant at) {
+        behind = false;
+        Episode e = new Episode(since, at.isBefore(since) ? since : at, first, worst);
+        episodeCount++;
+        if (episodes.size() < MAX_EPISODES) {
+            episodes.add(e);
+        }
+        publish.accept(new RunEvent.Overloaded(at, scenario, "recovered", worst.calls(), worst.lateMsP95(), worst.lateMsMax(),
+                worst.skippedShare(), worst.cpuCores(), worst.coresAvailable(), worst.machineBusy(), e.millis(),
+                "dialtone caught up after " + String.format(Locale.ROOT, "%.1f", e.millis() / 1000.0) + " s behind (worst: "
+                        + worst.figures() + ")"));
+    }
+
+    private static double severity(Second s) {
+        return s.lateMsP95() + 1000 * s.skippedShare();
+    }
+
+    /** Whether dialtone is behind now (the last second judged was). */
+    public boolean behind() {
+        return behind;
+    }
+
+    /** Whether any second between {@code from} and {@code to} was behind. */
+    public synchronized boolean behindBetween(Instant from, Instant to) {
+        for (Episode e : episodes) {
+            if (!e.end().isBefore(from) && !e.start().isAfter(to)) {
+                return true;
+            }
+        }
+        return behind && !since.isAfter(to);
+    }
+
+    /** Seconds behind between {@code from} and {@code to} (whole seconds of episodes overlapping it). */
+    public synchronized long secondsBehindBetween(Instant from, Instant to) {
+        long ms = 0;
+        for (Episode e : all()) {
+            Instant a = e.start().isBefore(from) ? from : e.start();
+            Instant b = e.end().isAfter(to) ? to : e.end();
+            if (b.isAfter(a)) {
+                ms += Duration.between(a, b).toMillis();
+            }
+        }
+        return Math.round(ms / 1000.0);
+    }
+
+    private List<Episode> all() {
+        List<Episode> l = new ArrayList<>(episodes);
+        if (behind) {
+            l.add(new Episode(since, lastAt, first, worst)); // up to the last second judged
+        }
+        return l;
+    }
+
+    /** The worst second between {@code from} and {@code to}, or null if none was behind. */
+    synchronized Episode episodeBetween(Instant from, Instant to) {
+        Second f = null;
+        Second w = null;
+        Instant start = null;
+        Instant end = null;
+        for (Episode e : all()) {
+            if (e.end().isBefore(from) || e.start().isAfter(to)) {
+                continue;
+            }
+            if (f == null) {
+                f = e.first();
+                start = e.start();
+            }
+            if (w == null || severity(e.worst()) > severity(w)) {
+                w = e.worst();
+            }
+            end = e.end();
+        }
+        return f == null ? null : new Episode(start, end, f, w);
+    }
+
+    /** Overloaded between the two instants: behind for {@link #OVERLOADED_SECONDS} or more. */
+    public synchronized boolean overloadedBetween(Instant from, Instant to) {
+        return secondsBehindBetween(from, to) >= OVERLOADED_SECONDS;
+    }
+
+    /**
+     * The overloaded verdict for the time between the two instants, or null when dialtone kept up: behind for
+     * {@link #OVERLOADED_SECONDS} or more, or {@code failedWhileBehind} calls failed at the media or audio layer while
+     * it was behind.
+     */
+    public synchronized Failure failure(Instant from, Instant to, int failedWhileBehind) {
+        long secs = secondsBehindBetween(from, to);
+        Episode e = episodeBetween(from, to);
+        if (e == null || secs < OVERLOADED_SECONDS && failedWhileBehind == 0) {
+            return null;
+        }
+        String msg = "dialtone overloaded at " + e.first().calls() + " calls: " + e.worst().figures() + "; behind "
+                + Math.max(1, secs) + " s" + (failedWhileBehind > 0 ? ", " + failedWhileBehind
+                + " media/audio failures while behind are dialtone's, not the far end's" : "")
+                + " (fewer calls per process, or more CPU)";
+        return new Failure(Layer.OVERLOAD, Cause.OVERLOADED, Originator.LOCAL, 0, null, msg);
+    }
+
+    /** The run's pacing facts for its summary. */
+    public synchronized Map<String, Object> summary(Instant from, Instant to) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("overloadedSeconds", secondsBehindBetween(from, to));
+        m.put("frameLateMsP95Max", Math.round(lateP95Max));
+        if (cpuMax >= 0) {
+            m.put("cpuCoresMax", Math.round(cpuMax * 100) / 100.0);
+        }
+        if (cores > 0) {
+            m.put("coresAvailable", Math.round(cores * 100) / 100.0);
+        }
+        return m;
+    }
+
+    /** Stops judging; an episode still open ends now. */
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+        if (behind) {
+            Instant now = clock.instant();
+            end(now.isAfter(lastAt) ? now : lastAt);
+        }
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.1f", v).replace(".0", "");
+    }
+
+    private static String pct(double share) {
+        return String.format(Locale.ROOT, "%.0f", share * 100);
+    }
+}
