@@ -144,7 +144,7 @@ public final class LoadScenario {
 
     public Result run(CountDownLatch stop) throws InterruptedException {
         startNanos = System.nanoTime();
-        Overload own = overload == null ? new Overload(publish, clock, "load").start() : null;
+        Overload own = overload == null ? new Overload(publish, clock, "load").calls(active::get).start() : null;
         Overload monitor = overload != null ? overload : own;
         monitorInUse = monitor;
         Session shared = null;

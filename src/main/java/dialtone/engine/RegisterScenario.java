@@ -164,12 +164,14 @@ public final class RegisterScenario {
         session.ready().whenComplete((f, e) -> first.complete(e != null ? Failure.of(Layer.INTERNAL,
                 Cause.INTERNAL_ERROR, "registration failed: " + e) : f));
         if (options.answer() != null) {
-            overload = new Overload(publish, clock, scenario).start();
+            overload = new Overload(publish, clock, scenario);
             Overload o = overload;
             answerer = new Answerer(session, publish, options.answer(), (play, n) -> options.media().options(play,
                     options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n),
                     new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls(), o::behind,
                     System::nanoTime);
+            Answerer a = answerer;
+            o.calls(a::pendingVerdicts).start();
             session.setInboundHandler(answerer);
         }
         session.start();

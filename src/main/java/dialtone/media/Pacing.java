@@ -9,7 +9,7 @@ package dialtone.media;
 public final class Pacing {
     private static final Pacing PROCESS = new Pacing();
 
-    Pacing() {
+    public Pacing() {
     }
 
     /** Lateness histogram: 1 ms buckets up to {@link #MAX_MS}; later frames fall in the last bucket. */
@@ -21,10 +21,15 @@ public final class Pacing {
     private long skipped;
     private long maxLateNs;
     private int calls;
+    private long heldOffNs;
 
     /** What the pump did over one window. */
-    public record Window(long frames, long skipped, double lateMsP95, double lateMsMax, int calls) {
-        public static final Window EMPTY = new Window(0, 0, 0, 0, 0);
+    public record Window(long frames, long skipped, double lateMsP95, double lateMsMax, int calls, double heldOffMs) {
+        public static final Window EMPTY = new Window(0, 0, 0, 0, 0, 0);
+
+        public Window(long frames, long skipped, double lateMsP95, double lateMsMax, int calls) {
+            this(frames, skipped, lateMsP95, lateMsMax, calls, 0);
+        }
 
         /** Share of the window's due frames that were skipped. */
         public double skippedShare() {
@@ -45,6 +50,14 @@ public final class Pacing {
         frames++;
         maxLateNs = Math.max(maxLateNs, lateNs);
         this.calls = Math.max(this.calls, calls);
+    }
+
+    /**
+     * The pump waited {@code ns} for the push lock (an activation window held it: libwebrtc starting a call's send
+     * stream), as opposed to waiting for the CPU.
+     */
+    public synchronized void heldOff(long ns) {
+        heldOffNs += ns;
     }
 
     /** {@code n} frame ticks were skipped (dropped from the backlog) while calls were sending. */
@@ -68,13 +81,14 @@ public final class Pacing {
                     break;
                 }
             }
-            w = new Window(frames, skipped, frames == 0 ? 0 : p95, Math.max(0, maxLateNs) / 1e6, calls);
+            w = new Window(frames, skipped, frames == 0 ? 0 : p95, Math.max(0, maxLateNs) / 1e6, calls, heldOffNs / 1e6);
         }
         java.util.Arrays.fill(buckets, 0);
         frames = 0;
         skipped = 0;
         maxLateNs = 0;
         calls = 0;
+        heldOffNs = 0;
         return w;
     }
 }

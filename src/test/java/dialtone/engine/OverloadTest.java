@@ -50,9 +50,9 @@ class OverloadTest {
     void anEpisodeIsAnnouncedWhenItStartsAndWhenItEnds() {
         o.observe(at(1, healthy(10), 0.2));
         assertFalse(o.behind());
-        o.observe(at(2, new Pacing.Window(100, 0, 38, 120, 48), 1.9));
+        o.observe(at(2, new Pacing.Window(100, 0, 78, 120, 48), 1.9));
         assertTrue(o.behind());
-        o.observe(at(3, new Pacing.Window(70, 30, 60, 210, 50), 1.95));
+        o.observe(at(3, new Pacing.Window(70, 30, 90, 210, 50), 1.95));
         o.observe(at(4, healthy(50), 1.0));
         assertFalse(o.behind());
         List<RunEvent.Overloaded> ov = events.stream().filter(RunEvent.Overloaded.class::isInstance)
@@ -60,10 +60,10 @@ class OverloadTest {
         assertEquals(2, ov.size());
         assertEquals("behind", ov.get(0).state());
         assertEquals(48, ov.get(0).calls());
-        assertEquals("dialtone is behind at 48 calls: frames 38 ms late (p95, max 120 ms), 1.9 of 2 cores, machine 50 % busy",
+        assertEquals("dialtone is behind at 48 calls: frames 78 ms late (p95, max 120 ms), 1.9 of 2 cores, machine 50 % busy",
                 ov.get(0).message());
         assertEquals("recovered", ov.get(1).state());
-        assertEquals(60.0, ov.get(1).lateMsP95(), "the worst second of the episode");
+        assertEquals(90.0, ov.get(1).lateMsP95(), "the worst second of the episode");
         assertEquals(2000, ov.get(1).behindMs());
         // the episode covers seconds 1..3 of the run (each judged second is the one before it)
         assertTrue(o.behindBetween(T0.plusMillis(1500), T0.plusMillis(1600)));
@@ -72,24 +72,39 @@ class OverloadTest {
     }
 
     @Test
-    void twoSecondsBehindMakeTheRunOverloadedWithItsFigures() {
+    void threeSecondsBehindMakeTheRunOverloadedWithItsFigures() {
         o.observe(at(1, healthy(10), 0.2));
-        o.observe(at(2, new Pacing.Window(100, 0, 38, 120, 48), 1.9));
-        o.observe(at(3, new Pacing.Window(100, 0, 35, 90, 50), 1.9));
-        o.observe(at(4, healthy(50), 1.0));
+        o.observe(at(2, new Pacing.Window(100, 0, 78, 120, 48), 1.9));
+        o.observe(at(3, new Pacing.Window(100, 0, 75, 90, 50), 1.9));
+        assertNull(o.failure(T0, T0.plusSeconds(10), 0), "two seconds are not yet");
+        o.observe(at(4, new Pacing.Window(100, 0, 70, 80, 50), 1.9));
+        o.observe(at(5, healthy(50), 1.0));
         Failure f = o.failure(T0, T0.plusSeconds(10), 0);
         assertNotNull(f);
         assertEquals(Layer.OVERLOAD, f.layer());
-        assertEquals("dialtone overloaded at 48 calls: frames 38 ms late (p95, max 120 ms), 1.9 of 2 cores, machine 50 % busy;"
-                + " behind 2 s (fewer calls per process, or more CPU)", f.message());
-        assertEquals(2L, o.summary(T0, T0.plusSeconds(10)).get("overloadedSeconds"));
+        assertEquals("dialtone overloaded at 48 calls: frames 78 ms late (p95, max 120 ms), 1.9 of 2 cores, machine 50 % busy;"
+                + " behind 3 s (fewer calls per process, or more CPU)", f.message());
+        assertEquals(3L, o.summary(T0, T0.plusSeconds(10)).get("overloadedSeconds"));
         assertNull(o.failure(T0.plusSeconds(5), T0.plusSeconds(10), 0), "a later step that kept up is not overloaded");
+    }
+
+    @Test
+    void aStarvedProcessIsSeenByItsHeartbeatBeforeAnyCallSends() {
+        Pacing.Window late = new Pacing.Window(40, 0, 120, 400, 0);
+        assertEquals("threads wake late", Overload.judge(T0, Pacing.Window.EMPTY, late, 20, 0.1, 1, 1.0).behind());
+        assertNull(Overload.judge(T0, Pacing.Window.EMPTY, late, 0, 0.1, 1, 1.0).behind(), "no call, nothing to carry");
+        Overload.Second s = Overload.judge(T0, Pacing.Window.EMPTY, late, 20, 0.1, 1, 1.0);
+        assertEquals("frames 120 ms late (p95, max 400 ms), 0.1 of 1 cores, machine 100 % busy with other processes",
+                s.figures());
+        Pacing.Window held = new Pacing.Window(100, 10, 150, 190, 50, 350);
+        assertTrue(Overload.judge(T0, held, Pacing.Window.EMPTY, 50, 0.9, 2, 1.0).figures()
+                .endsWith("audio held 350 ms by calls connecting (a lower --rate helps)"));
     }
 
     @Test
     void oneSecondBehindIsAWarningUnlessACallFailedMeanwhile() {
         o.observe(at(1, healthy(10), 0.2));
-        o.observe(at(2, new Pacing.Window(100, 0, 45, 140, 30), 1.2));
+        o.observe(at(2, new Pacing.Window(100, 0, 85, 140, 30), 1.2));
         o.observe(at(3, healthy(30), 1.0));
         assertNull(o.failure(T0, T0.plusSeconds(10), 0));
         Failure f = o.failure(T0, T0.plusSeconds(10), 3);
