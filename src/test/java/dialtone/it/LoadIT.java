@@ -194,6 +194,38 @@ class LoadIT {
         }
     }
 
+    /**
+     * Degrade, never collapse: a dialtone answerer starved of CPU (0.15 core) takes the calls it can and answers the rest
+     * 503 with Retry-After while it is behind (Kamailio, a proxy, passes a 503 on as 500, RFC 3261 16.7), and says in
+     * its own verdict that it was overloaded (exit 10); the caller, which kept up, names the far end.
+     */
+    @Test
+    void aStarvedAnswererShedsWhatItCannotCarry() throws Exception {
+        try (Starved starved = Starved.create(dir)) {
+            answerer = JarRun.startUnder(starved.wrapper(), dir, "answerer", ENV, LabCall.answerer(callee, "tone:1000",
+                    "--max-calls", "100", "--duration", "120s", "--json"));
+            assertTrue(answerer.await("registration.registered", Duration.ofSeconds(40)), answerer.toString());
+            JarRun load = JarRun.start(dir, "load", ENV, load(callee, "--calls", "20", "--concurrency", "20", "--rate", "5",
+                    "--duration", "8s", "--play", "tone:440", "--expect-tone", "1000", "--json"));
+            int rc = load.waitFor(Duration.ofSeconds(90));
+            JsonNode fin = Events.finished(Events.parse(load.out()));
+            answerer.signal("TERM");
+            int arc = answerer.waitFor(Duration.ofSeconds(40));
+            JsonNode afin = Events.finished(Events.parse(answerer.out()));
+            assertEquals(10, arc, afin.toString());
+            assertEquals("OVERLOAD", afin.get("failure").get("layer").asText(), afin.toString());
+            JsonNode a = afin.get("summary");
+            assertTrue(a.get("refusedOverloaded").asInt() >= 1, a.toString());
+            assertTrue(a.get("answered").asInt() >= 1, "it took the calls it could: " + a);
+            assertTrue(a.get("answered").asInt() + a.get("refusedOverloaded").asInt() <= 20, a.toString());
+            // the caller kept up: its verdict is the far end's refusals, not its own overload
+            assertEquals(6, rc, fin.toString());
+            assertEquals(false, fin.get("summary").get("overloaded").asBoolean(), fin.toString());
+            assertEquals(a.get("refusedOverloaded").asInt(), fin.get("summary").get("failures").get("CALL/SIP_FAILURE_CODE")
+                    .asInt(), fin.toString());
+        }
+    }
+
     /** A CPU-starved place to run dialtone in: a cgroup with a CPU quota, else one core beside two busy loops. */
     record Starved(List<String> wrapper, double cores, Path cgroup, List<Process> busy) implements AutoCloseable {
         static final long QUOTA_US = 15_000;
