@@ -126,13 +126,14 @@ public final class Overload implements AutoCloseable {
     private volatile boolean behind;
     private Instant since;
     private Instant lastAt;
+    /** The seconds judged (the last two hours of them), for a step's own figures. */
+    private final java.util.ArrayDeque<Second> recent = new java.util.ArrayDeque<>();
+    static final int MAX_RECENT = 7200;
     private Second first;
     private Second worst;
     private long secondsBehind;
     private long secondsJudged;
     private long episodeCount;
-    private double cpuMax = -1;
-    private double lateP95Max;
     private volatile Thread thread;
     private final Pacing heartbeat = new Pacing();
     private java.util.function.IntSupplier active = () -> 0;
@@ -213,10 +214,10 @@ public final class Overload implements AutoCloseable {
     synchronized void observe(Second s) {
         secondsJudged++;
         lastAt = s.at();
-        if (s.frames() > 0 && s.cpuCores() > cpuMax) {
-            cpuMax = s.cpuCores();
+        recent.addLast(s);
+        if (recent.size() > MAX_RECENT) {
+            recent.removeFirst();
         }
-        lateP95Max = Math.max(lateP95Max, s.lateMsP95());
         if (s.isBehind()) {
             secondsBehind++;
             if (!behind) {
@@ -337,9 +338,19 @@ public final class Overload implements AutoCloseable {
     public synchronized Map<String, Object> summary(Instant from, Instant to) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("overloadedSeconds", secondsBehindBetween(from, to));
-        m.put("frameLateMsP95Max", Math.round(lateP95Max));
-        if (cpuMax >= 0) {
-            m.put("cpuCoresMax", Math.round(cpuMax * 100) / 100.0);
+        double late = 0;
+        double cpu = -1;
+        for (Second s : recent) { // each second judged is the one before its time
+            if (!s.at().isBefore(from) && !s.at().minusSeconds(1).isAfter(to)) {
+                late = Math.max(late, s.lateMsP95());
+                if (s.frames() > 0) {
+                    cpu = Math.max(cpu, s.cpuCores());
+                }
+            }
+        }
+        m.put("frameLateMsP95Max", Math.round(late));
+        if (cpu >= 0) {
+            m.put("cpuCoresMax", Math.round(cpu * 100) / 100.0);
         }
         if (cores > 0) {
             m.put("coresAvailable", Math.round(cores * 100) / 100.0);

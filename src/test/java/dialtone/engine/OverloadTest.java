@@ -85,6 +85,11 @@ class OverloadTest {
         assertEquals("dialtone overloaded at 48 calls: frames 78 ms late (p95, max 120 ms), 1.9 of 2 cores, machine 50 % busy;"
                 + " behind 3 s (fewer calls per process, or more CPU)", f.message());
         assertEquals(3L, o.summary(T0, T0.plusSeconds(10)).get("overloadedSeconds"));
+        assertEquals(78L, o.summary(T0, T0.plusSeconds(10)).get("frameLateMsP95Max"));
+        assertEquals(1.9, o.summary(T0, T0.plusSeconds(10)).get("cpuCoresMax"));
+        // a later step has its own figures, not the run's worst
+        assertEquals(3L, o.summary(T0.plusSeconds(5), T0.plusSeconds(10)).get("frameLateMsP95Max"));
+        assertEquals(1.0, o.summary(T0.plusSeconds(5), T0.plusSeconds(10)).get("cpuCoresMax"));
         assertNull(o.failure(T0.plusSeconds(5), T0.plusSeconds(10), 0), "a later step that kept up is not overloaded");
     }
 
