@@ -2,7 +2,8 @@ package dialtone.engine;
 
 /**
  * Whether the answering side takes one more call: beyond {@code --max-calls} a call gets 486 Busy Here; while
- * dialtone is behind (its own audio pacing, {@link Overload}), or at or beyond the number of calls it had when it last
+ * dialtone is behind for good (its own audio pacing, {@link Overload#sustained()}: two seconds in a row, not the
+ * moment of a few calls connecting), or at or beyond the number of calls it had when it last
  * fell behind, 503 Service Unavailable with a Retry-After, so that the calls it carries stay whole. That learned
  * capacity is forgotten after {@link #FORGET_NANOS} without falling behind (a passing stall must not cap a whole
  * run). Not thread-safe: the UA loop owns it.

@@ -124,6 +124,9 @@ public final class Overload implements AutoCloseable {
     private final String scenario;
     private final List<Episode> episodes = new ArrayList<>();
     private volatile boolean behind;
+    private volatile int consecutive;
+    /** Seconds behind in a row that make it more than a moment (see {@link #sustained()}). */
+    static final int SUSTAINED_SECONDS = 2;
     private Instant since;
     private Instant lastAt;
     /** The seconds judged (the last two hours of them), for a step's own figures. */
@@ -218,6 +221,7 @@ public final class Overload implements AutoCloseable {
         if (recent.size() > MAX_RECENT) {
             recent.removeFirst();
         }
+        consecutive = s.isBehind() ? consecutive + 1 : 0;
         if (s.isBehind()) {
             secondsBehind++;
             if (!behind) {
@@ -256,6 +260,15 @@ public final class Overload implements AutoCloseable {
     /** Whether dialtone is behind now (the last second judged was). */
     public boolean behind() {
         return behind;
+    }
+
+    /**
+     * Whether dialtone has been behind for {@link #SUSTAINED_SECONDS} seconds in a row: not a moment of calls
+     * connecting (each activation holds the audio pump off briefly) but more than it can carry. What the answering
+     * side sheds on.
+     */
+    public boolean sustained() {
+        return behind && consecutive >= SUSTAINED_SECONDS;
     }
 
     /** Whether any second between {@code from} and {@code to} was behind. */

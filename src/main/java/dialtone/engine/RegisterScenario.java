@@ -168,7 +168,7 @@ public final class RegisterScenario {
             Overload o = overload;
             answerer = new Answerer(session, publish, options.answer(), (play, n) -> options.media().options(play,
                     options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n),
-                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls(), o::behind,
+                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls(), o::sustained,
                     System::nanoTime);
             Answerer a = answerer;
             o.calls(a::pendingVerdicts).start();

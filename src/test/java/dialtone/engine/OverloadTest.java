@@ -52,9 +52,12 @@ class OverloadTest {
         assertFalse(o.behind());
         o.observe(at(2, new Pacing.Window(100, 0, 78, 120, 48), 1.9));
         assertTrue(o.behind());
+        assertFalse(o.sustained(), "one second is a moment (calls connecting), not more than it can carry");
         o.observe(at(3, new Pacing.Window(70, 30, 90, 210, 50), 1.95));
+        assertTrue(o.sustained());
         o.observe(at(4, healthy(50), 1.0));
         assertFalse(o.behind());
+        assertFalse(o.sustained());
         List<RunEvent.Overloaded> ov = events.stream().filter(RunEvent.Overloaded.class::isInstance)
                 .map(RunEvent.Overloaded.class::cast).toList();
         assertEquals(2, ov.size());
