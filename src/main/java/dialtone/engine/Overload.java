@@ -385,8 +385,10 @@ public final class Overload implements AutoCloseable {
         }
     }
 
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.1f", v).replace(".0", "");
+    /** 1.9, 2, 0.15: one decimal, two below one core (a quota of 0.15 core is not "0.2"). */
+    static String num(double v) {
+        String t = String.format(Locale.ROOT, v < 0.995 ? "%.2f" : "%.1f", v);
+        return t.contains(".") ? t.replaceAll("0+$", "").replaceAll("\\.$", "") : t;
     }
 
     private static String pct(double share) {

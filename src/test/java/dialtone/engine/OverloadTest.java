@@ -97,6 +97,16 @@ class OverloadTest {
     }
 
     @Test
+    void coresAreWrittenAsPeopleReadThem() {
+        assertEquals("1.9", Overload.num(1.9));
+        assertEquals("2", Overload.num(2.0));
+        assertEquals("0.15", Overload.num(0.15));
+        assertEquals("0.1", Overload.num(0.1));
+        assertEquals("0", Overload.num(0.001));
+        assertEquals("10", Overload.num(10.04));
+    }
+
+    @Test
     void aStarvedProcessIsSeenByItsHeartbeatBeforeAnyCallSends() {
         Pacing.Window late = new Pacing.Window(40, 0, 120, 400, 0);
         assertEquals("threads wake late", Overload.judge(T0, Pacing.Window.EMPTY, late, 20, 0.1, 1, 1.0).behind());
