@@ -31,6 +31,17 @@ public final class PeerFactory {
     private final ReentrantReadWriteLock pushing = new ReentrantReadWriteLock(true);
     private final AudioPump pump = new AudioPump(pushing.readLock());
     private final MixGate gate = new MixGate();
+    /** Peer connections created and not yet fully released (see {@link #shutdown}). */
+    private final java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
+
+    void opened() {
+        live.incrementAndGet();
+    }
+
+    void released() {
+        live.decrementAndGet();
+    }
+
     /** Longest time the write side was held, in ns (reported by the stress benchmark). */
     private volatile long longestExclusiveNanos;
 
@@ -92,6 +103,15 @@ public final class PeerFactory {
             return true;
         }
         f.pump.stop();
+        // Never dispose the factory under a peer connection that is still open or closing (a close abandoned by its
+        // watchdog goes on in native code): that frees what the close still uses. At exit the process's end frees it all.
+        long until = System.nanoTime() + maxMillis * 1_000_000L;
+        while (f.live.get() > 0 && System.nanoTime() < until) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        }
+        if (f.live.get() > 0) {
+            return false;
+        }
         return dialtone.support.Bounded.run("media-dispose", () -> {
             f.adm.dispose();
             f.factory.dispose();
