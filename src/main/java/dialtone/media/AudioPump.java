@@ -48,6 +48,8 @@ final class AudioPump {
     private final CopyOnWriteArrayList<Feed> feeds = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
     private volatile long ticks;
+    /** Turns the pump has taken (each a pass that pushed every frame due); see {@link PeerFactory#window}. */
+    private volatile long turns;
     private volatile long droppedTicks;
 
     AudioPump(Lock pushing) {
@@ -148,7 +150,13 @@ final class AudioPump {
                 pacing.skipped(droppedTicks - before);
             }
             tick(due);
+            turns++;
         }
+    }
+
+    /** How many turns the pump has taken so far. */
+    long turns() {
+        return turns;
     }
 
     /**

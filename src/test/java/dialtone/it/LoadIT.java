@@ -68,6 +68,7 @@ class LoadIT {
                 "--duration", "10s", "--play", "tone:440", "--expect-tone", "1000", "--json", "--junit", junit.toString()));
         int rc = load.waitFor(Duration.ofSeconds(120));
         List<JsonNode> ev = Events.parse(load.out());
+        assumeTheMachineLetItKeepUp(Events.finished(ev));
         assertEquals(0, rc, load::toString); // stdout and stderr: a native abort names itself on stderr
         assertKeptUp(ev);
         JsonNode fin = Events.finished(ev);
@@ -93,6 +94,7 @@ class LoadIT {
         answerer.signal("TERM");
         answerer.waitFor(Duration.ofSeconds(20));
         List<JsonNode> answered = Events.parse(answerer.out());
+        assumeTheMachineLetItKeepUp(Events.finished(answered));
         JsonNode a = Events.finished(answered).get("summary");
         assertEquals(30, a.get("answered").asInt(), a.toString());
         assertEquals(0, a.get("failed").asInt(), a.toString());
@@ -103,6 +105,21 @@ class LoadIT {
         assertEquals(30, inbound.size());
         inbound.forEach(LoadIT::assertOneProducer);
         inbound.forEach(LoadIT::assertFullMedia);
+    }
+
+    /**
+     * A stress test judges dialtone's media engine only when dialtone had the CPU: a run that says it was overloaded
+     * while other processes took the machine (it used under half of its cores, the machine 90 % busy or more: "with
+     * other processes") is inconclusive, reported as such (aborted, with the verdict), not passed and not failed. An
+     * overload of dialtone's own making (its CPU used up, or the pump held by its own calls connecting on an idle
+     * machine) still fails the test.
+     */
+    static void assumeTheMachineLetItKeepUp(JsonNode finished) {
+        JsonNode f = finished.get("failure");
+        boolean othersTookIt = finished.get("exitCode").asInt() == 10 && f != null
+                && f.get("message").asText().contains("with other processes");
+        org.junit.jupiter.api.Assumptions.assumeFalse(othersTookIt, () -> "inconclusive, the machine was busy with other "
+                + "processes: " + f.get("message").asText());
     }
 
     /**
@@ -158,6 +175,7 @@ class LoadIT {
                 "--expect-tone", "440", "--json"));
         int rc = load.waitFor(Duration.ofSeconds(120));
         List<JsonNode> ev = Events.parse(load.out());
+        assumeTheMachineLetItKeepUp(Events.finished(ev));
         assertEquals(0, rc, load::toString);
         assertKeptUp(ev);
         List<JsonNode> summaries = Events.of(ev, "call.summary");
