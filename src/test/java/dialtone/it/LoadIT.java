@@ -124,7 +124,8 @@ class LoadIT {
 
     /**
      * Full media, from the call's own figures: it sent and received at least 95 % of the 50 packets a second its 20 ms
-     * packet time makes, over its talk time (the first packets need a round trip or two: 0.5 s of slack over 10 s).
+     * packet time makes, over its talk time, less 10 packets (200 ms: the first packets need a round trip or two, the
+     * last are in flight at the BYE; a 4 s call at 93 % had lost none).
      * Not "more than 400 packets": a call that lost 2 s of a 10 s call's audio passed that (call#07, 384 packets in
      * 10.2 s, failed it only by luck).
      */
@@ -132,9 +133,9 @@ class LoadIT {
         double expected = summary.get("talkMs").asLong() / 20.0;
         JsonNode st = summary.get("stats");
         assertTrue(expected > 100, "talked " + summary.get("talkMs") + " ms: " + summary);
-        assertTrue(st.get("packetsSent").asLong() >= 0.95 * expected, "packets sent " + st.get("packetsSent")
+        assertTrue(st.get("packetsSent").asLong() >= 0.95 * expected - 10, "packets sent " + st.get("packetsSent")
                 + " of the " + (long) expected + " that " + summary.get("talkMs") + " ms make: " + summary);
-        assertTrue(st.get("packetsReceived").asLong() >= 0.95 * expected, "packets received " + st.get("packetsReceived")
+        assertTrue(st.get("packetsReceived").asLong() >= 0.95 * expected - 10, "packets received " + st.get("packetsReceived")
                 + " of the " + (long) expected + " that " + summary.get("talkMs") + " ms make: " + summary);
     }
 
@@ -295,16 +296,17 @@ class LoadIT {
     }
 
     /**
-     * {@code --ramp 2:6:2:4s}: three steps of 2, 4 and 6 G.711 calls held at once for 4 s through rtpengine to SIPp's
+     * {@code --ramp 2:6:2:6s}: three steps of 2, 4 and 6 G.711 calls held at once for 6 s through rtpengine to SIPp's
      * echo; every step passes, the capacity found is 6, one {@code load.step} event per step.
      */
     @Test
     void theRampStepsUpAndReportsTheCapacity() throws Exception {
         JarRun load = JarRun.start(dir, "ramp", ENV, load("sip:echo@" + dialtone.testing.Lab.get("LAB_REALM"),
-                "--ramp", "2:6:2:4s", "--rate", "10", "--play", "tone:440", "--expect-tone", "440", "--json"));
+                "--ramp", "2:6:2:6s", "--rate", "10", "--play", "tone:440", "--expect-tone", "440", "--json"));
         int rc = load.waitFor(Duration.ofSeconds(120));
         List<JsonNode> ev = Events.parse(load.out());
         JsonNode fin = Events.finished(ev);
+        assumeTheMachineLetItKeepUp(fin);
         assertEquals(0, rc, fin.toString());
         List<JsonNode> steps = Events.of(ev, "load.step");
         assertEquals(List.of(2, 4, 6), steps.stream().map(e -> e.get("concurrency").asInt()).toList());
