@@ -602,7 +602,7 @@ function _picocli_dialtone_load() {
 
   local commands=""
   local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--shared-connection' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--tts-command' '--stt-command' '--junit' '--pcap' '--report' '-v' '--verbose' '--calls' '--concurrency' '--rate' '--max-failure-rate' '--shard' '--run-id'"
+  local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--tts-command' '--stt-command' '--junit' '--pcap' '--report' '-v' '--verbose' '--calls' '--concurrency' '--rate' '--max-failure-rate' '--ramp' '--shard' '--run-id'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -752,6 +752,9 @@ function _picocli_dialtone_load() {
       return
       ;;
     '--max-failure-rate')
+      return
+      ;;
+    '--ramp')
       return
       ;;
     '--shard')

@@ -18,6 +18,7 @@ public final class ExitCodes {
     public static final int MEDIA = 7;
     public static final int AUDIO = 8;
     public static final int PROBE = 9;
+    public static final int OVERLOADED = 10;
     public static final int INTERNAL = 70;
     public static final int INTERRUPTED = 130;
     public static final int TERMINATED = 143;
@@ -34,6 +35,7 @@ public final class ExitCodes {
             case MEDIA -> MEDIA;
             case AUDIO -> AUDIO;
             case PROBE -> PROBE;
+            case OVERLOAD -> OVERLOADED;
             case INTERNAL -> INTERNAL;
         };
     }
@@ -50,6 +52,8 @@ public final class ExitCodes {
         m.put(Integer.toString(MEDIA), "media path: ICE or DTLS failed");
         m.put(Integer.toString(AUDIO), "audio: no media, expected audio or tone missing, an --assert failed");
         m.put(Integer.toString(PROBE), "probe: a network check failed");
+        m.put(Integer.toString(OVERLOADED), "dialtone overloaded: its own audio frames were late or skipped (CPU), "
+                + "so the calls' results say nothing about the far end");
         m.put(Integer.toString(INTERNAL), "internal error: a bug in dialtone (details with -v)");
         m.put(Integer.toString(INTERRUPTED), "interrupted by Ctrl-C (SIGINT) before the run completed");
         m.put(Integer.toString(TERMINATED), "stopped by SIGTERM before the run completed");

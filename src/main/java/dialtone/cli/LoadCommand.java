@@ -53,6 +53,13 @@ final class LoadCommand extends CallCommand {
     @Option(names = "--shared-connection", description = "One user agent (one WSS connection, one registration) carries every call.")
     boolean sharedConnection;
 
+    @Option(names = "--ramp", paramLabel = "FROM:TO:STEP[:HOLD]",
+            description = "Find the capacity: hold FROM, FROM+STEP, ... TO calls at once, each step for HOLD (default 20s), "
+                    + "and report the highest step at which every call carried its media and dialtone was not overloaded; "
+                    + "stops after the first step that fails and names the side that saturated. Replaces --calls, "
+                    + "--concurrency and --duration.")
+    String ramp;
+
     @Option(names = "--shard", paramLabel = "INDEX/COUNT",
             description = "Place only this worker's share of the --calls: calls INDEX+1, INDEX+1+COUNT, ... (0-based INDEX). "
                     + "Default: DIALTONE_SHARD, else a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with DIALTONE_SHARDS, "
@@ -149,7 +156,26 @@ final class LoadCommand extends CallCommand {
             throw new CommandLine.ParameterException(cl, "--rate must be a number of calls per second, above 0 and at most 1000");
         }
         double allowed = share(cl, maxFailureRate);
-        dialtone.engine.Shard sh = shard(cl, root.io().env());
+        dialtone.engine.Ramp steps = null;
+        if (ramp != null) {
+            try {
+                steps = dialtone.engine.Ramp.parse(ramp);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--ramp '" + dialtone.support.Printable.escape(ramp) + "': "
+                        + e.getMessage());
+            }
+            if (steps.to() > MAX_CONCURRENCY) {
+                throw new CommandLine.ParameterException(cl, "--ramp: TO must be at most " + MAX_CONCURRENCY + " calls at once");
+            }
+            if (shard != null || runId != null) {
+                throw new CommandLine.ParameterException(cl, "--ramp cannot be sharded: a capacity is one process's");
+            }
+            calls = steps.totalCalls();
+            concurrency = steps.to();
+            duration = steps.hold(); // each call's talk is set per step so that a step's calls are up at once for HOLD
+        }
+        dialtone.engine.Shard sh = steps != null ? new dialtone.engine.Shard(0, 1, dialtone.support.RandomTokens.alnum(8))
+                : shard(cl, root.io().env());
         if (sh.calls(calls).isEmpty()) {
             throw new CommandLine.ParameterException(cl, "shard " + sh.label() + " has none of the " + calls
                     + " calls (more shards than calls)");
@@ -158,7 +184,7 @@ final class LoadCommand extends CallCommand {
         Io io = prep.io();
         dialtone.engine.Engine.preloadMedia(false);
         LoadScenario.Options lo = new LoadScenario.Options(calls, Math.min(concurrency, calls), perSecond, sharedConnection,
-                allowed, sh);
+                allowed, sh, steps);
         if (sh.sharded()) {
             output.tags = java.util.Map.of("shard", sh.label());
         }
@@ -209,8 +235,9 @@ final class LoadCommand extends CallCommand {
 
     private static void progress(Io io, LoadScenario.Progress p, boolean last) {
         String line = String.format(Locale.ROOT, "load: started %d, active %d, passed %d, failed %d | %.1f calls/s"
-                        + " | setup p50 %s p95 %s | first audio p50 %s p95 %s", p.started(), p.active(), p.passed(), p.failed(),
-                p.callsPerSecond(), ms(p.setupP50()), ms(p.setupP95()), ms(p.audioP50()), ms(p.audioP95()));
+                        + " | setup p50 %s p95 %s | first audio p50 %s p95 %s%s", p.started(), p.active(), p.passed(), p.failed(),
+                p.callsPerSecond(), ms(p.setupP50()), ms(p.setupP95()), ms(p.audioP50()), ms(p.audioP95()),
+                (p.behind() ? " | DIALTONE BEHIND" : "") + (p.heldBack() > 0 ? " | held back " + p.heldBack() : ""));
         io.err().print("\r\033[K" + line + (last ? "\n" : ""));
         io.err().flush();
     }

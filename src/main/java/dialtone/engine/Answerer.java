@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * The answering side ({@code register --answer MODE}): takes up to {@code maxCalls} inbound INVITEs at once (more
- * get 486), rings, then answers with media (echo, a tone, a WAV), rejects with a status, or only rings. Each inbound
+ * get 486; while dialtone is behind, or beyond what it carried when it fell behind, 503 with Retry-After: see
+ * {@link Admission}), rings, then answers with media (echo, a tone, a WAV), rejects with a status, or only rings. Each inbound
  * call is a {@link Call} ({@code inbound#N}), the same object an outbound call is, with the same timeline, stats,
  * summary and verdict, and may run a script (the IVR's side).
  */
@@ -45,8 +46,28 @@ final class Answerer implements RequestHandler {
         return this;
     }
 
+    private final Admission admission;
+    private final java.util.function.BooleanSupplier behind;
+    private final java.util.function.LongSupplier nanos;
+    /** When each failed call began and ended, beside its failure (to set it beside dialtone's own pacing). */
+    private final List<Timed> failed = new CopyOnWriteArrayList<>();
+
+    /** A failed inbound call's span. */
+    record Timed(java.time.Instant start, java.time.Instant end, Failure failure) {
+    }
+
     Answerer(Session session, Consumer<Event> publish, AnswerMode mode, MediaOptionsFactory mediaOptions,
              CallMedia.Factory mediaFactory, List<String> script, int maxCalls) {
+        this(session, publish, mode, mediaOptions, mediaFactory, script, maxCalls, () -> false, System::nanoTime);
+    }
+
+    /** {@code behind}: whether dialtone is behind now (its {@link Overload}); {@code nanos}: the clock for Admission. */
+    Answerer(Session session, Consumer<Event> publish, AnswerMode mode, MediaOptionsFactory mediaOptions,
+             CallMedia.Factory mediaFactory, List<String> script, int maxCalls, java.util.function.BooleanSupplier behind,
+             java.util.function.LongSupplier nanos) {
+        this.admission = new Admission(maxCalls);
+        this.behind = behind;
+        this.nanos = nanos;
         this.session = session;
         this.publish = publish;
         this.mode = mode;
@@ -77,6 +98,20 @@ final class Answerer implements RequestHandler {
         return total;
     }
 
+    /** INVITEs refused: 486 beyond --max-calls, and 503 while dialtone was behind or at its learned capacity. */
+    long refusedBusy() {
+        return admission.busy();
+    }
+
+    long refusedOverloaded() {
+        return admission.overloaded();
+    }
+
+    /** Failed calls with their spans. */
+    List<Timed> timedFailures() {
+        return failed;
+    }
+
     int answered() {
         return answered.get();
     }
@@ -88,11 +123,21 @@ final class Answerer implements RequestHandler {
             return false;
         }
         active.removeIf(c -> c.dialog().ended()); // a call whose dialog is over is being judged, not taking a line
-        if (active.size() >= maxCalls) {
-            session.ua().answer(st, 486, "Busy Here", List.of());
-            return true;
+        switch (admission.decide(active.size(), behind.getAsBoolean(), nanos.getAsLong())) {
+            case BUSY -> {
+                session.ua().answer(st, 486, "Busy Here", List.of());
+                return true;
+            }
+            case OVERLOADED -> { // shed what it cannot carry, so that the calls it carries stay whole
+                session.ua().answer(st, 503, "Service Unavailable", List.of(new dialtone.sip.message.Header("Retry-After",
+                        Integer.toString(Admission.RETRY_AFTER_SECONDS))));
+                return true;
+            }
+            default -> {
+            }
         }
         int n = ++total;
+        java.time.Instant began = java.time.Instant.now();
         CommandSource commands = script == null ? null : CommandSource.of(script);
         Call call = new Call(session.loop(), session.ua(), publish, "inbound#" + n, Call.Spec.answering(commands, speech), false);
         active.add(call);
@@ -103,6 +148,7 @@ final class Answerer implements RequestHandler {
             }
             if (res != null && res.failure() != null) {
                 failures.add(res.failure());
+                failed.add(new Timed(began, java.time.Instant.now(), res.failure()));
             }
             pending.decrementAndGet();
             session.loop().execute(() -> active.remove(call));

@@ -8,6 +8,8 @@ import dialtone.event.Failure;
 import dialtone.event.Layer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import dialtone.event.RunEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,9 +33,14 @@ import javax.net.ssl.SSLContext;
 public final class LoadScenario {
     /** {@code calls} is the run's total; {@code shard} says which of them this process places. */
     public record Options(int calls, int concurrency, double rate, boolean sharedConnection, double maxFailureRate,
-                          Shard shard) {
+                          Shard shard, Ramp ramp) {
         public Options(int calls, int concurrency, double rate, boolean sharedConnection, double maxFailureRate) {
-            this(calls, concurrency, rate, sharedConnection, maxFailureRate, Shard.WHOLE);
+            this(calls, concurrency, rate, sharedConnection, maxFailureRate, Shard.WHOLE, null);
+        }
+
+        public Options(int calls, int concurrency, double rate, boolean sharedConnection, double maxFailureRate,
+                       Shard shard) {
+            this(calls, concurrency, rate, sharedConnection, maxFailureRate, shard, null);
         }
 
         /** The calls this process places. */
@@ -48,7 +55,7 @@ public final class LoadScenario {
 
     /** What a progress line shows. */
     public record Progress(int started, int active, int passed, int failed, double callsPerSecond, long setupP50,
-                           long setupP95, long audioP50, long audioP95) {
+                           long setupP95, long audioP50, long audioP95, boolean behind, int heldBack) {
     }
 
     private final SipProfile base;
@@ -63,6 +70,9 @@ public final class LoadScenario {
     private final List<Call.Result> results = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger heldBackTotal = new AtomicInteger();
+    private Overload overload;
+    private volatile Overload monitorInUse;
     private volatile long startNanos;
 
     /** {@code perCall} gives each call its options (a script is read afresh by each call). */
@@ -85,6 +95,12 @@ public final class LoadScenario {
         this.mediaFactory = mediaFactory;
     }
 
+    /** Judges dialtone's pacing with {@code o} (a test's, fed by hand) instead of the process's pump. */
+    LoadScenario withOverload(Overload o) {
+        this.overload = o;
+        return this;
+    }
+
     static String name(int i, int of) {
         return String.format(Locale.ROOT, "call#%0" + Math.max(1, String.valueOf(of).length()) + "d", i);
     }
@@ -103,103 +119,297 @@ public final class LoadScenario {
                 base.organisationId(), base.projectId(), base.endpointId(), base.endpointName());
     }
 
+    /** How long a new call waits at most while dialtone is behind; then the calls not yet placed are given up. */
+    static final Duration HOLD_BACK_MAX = Duration.ofSeconds(20);
+
+    /** A call placed: when it started and ended (to set its failure beside dialtone's pacing), and its result. */
+    private record Placed(Instant start, Instant end, Call.Result result) {
+    }
+
+    /** The calls of one batch (the whole run, or one step of a ramp). */
+    private static final class Batch {
+        final List<Placed> placed = Collections.synchronizedList(new ArrayList<>());
+        final int planned;
+        Instant start;
+        Instant end;
+        int heldBack;
+        long heldBackMs;
+        int notPlaced;
+        boolean interrupted;
+
+        Batch(int planned) {
+            this.planned = planned;
+        }
+    }
+
     public Result run(CountDownLatch stop) throws InterruptedException {
         startNanos = System.nanoTime();
+        Overload own = overload == null ? new Overload(publish, clock, "load").calls(active::get).start() : null;
+        Overload monitor = overload != null ? overload : own;
+        monitorInUse = monitor;
         Session shared = null;
-        if (o.sharedConnection()) {
-            shared = new Session(base, ssl, publish, clock, "load", template(base).sessionOptions(), new Session.Listener() {
-            }).start();
-            Failure f;
-            try {
-                f = shared.ready().get(40, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                f = Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "the shared connection was not ready within 40 s");
-            }
-            if (f != null) {
-                shared.close();
-                return new Result(f, Map.of("calls", 0));
-            }
-        }
-        Semaphore slots = new Semaphore(o.concurrency());
-        List<CompletableFuture<Void>> running = new ArrayList<>();
-        long interval = o.rate() <= 0 ? 0 : (long) (1e9 / o.rate());
-        boolean interrupted = false;
         try {
-            List<Integer> mine = o.shard().calls(o.calls());
-            for (int n = 0; n < mine.size(); n++) {
-                int g = mine.get(n);
-                long due = startNanos + n * interval;
-                while (System.nanoTime() < due) {
-                    if (stop.await(Math.min(50, Math.max(1, (due - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
-                        break;
-                    }
+            if (o.sharedConnection()) {
+                shared = new Session(base, ssl, publish, clock, "load", template(base).sessionOptions(), new Session.Listener() {
+                }).start();
+                Failure f;
+                try {
+                    f = shared.ready().get(40, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    f = Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "the shared connection was not ready within 40 s");
                 }
-                while (!slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                    if (stop.getCount() == 0) {
-                        break;
-                    }
-                }
-                if (stop.getCount() == 0) {
-                    interrupted = true;
-                    break;
-                }
-                String scenario = name(g, o.calls());
-                started.incrementAndGet();
-                active.incrementAndGet();
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                running.add(f);
-                Session s = shared;
-                Thread t = new Thread(() -> {
-                    try {
-                        Call.Result r = s == null ? ownConnection(scenario, g, stop) : onShared(s, scenario, g, stop);
-                        if (r != null) {
-                            results.add(r);
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
-                        results.add(new Call.Result(scenario, Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "the call failed: "
-                                + e), Map.of(), false, -1, -1, 0, -1, null));
-                    } finally {
-                        active.decrementAndGet();
-                        slots.release();
-                        f.complete(null);
-                    }
-                }, "load-" + scenario);
-                t.setDaemon(true);
-                t.start();
-            }
-            // every call ends by itself (duration, setup timeout) or on stop; the wait is bounded by the calls' own
-            Duration max = callOptions.setupTimeout().plus(callOptions.talk() == null ? Duration.ofHours(24)
-                    : callOptions.talk()).plus(Duration.ofSeconds(90));
-            long end = System.nanoTime() + max.toNanos();
-            CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(new CompletableFuture[0]));
-            while (!all.isDone() && System.nanoTime() < end) {
-                if (stop.await(50, TimeUnit.MILLISECONDS)) {
-                    interrupted = true;
-                    try {
-                        all.get(dialtone.support.Signals.stopping() ? 6 : 15, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        // report what ended
-                    }
-                    break;
+                if (f != null) {
+                    return new Result(f, Map.of("calls", 0));
                 }
             }
+            if (o.ramp() == null) {
+                Batch b = place(o.shard().calls(o.calls()), o.concurrency(), shared, stop, monitor, null);
+                return verdict(b, monitor, o.mine());
+            }
+            return ramp(shared, stop, monitor);
         } finally {
+            if (own != null) {
+                own.close();
+            }
             if (shared != null) {
                 shared.close();
             }
         }
-        return verdict(interrupted);
+    }
+
+    /** The steps of {@code --ramp}, one after the other, until one fails. */
+    private Result ramp(Session shared, CountDownLatch stop, Overload monitor) throws InterruptedException {
+        Ramp ramp = o.ramp();
+        List<Map<String, Object>> steps = new ArrayList<>();
+        Result failed = null;
+        int next = 1;
+        int n = 0;
+        List<Integer> levels = ramp.levels();
+        for (int c : levels) {
+            n++;
+            List<Integer> numbers = new ArrayList<>();
+            for (int i = 0; i < c; i++) {
+                numbers.add(next++);
+            }
+            int base = numbers.get(0);
+            Batch b = place(numbers, c, shared, stop, monitor, g -> ramp.talk(g - base, c, o.rate()));
+            Result r = verdict(b, monitor, c);
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> failures = (Map<String, Integer>) r.summary().getOrDefault("failures", Map.of());
+            Failure over = monitor.failure(b.start, b.end, failedWhileBehind(b, monitor));
+            Ramp.StepVerdict v = b.interrupted ? new Ramp.StepVerdict(false, null, "interrupted")
+                    : Ramp.judge(over, failures, c, b.placed.size());
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("step", n);
+            step.put("concurrency", c);
+            step.put("passed", v.passed());
+            step.put("calls", r.summary().get("calls"));
+            step.put("callsPassed", r.summary().get("passed"));
+            for (String k : List.of("overloadedSeconds", "frameLateMsP95Max", "cpuCoresMax", "mosMin", "setupMsP95",
+                    "heldBack")) {
+                if (r.summary().containsKey(k)) {
+                    step.put(k, r.summary().get(k));
+                }
+            }
+            if (!v.passed()) {
+                step.put("saturated", v.saturated());
+                step.put("reason", v.reason());
+            }
+            steps.add(step);
+            publish.accept(new RunEvent.LoadStep(clock.instant(), "load", n, c, ((Number) r.summary().get("calls")).intValue(),
+                    ((Number) r.summary().get("passed")).intValue(), ((Number) r.summary().get("failed")).intValue(),
+                    over != null, v.passed(), v.saturated(), v.reason(), step));
+            if (b.interrupted) {
+                failed = r;
+                break;
+            }
+            if (!v.passed()) {
+                failed = over != null ? new Result(over, r.summary()) : r.failure() != null ? r
+                        : new Result(Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, v.reason()), r.summary());
+                break;
+            }
+        }
+        Map<String, Object> s = new LinkedHashMap<>(Ramp.summary(steps));
+        s.put("steps", steps.size());
+        s.put("stepsPlanned", levels.size());
+        s.put("table", table(steps));
+        if (failed == null) {
+            return new Result(null, s);
+        }
+        Failure f = failed.failure();
+        String side = (String) steps.get(steps.size() - 1).getOrDefault("saturated", "");
+        String msg = f.layer() == Layer.INTERNAL && f.cause() == Cause.CANCELED ? f.message()
+                : "ramp stopped at " + steps.get(steps.size() - 1).get("concurrency") + " calls (capacity "
+                        + s.get("capacity") + "; " + side + " saturated first): " + f.message();
+        return new Result(new Failure(f.layer(), f.cause(), f.originator(), f.status(), f.reason(), msg), s);
+    }
+
+    /** The steps as one line each, for people: "50 pass | 100 pass | 150 FAIL dialtone". */
+    static String table(List<Map<String, Object>> steps) {
+        StringBuilder b = new StringBuilder();
+        for (Map<String, Object> st : steps) {
+            if (b.length() > 0) {
+                b.append(" | ");
+            }
+            b.append(st.get("concurrency")).append(Boolean.TRUE.equals(st.get("passed")) ? " pass" : " FAIL "
+                    + st.getOrDefault("saturated", ""));
+        }
+        return b.toString();
+    }
+
+    /** Calls that failed at the media or audio layer while dialtone was behind. */
+    private static int failedWhileBehind(Batch b, Overload monitor) {
+        int n = 0;
+        synchronized (b.placed) {
+            for (Placed p : b.placed) {
+                Failure f = p.result().failure();
+                if (f != null && (f.layer() == Layer.MEDIA || f.layer() == Layer.AUDIO)
+                        && monitor.behindBetween(p.start(), p.end())) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Places the calls numbered {@code numbers} (global numbers), at most {@code concurrency} at once and {@code rate}
+     * new ones a second, holding back while dialtone is behind; {@code talkOf} gives a call's talk time (null: the
+     * options' own). Returns when every call placed has ended (or on stop).
+     */
+    private Batch place(List<Integer> numbers, int concurrency, Session shared, CountDownLatch stop, Overload monitor,
+                        java.util.function.IntFunction<Duration> talkOf) throws InterruptedException {
+        Batch b = new Batch(numbers.size());
+        b.start = clock.instant();
+        long t0 = System.nanoTime();
+        Semaphore slots = new Semaphore(concurrency);
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        long interval = o.rate() <= 0 ? 0 : (long) (1e9 / o.rate());
+        long shift = 0; // time held back moves the later calls' due times
+        boolean interrupted = false;
+        int total = ramp() ? o.ramp().totalCalls() : o.calls();
+        for (int n = 0; n < numbers.size(); n++) {
+            int g = numbers.get(n);
+            long due = t0 + shift + n * interval;
+            while (System.nanoTime() < due) {
+                if (stop.await(Math.min(50, Math.max(1, (due - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            }
+            while (!slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                if (stop.getCount() == 0) {
+                    break;
+                }
+            }
+            if (stop.getCount() == 0) {
+                interrupted = true;
+                break;
+            }
+            if (monitor.behind()) { // degrade, never collapse: no new call while dialtone cannot carry those it has
+                long held = System.nanoTime();
+                b.heldBack++;
+                heldBackTotal.incrementAndGet();
+                publish.accept(new RunEvent.Warning(clock.instant(), "load", "load-held-back", "holding back call "
+                        + name(g, total) + ": dialtone is behind with " + active.get() + " calls up"));
+                while (monitor.behind() && stop.getCount() > 0 && System.nanoTime() - held < HOLD_BACK_MAX.toNanos()) {
+                    stop.await(100, TimeUnit.MILLISECONDS);
+                }
+                long waited = System.nanoTime() - held;
+                b.heldBackMs += waited / 1_000_000;
+                shift += waited;
+                if (monitor.behind() && stop.getCount() > 0) {
+                    b.notPlaced = numbers.size() - n;
+                    slots.release();
+                    publish.accept(new RunEvent.Warning(clock.instant(), "load", "load-given-up", "gave up the last "
+                            + b.notPlaced + " calls: dialtone was still behind after " + HOLD_BACK_MAX.toSeconds() + " s"));
+                    break;
+                }
+                if (stop.getCount() == 0) {
+                    interrupted = true;
+                    slots.release();
+                    break;
+                }
+            }
+            String scenario = name(g, total);
+            started.incrementAndGet();
+            active.incrementAndGet();
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            running.add(f);
+            Session s = shared;
+            Duration talk = talkOf == null ? null : talkOf.apply(g);
+            Thread t = new Thread(() -> {
+                Instant from = clock.instant();
+                Call.Result r = null;
+                try {
+                    r = s == null ? ownConnection(scenario, g, stop, talk) : onShared(s, scenario, g, stop, talk);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    r = new Call.Result(scenario, Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "the call failed: "
+                            + e), Map.of(), false, -1, -1, 0, -1, null);
+                } finally {
+                    if (r != null) {
+                        results.add(r);
+                        b.placed.add(new Placed(from, clock.instant(), r));
+                    }
+                    active.decrementAndGet();
+                    slots.release();
+                    f.complete(null);
+                }
+            }, "load-" + scenario);
+            t.setDaemon(true);
+            t.start();
+        }
+        // every call ends by itself (duration, setup timeout) or on stop; the wait is bounded by the calls' own
+        Duration longest = callOptions.talk() == null ? Duration.ofHours(24) : callOptions.talk();
+        if (talkOf != null && !numbers.isEmpty()) {
+            longest = talkOf.apply(numbers.get(0));
+        }
+        Duration max = callOptions.setupTimeout().plus(longest).plus(Duration.ofSeconds(90));
+        long end = System.nanoTime() + max.toNanos();
+        CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(new CompletableFuture[0]));
+        while (!all.isDone() && System.nanoTime() < end) {
+            if (stop.await(50, TimeUnit.MILLISECONDS)) {
+                interrupted = true;
+                try {
+                    all.get(dialtone.support.Signals.stopping() ? 6 : 15, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // report what ended
+                }
+                break;
+            }
+        }
+        b.interrupted = interrupted;
+        b.end = clock.instant();
+        return b;
+    }
+
+    private boolean ramp() {
+        return o.ramp() != null;
+    }
+
+    /** The options of a call that talks for {@code talk} (null: as given). */
+    private CallScenario.Options options(Duration talk) {
+        CallScenario.Options x = perCall.get();
+        if (talk == null) {
+            return x;
+        }
+        return new CallScenario.Options(x.target(), x.headers(), talk, x.setupTimeout(), x.play(), x.record(),
+                x.iceServers(), x.relayOnly(), x.iceBind(), x.minPort(), x.maxPort(), x.noUdp(), x.noTcp(), x.expectAudio(),
+                x.expectTone(), x.checks(), x.expires(), x.keepAlive(), x.inCall(), x.requestTimeout());
     }
 
     private CallScenario template(SipProfile p) {
-        return new CallScenario(p, ssl, publish, clock, "load", perCall.get(), userAgent, mediaFactory);
+        return template(p, null);
+    }
+
+    private CallScenario template(SipProfile p, Duration talk) {
+        return new CallScenario(p, ssl, publish, clock, "load", options(talk), userAgent, mediaFactory);
     }
 
     /** One call on a session of its own (as one browser): connect, register, call, unregister. */
-    private Call.Result ownConnection(String scenario, int g, CountDownLatch stop) throws InterruptedException {
-        CallScenario.Result r = new CallScenario(profileFor(g), ssl, publish, clock, scenario, perCall.get(), userAgent,
+    private Call.Result ownConnection(String scenario, int g, CountDownLatch stop, Duration talk) throws InterruptedException {
+        CallScenario.Result r = new CallScenario(profileFor(g), ssl, publish, clock, scenario, options(talk), userAgent,
                 mediaFactory).callIdPrefix(o.shard().callIdPrefix(g)).run(stop);
         if (r.call() != null && (r.failure() == r.call().failure())) {
             return r.call();
@@ -211,8 +421,9 @@ public final class LoadScenario {
     }
 
     /** One call on the shared session. */
-    private Call.Result onShared(Session s, String scenario, int g, CountDownLatch stop) throws InterruptedException {
-        CallScenario t = template(s.profile());
+    private Call.Result onShared(Session s, String scenario, int g, CountDownLatch stop, Duration talk)
+            throws InterruptedException {
+        CallScenario t = template(s.profile(), talk);
         Call call = new Call(s.loop(), s.ua(), publish, scenario, t.spec(), true).callIdPrefix(o.shard().callIdPrefix(g));
         CompletableFuture<CallMedia> media = mediaFactory.open(s.loop(), call.publisher(), scenario, t.mediaOptions(null),
                 call::fail);
@@ -232,8 +443,8 @@ public final class LoadScenario {
             s.add(call);
             call.dial(t.target(), s.profile().aor(), t.headers(), m, sdp);
         });
-        Duration max = callOptions.setupTimeout().plus(callOptions.talk() == null ? Duration.ofHours(24) : callOptions.talk())
-                .plus(Duration.ofSeconds(45));
+        Duration longest = talk != null ? talk : callOptions.talk() == null ? Duration.ofHours(24) : callOptions.talk();
+        Duration max = callOptions.setupTimeout().plus(longest).plus(Duration.ofSeconds(45));
         Call.Result r = CallScenario.awaitEnd(s, call, max, stop);
         return r != null ? r : CallScenario.settle(call);
     }
@@ -248,8 +459,9 @@ public final class LoadScenario {
         double secs = Math.max(0.001, (System.nanoTime() - startNanos) / 1e9);
         long[] setup = done.stream().mapToLong(Call.Result::setupMs).filter(v -> v >= 0).sorted().toArray();
         long[] audio = done.stream().mapToLong(Call.Result::firstAudioMs).filter(v -> v >= 0).sorted().toArray();
+        Overload m = monitorInUse;
         return new Progress(started.get(), active.get(), done.size() - failed, failed, started.get() / secs,
-                pct(setup, 50), pct(setup, 95), pct(audio, 50), pct(audio, 95));
+                pct(setup, 50), pct(setup, 95), pct(audio, 50), pct(audio, 95), m != null && m.behind(), heldBackTotal.get());
     }
 
     /** With a spoken script: the response latency of every far-end turn of every call, and the time to greeting. */
@@ -282,10 +494,14 @@ public final class LoadScenario {
         return dialtone.support.Percentiles.nearestRank(sorted, p);
     }
 
-    private Result verdict(boolean interrupted) {
-        List<Call.Result> done;
-        synchronized (results) {
-            done = new ArrayList<>(results);
+    private Result verdict(Batch batch, Overload monitor, int planned) {
+        Batch bt = batch;
+        boolean interrupted = bt.interrupted;
+        List<Call.Result> done = new ArrayList<>();
+        synchronized (bt.placed) {
+            for (Placed p : bt.placed) {
+                done.add(p.result());
+            }
         }
         done.sort((a, b) -> a.scenario().compareTo(b.scenario()));
         Map<String, Integer> byCause = new LinkedHashMap<>();
@@ -300,7 +516,7 @@ public final class LoadScenario {
         int failed = byCause.values().stream().mapToInt(Integer::intValue).sum();
         int total = done.size();
         double rate = total == 0 ? 0 : (double) failed / total;
-        double secs = (System.nanoTime() - startNanos) / 1e9;
+        double secs = Math.max(0.001, java.time.Duration.between(bt.start, bt.end).toMillis() / 1000.0);
         long[] setup = done.stream().mapToLong(Call.Result::setupMs).filter(v -> v >= 0).sorted().toArray();
         long[] audio = done.stream().mapToLong(Call.Result::firstAudioMs).filter(v -> v >= 0).sorted().toArray();
         double[] mos = done.stream().filter(Call.Result::answered).mapToDouble(Call.Result::mos).filter(m -> m >= 0).sorted().toArray();
@@ -315,7 +531,7 @@ public final class LoadScenario {
         s.put("failed", failed);
         s.put("failureRate", Math.round(rate * 10000) / 10000.0);
         s.put("answered", done.stream().filter(Call.Result::answered).count());
-        s.put("callsPerSecond", Math.round(started.get() / Math.max(0.001, secs) * 100) / 100.0);
+        s.put("callsPerSecond", Math.round((total + bt.notPlaced) / Math.max(0.001, secs) * 100) / 100.0);
         // a figure with no data is left out (docs/events.md: unknown values are absent), never written as -1
         if (setup.length > 0) {
             s.put("setupMsP50", pct(setup, 50));
@@ -337,11 +553,29 @@ public final class LoadScenario {
         if (!failures.isEmpty()) {
             s.put("failures", failures);
         }
+        int whileBehind = failedWhileBehind(bt, monitor);
+        s.putAll(monitor.summary(bt.start, bt.end));
+        s.put("overloaded", false);
+        if (whileBehind > 0) {
+            s.put("failedWhileOverloaded", whileBehind);
+        }
+        s.put("heldBack", bt.heldBack);
+        if (bt.heldBack > 0) {
+            s.put("heldBackMs", bt.heldBackMs);
+        }
+        if (bt.notPlaced > 0) {
+            s.put("notPlaced", bt.notPlaced);
+        }
+        Failure over = monitor.failure(bt.start, bt.end, whileBehind);
         Failure f = null;
         if (interrupted) {
-            f = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted after " + total + " of " + o.mine() + " calls");
-        } else if (total < o.mine()) {
-            f = Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "only " + total + " of " + o.mine() + " calls finished");
+            f = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted after " + total + " of " + planned + " calls");
+        } else if (over != null) { // dialtone's own limit comes first: the calls' failures meanwhile are not the far end's
+            s.put("overloaded", true);
+            f = bt.notPlaced > 0 ? new Failure(over.layer(), over.cause(), over.originator(), 0, null, over.message()
+                    + "; " + bt.notPlaced + " calls not placed") : over;
+        } else if (total < planned) {
+            f = Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "only " + total + " of " + planned + " calls finished");
         } else if (failed > 0 && rate > o.maxFailureRate()) {
             String top = byCause.entrySet().stream().max((a, b) -> a.getValue() - b.getValue()).orElseThrow().getKey();
             Failure ex = example.get(top);

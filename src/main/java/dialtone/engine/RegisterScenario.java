@@ -65,6 +65,7 @@ public final class RegisterScenario {
     private final AtomicInteger grantedExpires = new AtomicInteger(-1);
     private volatile boolean unregistered;
     private Answerer answerer;
+    private Overload overload;
 
     public RegisterScenario(SipProfile profile, SSLContext ssl, Consumer<Event> publish, Clock clock, String scenario,
                             Options options, String userAgent) {
@@ -79,7 +80,22 @@ public final class RegisterScenario {
 
     /** Runs to the end; {@code stop} ends it early (Ctrl-C). Returns the failure, or null. */
     public Result run(CountDownLatch stop) throws InterruptedException {
-        Failure f = drive(stop);
+        java.time.Instant began = clock.instant();
+        Failure f;
+        try {
+            f = drive(stop);
+        } finally {
+            if (overload != null) {
+                overload.close();
+            }
+        }
+        java.time.Instant ended = clock.instant();
+        Failure over = null;
+        if (overload != null) { // dialtone's own limit comes first (its calls' media failures meanwhile are its own)
+            int whileBehind = (int) answerer.timedFailures().stream().filter(t -> (t.failure().layer() == Layer.MEDIA
+                    || t.failure().layer() == Layer.AUDIO) && overload.behindBetween(t.start(), t.end())).count();
+            over = overload.failure(began, ended, whileBehind);
+        }
         if (answerer != null && !answerer.failures().isEmpty()
                 && (f == null || (f.layer() == Layer.INTERNAL && f.cause() == Cause.CANCELED))) {
             // the answering side's verdict is its calls', as the caller's is: a failed inbound call fails the run
@@ -87,6 +103,10 @@ public final class RegisterScenario {
             int n = answerer.failures().size();
             f = new Failure(first.layer(), first.cause(), first.originator(), first.status(), first.reason(),
                     (n == 1 ? "an inbound call failed: " : n + " inbound calls failed; the first: ") + first.message());
+        }
+        if (over != null && (f == null || f.layer() == Layer.MEDIA || f.layer() == Layer.AUDIO || f.layer() == Layer.CALL
+                || f.layer() == Layer.INTERNAL && f.cause() == Cause.CANCELED)) {
+            f = over;
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("registered", registrations.get() > 0 || !profile.needsRegister() && f == null);
@@ -102,6 +122,9 @@ public final class RegisterScenario {
             summary.put("calls", answerer.calls());
             summary.put("answered", answerer.answered());
             summary.put("failed", answerer.failures().size());
+            summary.put("refusedBusy", answerer.refusedBusy());
+            summary.put("refusedOverloaded", answerer.refusedOverloaded());
+            summary.putAll(overload.summary(began, ended));
         }
         if (profile.needsRegister()) {
             summary.put("unregistered", unregistered);
@@ -148,10 +171,15 @@ public final class RegisterScenario {
         session.ready().whenComplete((f, e) -> first.complete(e != null ? Failure.of(Layer.INTERNAL,
                 Cause.INTERNAL_ERROR, "registration failed: " + e) : f));
         if (options.answer() != null) {
+            overload = new Overload(publish, clock, scenario);
+            Overload o = overload;
             answerer = new Answerer(session, publish, options.answer(), (play, n) -> options.media().options(play,
                     options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n),
-                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls())
+                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls(), o::sustained,
+                    System::nanoTime)
                     .speech(options.speech());
+            Answerer a = answerer;
+            o.calls(a::pendingVerdicts).start();
             session.setInboundHandler(answerer);
         }
         session.start();

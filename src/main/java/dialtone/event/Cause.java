@@ -32,6 +32,7 @@ public enum Cause {
     ASSERTION_FAILED,
     STUN_TIMEOUT,
     TURN_REJECTED,
+    OVERLOADED,
     INTERNAL_ERROR;
 
     /**

@@ -19,6 +19,11 @@ public enum Layer {
     AUDIO,
     /** A network probe check. */
     PROBE,
+    /**
+     * dialtone itself could not keep up (its audio frames late or skipped: its CPU, or a machine too busy): no verdict
+     * on the far end can be trusted for that time.
+     */
+    OVERLOAD,
     /** A bug in dialtone. */
     INTERNAL
 }

@@ -22,6 +22,27 @@ public sealed interface RunEvent extends Event {
     @JsonTypeName("run.repeated")
     record Repeated(Instant at, String scenario, String of, long times, Instant last) implements RunEvent {}
 
+    /**
+     * dialtone itself fell behind ({@code state} "behind") or caught up again ("recovered", with the worst figures of
+     * the episode and its length): its 10 ms audio frames were late or skipped, measured by its own audio pump, with
+     * its CPU against the cores it may use and how busy the machine was (-1: unknown). See the README's "dialtone
+     * overloaded" (exit 10).
+     */
+    @JsonTypeName("run.overloaded")
+    record Overloaded(Instant at, String scenario, String state, int calls, double lateMsP95, double lateMsMax,
+                      double skippedShare, double cpuCores, double coresAvailable, double machineBusy, long behindMs,
+                      String message) implements RunEvent {}
+
+    /**
+     * One step of {@code load --ramp}: {@code concurrency} calls held at once; whether every call carried its media
+     * and neither side was overloaded ({@code passed}), and if not, which side saturated ({@code saturated}:
+     * "dialtone" or "far end") and why.
+     */
+    @JsonTypeName("load.step")
+    record LoadStep(Instant at, String scenario, int step, int concurrency, int calls, int passed, int failed,
+                    boolean overloaded, boolean stepPassed, String saturated, String reason,
+                    java.util.Map<String, Object> summary) implements RunEvent {}
+
     /** A bug caught at a boundary; the run goes on where it can. */
     @JsonTypeName("run.internal-error")
     record InternalError(Instant at, String scenario, String where, String message) implements RunEvent {}

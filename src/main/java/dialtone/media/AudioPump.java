@@ -84,13 +84,21 @@ final class AudioPump {
     private static final long PERIOD_NS = 10_000_000L;
 
     private final Lock pushing;
+    private final Pacing pacing;
     private final CopyOnWriteArrayList<Feed> feeds = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
     private volatile long ticks;
+    /** Turns the pump has taken (each a pass that pushed every frame due); see {@link PeerFactory#window}. */
+    private volatile long turns;
     private volatile long droppedTicks;
 
     AudioPump(Lock pushing) {
+        this(pushing, Pacing.process());
+    }
+
+    AudioPump(Lock pushing, Pacing pacing) {
         this.pushing = pushing;
+        this.pacing = pacing;
     }
 
     synchronized void add(Feed f) {
@@ -133,14 +141,19 @@ final class AudioPump {
             return start + done * PERIOD_NS - now;
         }
 
-        /** Accounts for one tick taken at {@code now}, after dropping what is beyond the catch-up. */
-        void ticked(long now) {
+        /**
+         * Accounts for one tick taken at {@code now}, after dropping what is beyond the catch-up, and returns how late
+         * it is: {@code now} minus the time the tick was due.
+         */
+        long ticked(long now) {
             long due = (now - start) / PERIOD_NS + 1; // ticks due by now, counting the one at start
             if (due - done > MAX_CATCH_UP) {
                 dropped += due - done - MAX_CATCH_UP;
                 done = due - MAX_CATCH_UP;
             }
+            long late = now - (start + done * PERIOD_NS);
             done++;
+            return late;
         }
 
         long ticks() {
@@ -162,24 +175,55 @@ final class AudioPump {
                 LockSupport.parkNanos(wait);
                 continue;
             }
-            pacer.ticked(now);
+            long before = pacer.dropped();
+            int sending = feeds.size();
+            int due = 0;
+            while (due < MAX_CATCH_UP && pacer.waitNanos(now) <= 0) { // every frame due by now, in one turn of the lock
+                long late = pacer.ticked(now);
+                if (sending > 0) { // the pace only matters while a call is sending (an idle pump is not behind)
+                    pacing.pushed(late, sending);
+                }
+                due++;
+            }
             droppedTicks = pacer.dropped();
-            tick();
+            if (sending > 0 && droppedTicks > before) {
+                pacing.skipped(droppedTicks - before);
+            }
+            tick(due);
+            turns++;
         }
     }
 
-    private void tick() {
-        ticks++;
-        if (feeds.isEmpty()) {
+    /** How many turns the pump has taken so far. */
+    long turns() {
+        return turns;
+    }
+
+    /**
+     * Pushes {@code frames} frames of every feed under one hold of the read lock. A pump that is behind catches up in
+     * one turn: the lock is fair, and with activation windows queued back to back (many calls connecting at once) a
+     * pump that took the lock once per frame got one frame per window and fell further behind with each one (seen:
+     * 80 % of a second's frames skipped while 50 calls connected on a busy machine).
+     */
+    private void tick(int frames) {
+        ticks += frames;
+        if (feeds.isEmpty() || frames <= 0) {
             return;
         }
+        long t0 = System.nanoTime();
         pushing.lock();
+        long held = System.nanoTime() - t0;
+        if (feeds.size() > 0) {
+            pacing.heldOff(held);
+        }
         try {
-            for (Feed f : feeds) {
-                try {
-                    f.push();
-                } catch (RuntimeException e) {
-                    feeds.remove(f); // a source that fails stops sending; the call's checks say what is missing
+            for (int i = 0; i < frames; i++) {
+                for (Feed f : feeds) {
+                    try {
+                        f.push();
+                    } catch (RuntimeException e) {
+                        feeds.remove(f); // a source that fails stops sending; the call's checks say what is missing
+                    }
                 }
             }
         } finally {

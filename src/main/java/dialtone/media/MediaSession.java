@@ -73,6 +73,7 @@ public final class MediaSession {
         this.analyzer = new AudioAnalyzer(options.toneFreqs() == null ? new double[0] : options.toneFreqs());
         this.recorder = options.record() == null ? null : new WavRecorder(options.record());
         this.pc = peers.factory().createPeerConnection(configuration(options), new Observer());
+        peers.opened(); // released once its close has run through (a failed constructor keeps it: no dispose at exit)
         this.mic = options.source() instanceof MicSource;
         this.source = mic ? null : new CustomAudioSource();
         this.track = peers.factory().createAudioTrack("dialtone-audio",
@@ -510,6 +511,7 @@ public final class MediaSession {
                 if (source != null) {
                     source.dispose();
                 }
+                peers.released();
                 if (recorder != null) {
                     recorder.close();
                 }

@@ -84,6 +84,7 @@ public final class HtmlReport {
         verdict(started, finished, events);
         checks(events);
         timings(events);
+        ramp(events);
         Map<String, List<ObjectNode>> byScenario = new LinkedHashMap<>();
         for (ObjectNode e : events) {
             byScenario.computeIfAbsent(text(e, "scenario"), k -> new ArrayList<>()).add(e);
@@ -158,6 +159,7 @@ public final class HtmlReport {
             case "media" -> "ICE, DTLS or RTP";
             case "audio" -> "the audio heard or the checks on it";
             case "probe" -> "a network check";
+            case "overload" -> "dialtone itself could not keep up (CPU)";
             case "internal" -> "dialtone itself";
             default -> "unknown";
         };
@@ -833,6 +835,46 @@ public final class HtmlReport {
         return all == null ? "<td class=\"na\">not tried</td>" : all ? "<td class=\"ok\">works</td>" : "<td class=\"bad\">FAILS</td>";
     }
 
+    // ---- load: dialtone's own pace, the ramp's steps ------------------------------------------------------------
+
+    /**
+     * {@code load --ramp}: one row per step (calls held at once, passed, the step's worst second of dialtone's own
+     * pacing, its CPU, MOS, the verdict and the side that saturated), a bar per step; and every stretch in which
+     * dialtone itself was behind ({@code run.overloaded}).
+     */
+    private void ramp(List<ObjectNode> events) {
+        List<ObjectNode> steps = of(events, "load.step");
+        List<ObjectNode> behind = of(events, "run.overloaded");
+        if (steps.isEmpty() && behind.isEmpty()) {
+            return;
+        }
+        h.append("<section id=\"capacity\"><h2>Capacity and dialtone's own pace</h2>");
+        if (!steps.isEmpty()) {
+            int max = steps.stream().mapToInt(e -> e.path("concurrency").asInt()).max().orElse(1);
+            h.append("<table><tr><th>step</th><th>calls at once</th><th>passed</th><th>frames late p95 (ms)</th>"
+                    + "<th>CPU (cores)</th><th>MOS min</th><th>verdict</th><th></th></tr>");
+            for (ObjectNode st : steps) {
+                JsonNode sum = st.path("summary");
+                boolean ok = st.path("stepPassed").asBoolean();
+                int c = st.path("concurrency").asInt();
+                h.append("<tr><td>").append(st.path("step").asInt()).append("</td><td>").append(c).append("</td><td>")
+                        .append(st.path("passed").asInt()).append("</td><td>").append(esc(sum.path("frameLateMsP95Max").asText("-")))
+                        .append("</td><td>").append(esc(sum.path("cpuCoresMax").asText("-"))).append("</td><td>")
+                        .append(esc(sum.path("mosMin").asText("-"))).append("</td><td class=\"").append(ok ? "step-pass" : "step-fail")
+                        .append("\">").append(ok ? "PASS" : "FAIL: " + esc(text(st, "saturated")) + " saturated ("
+                                + esc(text(st, "reason")) + ")")
+                        .append("</td><td><svg width=\"200\" height=\"12\"><rect width=\"").append(200 * c / Math.max(1, max))
+                        .append("\" height=\"12\" fill=\"").append(ok ? "#2ca02c" : "#d62728").append("\"/></svg></td></tr>");
+            }
+            h.append("</table>");
+        }
+        for (ObjectNode o : behind) {
+            h.append("<p class=\"").append("behind".equals(text(o, "state")) ? "step-fail" : "step-warn").append("\">")
+                    .append(esc(text(o, "message"))).append("</p>");
+        }
+        h.append("</section>\n");
+    }
+
     // ---- summary, timeline, footer -------------------------------------------------------------------------------
 
     private void summary(JsonNode finished) {
@@ -999,6 +1041,7 @@ public final class HtmlReport {
             .verdict{padding:16px 20px;margin:16px 0;border-radius:6px;color:#fff}
             body.pass .verdict{background:#1e7a34}body.fail .verdict{background:#b3261e}
             .verdict p{margin:6px 0}.verdict code{color:#fff}.verdict .warn{color:#ffe9a8}
+.step-pass{color:#1e7a34}.step-fail{color:#b3261e}.step-warn{color:#8a6d00}
             table{border-collapse:collapse;margin:6px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
             th{background:#f5f5f5}td.num{text-align:right;white-space:nowrap}tr.bad td,td.bad,.bad{color:#b3261e;font-weight:600}
             td.ok{color:#1e7a34}td.na{color:#777}.note{color:#555;font-size:13px}

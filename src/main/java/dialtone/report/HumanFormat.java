@@ -205,6 +205,15 @@ public final class HumanFormat {
         } else if (e instanceof RunEvent.Repeated r) {
             return one("", Kind.DETAIL, "\u00d7" + r.times() + " more " + r.of() + " like the one above, over "
                     + String.format("%.3f", Duration.between(r.at(), r.last()).toMillis() / 1000.0) + " s");
+        } else if (e instanceof RunEvent.Overloaded o) {
+            return one("load", o.state().equals("behind") ? Kind.BAD : Kind.WARN, o.message());
+        } else if (e instanceof RunEvent.LoadStep st) {
+            java.util.Map<String, Object> m = st.summary() == null ? java.util.Map.of() : st.summary();
+            String figures = String.format(java.util.Locale.ROOT, " | frames late p95 %s ms | CPU %s cores | MOS min %s",
+                    m.getOrDefault("frameLateMsP95Max", "-"), m.getOrDefault("cpuCoresMax", "-"), m.getOrDefault("mosMin", "-"));
+            return one("ramp", st.stepPassed() ? Kind.GOOD : Kind.BAD, String.format(java.util.Locale.ROOT,
+                    "step %d: %4d calls at once, %4d passed%s | %s", st.step(), st.concurrency(), st.passed(), figures,
+                    st.stepPassed() ? "PASS" : "FAIL, saturated: " + st.saturated() + " (" + st.reason() + ")"));
         } else if (e instanceof RunEvent.InternalError ie) {
             return one("error", Kind.BAD, "internal error in " + ie.where() + ": " + ie.message());
         } else if (e instanceof RunEvent.Finished f) {

@@ -53,4 +53,47 @@ class PacerTest {
         assertTrue(p.waitNanos(2000 * MS) > 0);
         assertEquals(1, runUntil(p, 2010 * MS, 2010 * MS));
     }
+
+    @Test
+    void eachTickSaysHowLateItIs() {
+        AudioPump.Pacer p = new AudioPump.Pacer(0);
+        assertEquals(0, p.ticked(0));
+        assertEquals(3 * MS, p.ticked(13 * MS)); // tick 1 was due at 10 ms
+        // held off until 58 ms: ticks 2..5 (due 20, 30, 40, 50 ms) go back to back, each as late as it is
+        assertEquals(38 * MS, p.ticked(58 * MS));
+        assertEquals(28 * MS, p.ticked(58 * MS));
+        assertEquals(18 * MS, p.ticked(58 * MS));
+        assertEquals(8 * MS, p.ticked(58 * MS));
+        assertTrue(p.waitNanos(58 * MS) > 0);
+    }
+
+    @Test
+    void aSkippedBacklogIsNotCountedAsLateFrames() {
+        AudioPump.Pacer p = new AudioPump.Pacer(0);
+        p.ticked(0);
+        // 2 s behind: the first frame pushed is the oldest one still within the catch-up
+        long late = p.ticked(2000 * MS);
+        assertEquals((AudioPump.MAX_CATCH_UP - 1) * 10 * MS, late);
+    }
+
+    @Test
+    void pacingSummarisesASecond() {
+        Pacing pacing = new Pacing();
+        for (int i = 0; i < 95; i++) {
+            pacing.pushed(2 * MS, 10);
+        }
+        for (int i = 0; i < 5; i++) {
+            pacing.pushed(120 * MS, 12);
+        }
+        pacing.skipped(4);
+        Pacing.Window w = pacing.drain();
+        assertEquals(100, w.frames());
+        assertEquals(2.0, w.lateMsP95()); // the 95th of 100 frames is still 2 ms late
+        assertEquals(120.0, w.lateMsMax());
+        assertEquals(4.0 / 104, w.skippedShare(), 1e-9);
+        assertEquals(12, w.calls());
+        pacing.pushed(50 * MS, 1);
+        assertEquals(50.0, pacing.drain().lateMsP95()); // a new window
+        assertEquals(Pacing.Window.EMPTY, pacing.drain());
+    }
 }

@@ -186,4 +186,26 @@ class HtmlReportTest {
         }
         return n;
     }
+
+    /** {@code load --ramp}: a row per step with the side that saturated, and dialtone's own overload, on the page. */
+    @Test
+    void theRampsStepsAndDialtonesOwnOverloadAreOnThePage() {
+        List<Event> l = new ArrayList<>();
+        l.add(new RunEvent.Started(T0, "load", 1, "dialtone", "test", "load"));
+        l.add(new RunEvent.LoadStep(T0.plusSeconds(20), "load", 1, 50, 50, 50, 0, false, true, null, null,
+                java.util.Map.of("frameLateMsP95Max", 12, "cpuCoresMax", 0.8, "mosMin", 4.4)));
+        l.add(new RunEvent.Overloaded(T0.plusSeconds(30), "load", "behind", 96, 88, 150, 0.04, 1.9, 2, 1, 0,
+                "dialtone is behind at 96 calls: frames 88 ms late <b>"));
+        l.add(new RunEvent.LoadStep(T0.plusSeconds(45), "load", 2, 100, 100, 70, 30, true, false, "dialtone",
+                "dialtone overloaded at 96 calls", java.util.Map.of("frameLateMsP95Max", 88)));
+        l.add(new RunEvent.Finished(T0.plusSeconds(46), "load", false, 10, 46_000, new dialtone.event.Failure(
+                dialtone.event.Layer.OVERLOAD, dialtone.event.Cause.OVERLOADED, dialtone.event.Originator.LOCAL, 0, null,
+                "ramp stopped at 100 calls"), java.util.Map.of("capacity", 50)));
+        String page = HtmlReport.render(lines(l), List.of(), 0).text();
+        assertTrue(page.contains("<h2>Capacity and dialtone's own pace</h2>"), page);
+        assertTrue(page.contains("<td>50</td><td>50</td><td>12</td><td>0.8</td><td>4.4</td><td class=\"step-pass\">PASS"), page);
+        assertTrue(page.contains("FAIL: dialtone saturated (dialtone overloaded at 96 calls)"), page);
+        assertTrue(page.contains("frames 88 ms late &lt;b&gt;"), "escaped");
+        assertTrue(page.contains("dialtone itself could not keep up"), "the layer in words");
+    }
 }

@@ -22,9 +22,16 @@ public final class JarRun {
     }
 
     public static JarRun start(Path dir, String name, Map<String, String> env, String... args) throws IOException {
+        return startUnder(List.of(), dir, name, env, args);
+    }
+
+    /** The same, run under {@code wrapper} (e.g. {@code taskset -c 0 nice -n 10}: commands that exec what follows). */
+    public static JarRun startUnder(List<String> wrapper, Path dir, String name, Map<String, String> env, String... args)
+            throws IOException {
         // the launcher, as a user runs it: its JVM options, its signal forwarding and its crash handling
         Path launcher = Path.of(System.getProperty("dialtone.jar")).toAbsolutePath().getParent().getParent().resolve("dialtone");
-        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.add(launcher.toString());
         cmd.addAll(List.of(args));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
