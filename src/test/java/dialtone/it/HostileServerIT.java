@@ -24,8 +24,9 @@ class HostileServerIT {
     @TempDir
     Path dir;
 
+    /** -Ddialtone.hostile.port=N runs against a hostile server of one's own (a worktree's server.js) instead of the lab's. */
     static String ws(String mode) {
-        return "ws://127.0.0.1:" + Lab.get("LAB_HOSTILE_PORT") + "/" + mode;
+        return "ws://127.0.0.1:" + System.getProperty("dialtone.hostile.port", Lab.get("LAB_HOSTILE_PORT")) + "/" + mode;
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
@@ -45,6 +46,9 @@ class HostileServerIT {
         "call     | endless-1xx       | 6 | no answer within 2 s",
         "call     | close-mid-invite  | 4 | was lost",
         "call     | silent            | 5 | no answer to REGISTER",
+        "register | ws-frame-2e63     | 4 | closed 1009 frame header claiming 2^63 or more bytes",
+        "register | ws-frame-max      | 4 | closed 1009 frame header claiming 9223372036854775807 bytes",
+        "register | ws-frame-1g       | 4 | closed 1009 frame header claiming 1073741824 bytes",
     })
     void aClearErrorTheRightCodeInBoundedTime(String command, String mode, int code, String message) throws Exception {
         List<String> a = new ArrayList<>(List.of(command));
