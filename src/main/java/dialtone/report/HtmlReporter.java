@@ -25,10 +25,17 @@ import java.util.List;
 public final class HtmlReporter implements EventSink {
     /**
      * A run with more events than this keeps the first ones in full (a 30 s call has about 150; a 100-call load about
-     * 6,000), and after that only the verdicts (run, call summaries and failures, checks, probe checks): the page
-     * stays within the heap of a long run and its tables stay complete.
+     * 6,000), and after that only the verdicts ({@link dialtone.event.EventBus#vital}: run, calls' answers, ends,
+     * failures, checks, summaries, probe checks): the page stays within the heap of a long run and its tables stay
+     * complete.
      */
     static final int MAX_EVENTS = 20_000;
+    /**
+     * The same for the size of what is kept: at most this many characters of event text (a flood of 20 kB SIP
+     * messages reaches it at about 400 events, long before {@link #MAX_EVENTS}). The page says how many events of
+     * each type were left out.
+     */
+    static final long MAX_CHARS = 8L << 20;
 
     private final Path file;
     private final Redactor redactor;
@@ -39,6 +46,8 @@ public final class HtmlReporter implements EventSink {
     private final List<Path> recordings = new ArrayList<>();
     private Instant start;
     private long dropped;
+    private long chars;
+    private final java.util.Map<String, Long> droppedByType = new java.util.TreeMap<>();
 
     public HtmlReporter(Path file, Redactor redactor, boolean audio, RecordingView.Decoder decoder) {
         this.file = file;
@@ -55,18 +64,28 @@ public final class HtmlReporter implements EventSink {
         if (e instanceof MediaEvent.RecordingSaved r && r.path() != null) {
             recordings.add(Path.of(r.path()));
         }
-        if (events.size() >= MAX_EVENTS && !(e instanceof RunEvent || e instanceof dialtone.event.ProbeEvent
-                || e instanceof dialtone.event.CallEvent.Summary || e instanceof dialtone.event.CallEvent.Failed
-                || e instanceof dialtone.event.CallEvent.Check)) {
+        boolean full = events.size() >= MAX_EVENTS || chars >= MAX_CHARS;
+        if (full && !dialtone.event.EventBus.vital(e)) {
             dropped++;
+            droppedByType.merge(dialtone.event.EventTypes.name(e), 1L, Long::sum);
             return;
         }
         String line = redactor.redact(JsonLinesReporter.line(mapper, e, start).toString());
+        chars += line.length();
         try {
             events.add((ObjectNode) mapper.readTree(line));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("a redacted event line did not parse back", ex);
         }
+    }
+
+    /** "sip.received 1,204, call.progress 1,180" (for the page's note on what was left out). */
+    String droppedDetail() {
+        StringBuilder b = new StringBuilder();
+        droppedByType.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(en -> b.append(b.length() == 0 ? "" : ", ").append(en.getKey()).append(' ')
+                        .append(String.format(java.util.Locale.ROOT, "%,d", en.getValue())));
+        return b.toString();
     }
 
     @Override
@@ -75,7 +94,7 @@ public final class HtmlReporter implements EventSink {
         for (Path p : recordings) {
             views.add(RecordingView.of(p, audio, decoder));
         }
-        HtmlReport.Page page = HtmlReport.render(events, views, dropped);
+        HtmlReport.Page page = HtmlReport.render(events, views, dropped, droppedDetail());
         String html = page.fill(redactor.redact(page.text()));
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
