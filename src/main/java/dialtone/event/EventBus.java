@@ -163,19 +163,41 @@ public final class EventBus implements AutoCloseable {
                     flushHeld(System.nanoTime(), true);
                 }
             } finally {
-                for (EventSink s : concat(everyEvent, sinks)) {
-                    try {
-                        s.close();
-                    } catch (RuntimeException | Error ex) {
-                        onSinkError.accept(s, ex);
-                    }
-                }
+                closeAll(concat(everyEvent, sinks));
                 done.countDown();
             }
         }
     }
 
     private long lastOverflowReport;
+
+    /**
+     * Closes the sinks, each on a thread of its own: they write different files (the HTML page, the JUnit file, the
+     * pcap), and a stop signal leaves them little time. Waits for all of them.
+     */
+    private void closeAll(List<EventSink> all) {
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (EventSink s : all) {
+            Thread t = new Thread(() -> {
+                try {
+                    s.close();
+                } catch (RuntimeException | Error ex) {
+                    onSinkError.accept(s, ex);
+                }
+            }, "report-close");
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 
     /** What publish could not queue, as run.repeated (at most once a second unless {@code now}; never after run.finished). */
     private void reportOverflow(long now, boolean all) {
