@@ -74,7 +74,7 @@ function variedFlood(ws, mode, req) {
   if (mode === 'flood-183-varied') { flood(ws, (n) => reply(req, 183, 'Session Progress ' + n + ' ' + Math.random().toString(36).slice(2))); return true; }
   if (mode === 'flood-183-20k') {
     const pad = 'y'.repeat(20 * 1024);
-    flood(ws, (n) => reply(req, 183, 'Session Progress', ['X-Pad-' + n + ': ' + n + pad]));
+    flood(ws, (n) => reply(req, 183, 'Session Progress ' + n, ['X-Pad-' + n + ': ' + n + pad]));
     return true;
   }
   return false;
