@@ -61,7 +61,7 @@ function flood(ws, make) {
 // --- issue 22, cases 2 and 3 (the "flood" part): a frame too large to hold, and floods whose messages all differ ---
 // ws-frame-2e63 / -max / -1g: REGISTER answered, then a raw text-frame header claiming 2^63 (2^63 - 1, 2^30) bytes
 // and a few of them. flood-183-varied: 183s whose reason phrase differs each time; flood-183-20k: 183s each with 20 kB
-// of headers that differ; webrtc-flood-info: an answered call (farend.js), then FLOOD_INFOS (40,000) transcript INFOs.
+// of headers that differ; flood-options-20k: OPTIONS with 20 kB headers that differ; webrtc-flood-info: an answered call (farend.js), then FLOOD_INFOS (40,000) transcript INFOs.
 function bigFrame(ws, mode, req) {
   ws.send(reply(req, 200, 'OK', [`Contact: ${(req.h['contact'] || [''])[0]};expires=600`, 'Expires: 600']));
   const len = Buffer.alloc(8); // 2^63 (its top bit set, which RFC 6455 forbids), 2^63 - 1, or 2^30
@@ -225,6 +225,8 @@ wss.on('connection', (ws, httpReq) => {
           if (mode === 'flood-options') flood(ws, (n) => request('OPTIONS', req).replace(/branch=z9hG4bKhostile\d+/, 'branch=z9hG4bKflood' + n)
             .replace('CSeq: 1 OPTIONS', 'CSeq: ' + (n + 1) + ' OPTIONS'));
           if (mode === 'flood-ping') flood(ws, null);
+          if (mode === 'flood-options-20k') flood(ws, (n) => request('OPTIONS', req, ['X-Pad-' + n + ': ' + 'z'.repeat(20 * 1024)])
+            .replace(/branch=z9hG4bKhostile\d+/, 'branch=z9hG4bKflood' + n).replace('CSeq: 1 OPTIONS', 'CSeq: ' + (n + 1) + ' OPTIONS'));
           return;
       }
     }

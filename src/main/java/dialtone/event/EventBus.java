@@ -63,8 +63,11 @@ public final class EventBus implements AutoCloseable {
         return this;
     }
 
-    /** At most this many bytes of events (estimated by {@link #weight}) wait for the report thread. */
-    static final long MAX_QUEUED_BYTES = 8L << 20;
+    /**
+     * At most this many bytes of events (estimated by {@link #weight}) wait for the report thread: 8 MB, or a sixteenth
+     * of the heap when that is less (the launcher gives `register` 64 MB: 4 MB).
+     */
+    static final long MAX_QUEUED_BYTES = Math.min(8L << 20, Runtime.getRuntime().maxMemory() / 16);
 
     /** Thread-safe; never blocks. Events published after {@link #close()} are dropped. */
     public void publish(Event event) {

@@ -32,10 +32,10 @@ public final class HtmlReporter implements EventSink {
     static final int MAX_EVENTS = 20_000;
     /**
      * The same for the size of what is kept: at most this many characters of event text (a flood of 20 kB SIP
-     * messages reaches it at about 400 events, long before {@link #MAX_EVENTS}). The page says how many events of
-     * each type were left out.
+     * messages reaches it at about 200 events, long before {@link #MAX_EVENTS}): 4 M characters, or a sixty-fourth of the
+     * heap when that is less (64 MB for `register`: 1 M). The page says how many events of each type were left out.
      */
-    static final long MAX_CHARS = 8L << 20;
+    static final long MAX_CHARS = Math.min(4L << 20, Runtime.getRuntime().maxMemory() / 64);
 
     private final Path file;
     private final Redactor redactor;
