@@ -202,9 +202,9 @@ final class Runner {
                 } finally {
                     ended.countDown();
                 }
-            } else {
-                await(ended, OVERDUE_WRITE_MILLIS);
+                return true;
             }
+            return false;
         });
         Failure failure;
         Map<String, Object> summary = Map.of();

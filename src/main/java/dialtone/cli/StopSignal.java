@@ -24,7 +24,7 @@ final class StopSignal implements AutoCloseable {
     private final Thread hook;
     private final long waitSeconds;
     /** Set by Runner while a run is going: writes the run's end now (bounded) when the teardown is overdue. */
-    private static volatile Runnable overdue;
+    private static volatile java.util.function.BooleanSupplier overdue;
 
     StopSignal(long waitSeconds) {
         this.waitSeconds = waitSeconds;
@@ -47,8 +47,11 @@ final class StopSignal implements AutoCloseable {
         }
     }
 
-    /** Runner's hook for an overdue teardown (null when no run is going). */
-    static void onOverdue(Runnable r) {
+    /**
+     * Runner's hook for an overdue teardown (null when no run is going): true when it wrote the run's end, false when
+     * the run was already ending on its own.
+     */
+    static void onOverdue(java.util.function.BooleanSupplier r) {
         overdue = r;
     }
 
@@ -65,16 +68,13 @@ final class StopSignal implements AutoCloseable {
                 if (finished.await(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
                     return;
                 }
-                Runnable r = overdue;
-                if (r != null) {
-                    r.run();
-                } else if (finished.await(waitSeconds, TimeUnit.SECONDS)) {
+                java.util.function.BooleanSupplier r = overdue;
+                // the run's end written here: end now; else the command is ending it itself and exits on its own
+                if ((r == null || !r.getAsBoolean()) && finished.await(waitSeconds, TimeUnit.SECONDS)) {
                     return;
                 }
                 // everything dialtone says is written and flushed; libwebrtc's native threads print "Failed to attach
                 // thread" to the standard streams while the process ends: close them first (as Main does)
-                // the JVM's exit waits up to 300 ms for Java threads inside native code (selectors among them)
-                dialtone.engine.Engine.releaseSignalling();
                 System.out.flush();
                 System.err.flush();
                 closeQuietly(java.io.FileDescriptor.out);
