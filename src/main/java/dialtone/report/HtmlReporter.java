@@ -32,10 +32,11 @@ public final class HtmlReporter implements EventSink {
     static final int MAX_EVENTS = 20_000;
     /**
      * The same for the size of what is kept: at most this many characters of event text (a flood of 20 kB SIP
-     * messages reaches it at about 200 events, long before {@link #MAX_EVENTS}): 4 M characters, or a sixty-fourth of the
-     * heap when that is less (64 MB for `register`: 1 M). The page says how many events of each type were left out.
+     * messages reaches it at about 50 events, long before {@link #MAX_EVENTS}): 1 M characters, or a sixty-fourth of the
+     * heap when that is less. The page says how many events of each type were left out; it is written in a few hundred
+     * milliseconds, which a stop signal needs.
      */
-    static final long MAX_CHARS = Math.min(4L << 20, Runtime.getRuntime().maxMemory() / 64);
+    static final long MAX_CHARS = Math.min(1L << 20, Runtime.getRuntime().maxMemory() / 64);
 
     private final Path file;
     private final Redactor redactor;

@@ -41,7 +41,7 @@ public final class JUnitXmlReporter implements EventSink {
      * scenario's timeline ends with how many of each type were left out. A flood's file stays small.
      */
     static final int MAX_KEPT = 5_000;
-    static final long MAX_WEIGHT = Math.min(4L << 20, Runtime.getRuntime().maxMemory() / 32);
+    static final long MAX_WEIGHT = Math.min(2L << 20, Runtime.getRuntime().maxMemory() / 32);
     private int kept;
     private long weight;
     private final Map<String, Map<String, Long>> droppedByScenario = new LinkedHashMap<>();
