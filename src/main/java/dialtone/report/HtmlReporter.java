@@ -32,11 +32,13 @@ public final class HtmlReporter implements EventSink {
     static final int MAX_EVENTS = 20_000;
     /**
      * The same for the size of what is kept: at most this many characters of event text (a flood of 20 kB SIP
-     * messages reaches it at about 50 events, long before {@link #MAX_EVENTS}): 1 M characters, or a sixty-fourth of the
-     * heap when that is less. The page says how many events of each type were left out; it is written in a few hundred
+     * messages, each kept cut to {@link #MAX_RAW}, reaches it at about 1,000 events): 4 M characters, or a 48th of the
+     * heap when that is less (1.3 M for `register`'s 64 MB). The page says how many events of each type were left out; it is written in a few hundred
      * milliseconds, which a stop signal needs.
      */
-    static final long MAX_CHARS = Math.min(1L << 20, Runtime.getRuntime().maxMemory() / 64);
+    static final long MAX_CHARS = Math.min(4L << 20, Runtime.getRuntime().maxMemory() / 48);
+    /** A SIP message longer than this is kept cut (the JSON lines and the pcap have it whole). */
+    static final int MAX_RAW = 4096;
 
     private final Path file;
     private final Redactor redactor;
@@ -72,9 +74,16 @@ public final class HtmlReporter implements EventSink {
             return;
         }
         String line = redactor.redact(JsonLinesReporter.line(mapper, e, start).toString());
-        chars += line.length();
         try {
-            events.add((ObjectNode) mapper.readTree(line));
+            ObjectNode node = (ObjectNode) mapper.readTree(line);
+            String raw = node.path("raw").asText("");
+            if (raw.length() > MAX_RAW) { // cut after redaction: no secret is cut in two
+                node.put("raw", raw.substring(0, MAX_RAW) + "\n... (" + (raw.length() - MAX_RAW)
+                        + " more characters; the JSON lines and the pcap have the whole message)");
+                line = null;
+            }
+            chars += line == null ? node.toString().length() : line.length();
+            events.add(node);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("a redacted event line did not parse back", ex);
         }
