@@ -58,6 +58,45 @@ function flood(ws, make) {
   pump();
 }
 
+// --- issue 22, cases 2 and 3 (the "flood" part): a frame too large to hold, and floods whose messages all differ ---
+// ws-frame-2e63 / -max / -1g: REGISTER answered, then a raw text-frame header claiming 2^63 (2^63 - 1, 2^30) bytes
+// and a few of them. flood-183-varied: 183s whose reason phrase differs each time; flood-183-20k: 183s each with 20 kB
+// of headers that differ; flood-options-20k: OPTIONS with 20 kB headers that differ; webrtc-flood-info: an answered call (farend.js), then FLOOD_INFOS (40,000) transcript INFOs.
+function bigFrame(ws, mode, req) {
+  ws.send(reply(req, 200, 'OK', [`Contact: ${(req.h['contact'] || [''])[0]};expires=600`, 'Expires: 600']));
+  const len = Buffer.alloc(8); // 2^63 (its top bit set, which RFC 6455 forbids), 2^63 - 1, or 2^30
+  if (mode === 'ws-frame-2e63') len.writeUInt32BE(0x80000000, 0);
+  else if (mode === 'ws-frame-max') len.writeBigUInt64BE(0x7fffffffffffffffn, 0);
+  else len.writeUInt32BE(0x40000000, 4);
+  setTimeout(() => ws._socket.write(Buffer.concat([Buffer.from([0x81, 127]), len, Buffer.from('SIP/2.0 200 OK\r\n')])), 300);
+}
+function variedFlood(ws, mode, req) {
+  if (mode === 'flood-183-varied') { flood(ws, (n) => reply(req, 183, 'Session Progress ' + n + ' ' + Math.random().toString(36).slice(2))); return true; }
+  if (mode === 'flood-183-20k') {
+    const pad = 'y'.repeat(20 * 1024);
+    flood(ws, (n) => reply(req, 183, 'Session Progress ' + n, ['X-Pad-' + n + ': ' + n + pad]));
+    return true;
+  }
+  return false;
+}
+function infoFlood(ws, req) {
+  const from = (req.h['from'] || [''])[0];
+  const to = (req.h['to'] || [''])[0];
+  const total = Number(process.env.FLOOD_INFOS || 40000);
+  let n = 0;
+  const pump = () => {
+    for (let i = 0; i < 200 && n < total && ws.readyState === 1 && ws.bufferedAmount < 4 * 1024 * 1024; i++, n++) {
+      const body = JSON.stringify({ _transcription: { originator: 'remote', messages: [{ text: `transcript line ${n}: ` + Math.random().toString(36).slice(2) }] } });
+      ws.send([`INFO sip:dialtone@client.invalid SIP/2.0`, `Via: SIP/2.0/WS hostile.invalid;branch=z9hG4bKinfo${n}`,
+        'Max-Forwards: 70', `From: ${to.includes('tag=') ? to : to + ';tag=hostile1'}`, `To: ${from}`,
+        `Call-ID: ${(req.h['call-id'] || [''])[0]}`, `CSeq: ${n + 2} INFO`, 'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'));
+    }
+    if (n < total && ws.readyState === 1) setImmediate(pump);
+  };
+  setTimeout(pump, 500);
+}
+
 const wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
 let farend = null; // loaded on first use: the plain hostile cases do not need node-webrtc
 function webrtc() {
@@ -110,6 +149,7 @@ function webrtcMode(ws, mode, req, state) {
       state.call = a;
       state.req = req;
       ws.send(reply(req, 200, 'OK', ['Contact: <sip:farend@127.0.0.1;transport=ws>', 'Content-Type: application/sdp'], a.sdp));
+      if (mode === 'webrtc-flood-info') infoFlood(ws, req);
       if (mode === 'webrtc-hangup-first') {
         setTimeout(() => { a.close(); ws.send(request('BYE', req)); }, Number(process.env.FAREND_TALK_MS || 3000));
       }
@@ -167,6 +207,11 @@ wss.on('connection', (ws, httpReq) => {
           ws.send(reply(req, 200, 'OK', many));
           return;
         }
+        case 'ws-frame-2e63':
+        case 'ws-frame-max':
+        case 'ws-frame-1g':
+          bigFrame(ws, mode, req);
+          return;
         case 'close-on-register':
           ws.close(1011, 'going away');
           return;
@@ -180,10 +225,13 @@ wss.on('connection', (ws, httpReq) => {
           if (mode === 'flood-options') flood(ws, (n) => request('OPTIONS', req).replace(/branch=z9hG4bKhostile\d+/, 'branch=z9hG4bKflood' + n)
             .replace('CSeq: 1 OPTIONS', 'CSeq: ' + (n + 1) + ' OPTIONS'));
           if (mode === 'flood-ping') flood(ws, null);
+          if (mode === 'flood-options-20k') flood(ws, (n) => request('OPTIONS', req, ['X-Pad-' + n + ': ' + 'z'.repeat(20 * 1024)])
+            .replace(/branch=z9hG4bKhostile\d+/, 'branch=z9hG4bKflood' + n).replace('CSeq: 1 OPTIONS', 'CSeq: ' + (n + 1) + ' OPTIONS'));
           return;
       }
     }
     if (req.method === 'INVITE') {
+      if (variedFlood(ws, mode, req)) return;
       switch (mode) {
         case 'no-sdp':
           ws.send(reply(req, 200, 'OK', ['Contact: <sip:hostile@127.0.0.1;transport=ws>']));

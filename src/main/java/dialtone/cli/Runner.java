@@ -116,6 +116,20 @@ final class Runner {
                 return new dialtone.report.RecordingView.Pcm(pcm.samples(), pcm.rate());
             }));
         }
+        if (out.report != null || out.junit != null) {
+            // the reports' code is loaded now, beside the run, not at its end (a stop signal leaves it little time)
+            Thread warm = new Thread(() -> {
+                if (out.junit != null) {
+                    JUnitXmlReporter.prewarm();
+                }
+                if (out.report != null) {
+                    HtmlReporter.prewarm();
+                }
+            }, "report-prewarm");
+            warm.setDaemon(true);
+            warm.setPriority(Thread.MIN_PRIORITY);
+            warm.start();
+        }
         Instant start = io.clock().instant();
         Scope scope = new Scope() {
             @Override
@@ -150,6 +164,30 @@ final class Runner {
         };
         bus.publish(new RunEvent.Started(start, scenario, JsonLinesReporter.SCHEMA_VERSION, "dialtone",
                 VersionProvider.version(), command));
+        // A stop signal whose teardown is overdue (StopSignal): the run's end is written from the watchdog's thread,
+        // now, with the signal's code; whoever starts ending the run first does it, the other waits for it.
+        java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        StopSignal.onOverdue(() -> {
+            if (ending.compareAndSet(false, true)) {
+                // the teardown is abandoned: stop reading the server at once, so that a flood no longer takes the
+                // CPU that writing the files needs (what it would still publish comes after run.finished: dropped)
+                Thread deaf = new Thread(dialtone.engine.Engine::releaseSignalling, "ws-stop-overdue");
+                deaf.setDaemon(true);
+                deaf.start();
+                try {
+                    Failure f = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted ("
+                            + dialtone.support.Signals.describe() + "); the teardown was cut short after "
+                            + StopSignal.GRACE_MILLIS + " ms");
+                    finish(io, out, bus, scenario, start, f, Map.of(), dialtone.support.Signals.exitCode(), null,
+                            OVERDUE_WRITE_MILLIS);
+                } finally {
+                    ended.countDown();
+                }
+                return true;
+            }
+            return false;
+        });
         Failure failure;
         Map<String, Object> summary = Map.of();
         Throwable bug = null;
@@ -176,20 +214,55 @@ final class Runner {
         int rc = failure == null ? ExitCodes.OK : usage ? ExitCodes.USAGE
                 : failure.cause() == Cause.CANCELED && failure.layer() == Layer.INTERNAL ? dialtone.support.Signals.exitCode()
                 : ExitCodes.of(failure.layer());
+        if (!ending.compareAndSet(false, true)) {
+            // the watchdog is writing the run's end (a signal's teardown was overdue); the process ends with it
+            await(ended, OVERDUE_WRITE_MILLIS + 1000);
+            StopSignal.onOverdue(null);
+            return dialtone.support.Signals.exitCode();
+        }
+        try {
+            finish(io, out, bus, scenario, start, failure, summary, rc, out.verbosity() > 0 ? bug : null,
+                    dialtone.support.Signals.stopping() ? OVERDUE_WRITE_MILLIS : 5000);
+        } finally {
+            ended.countDown();
+            StopSignal.onOverdue(null);
+        }
+        return rc;
+    }
+
+    /**
+     * How long the run's end may take to write once a stop signal's teardown was overdue (or the run ends after a
+     * signal). It takes about 200 ms (the files are written side by side), so that the process is gone within a
+     * second of the signal; the bound is much wider for a machine under heavy load (measured: up to 1.5 s with a
+     * load average of 15 on 2 cores and a flood going on), where files written late are worth more than files lost.
+     */
+    static final long OVERDUE_WRITE_MILLIS = 4000;
+
+    /** Publishes run.finished, drains the reporters (their files are written) within {@code waitMillis}, says why. */
+    private static void finish(Io io, OutputOptions out, EventBus bus, String scenario, Instant start, Failure failure,
+                               Map<String, Object> summary, int rc, Throwable bug, long waitMillis) {
         Instant end = io.clock().instant();
         bus.publish(new RunEvent.Finished(end, scenario, failure == null, rc, Duration.between(start, end).toMillis(),
                 failure, summary));
-        bus.close();
+        // after a stop signal (or past a third of the time) the pcap no longer gets a flood's backlog: the files come first
+        bus.close(dialtone.support.Signals.stopping() ? 0 : waitMillis / 3, waitMillis);
         io.out().flush();
         if (failure != null && (out.json || !io.terminal())) {
             io.err().println("dialtone: " + dialtone.support.Printable.escape(failure.message()));
         }
-        if (bug != null && out.verbosity() > 0) {
+        if (bug != null) {
             StringWriter sw = new StringWriter();
             bug.printStackTrace(new PrintWriter(sw));
             io.err().print(sw);
         }
         io.err().flush();
-        return rc;
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch l, long millis) {
+        try {
+            l.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

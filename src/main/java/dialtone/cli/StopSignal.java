@@ -5,17 +5,26 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM for a long-running command. The signals are taken by handlers of our own (not the
- * JVM's, which would exit 143 behind the command's back): a signal counts down {@link #stop}, the command does
- * its teardown (BYE or CANCEL, unREGISTER, media close, reporters drained) and returns 130 or 143 itself. Should the
- * teardown not finish within {@code waitSeconds}, a watchdog ends the process with that code. A JVM shutdown that
- * comes another way (System.exit elsewhere, SIGHUP) still runs the hook, which does the same, bounded.
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP for a long-running command. The signals are taken by handlers of our own (not
+ * the JVM's, which would exit behind the command's back): a signal counts down {@link #stop}, the command does its
+ * teardown (BYE or CANCEL, unREGISTER, media close, reporters drained) and returns 130, 143 or 129 itself.
+ *
+ * <p>Within a second, whatever the far end does: should the teardown not be over {@link #GRACE_MILLIS} after the
+ * signal (a server that never answers the CANCEL, a flood), the run's end is written without it (Runner's
+ * {@link #onOverdue} hook: {@code run.finished} with the signal's code and every file, in at most
+ * {@link Runner#OVERDUE_WRITE_MILLIS}) and the process ends with that code. A JVM shutdown that comes another way
+ * (System.exit elsewhere) still runs the hook, which does the same, bounded by {@code waitSeconds}.
  */
 final class StopSignal implements AutoCloseable {
+    /** How long the teardown may take after a signal before the run's end is written without it. */
+    static final long GRACE_MILLIS = 300;
+
     final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
     private final long waitSeconds;
+    /** Set by Runner while a run is going: writes the run's end now (bounded) when the teardown is overdue. */
+    private static volatile java.util.function.BooleanSupplier overdue;
 
     StopSignal(long waitSeconds) {
         this.waitSeconds = waitSeconds;
@@ -28,7 +37,7 @@ final class StopSignal implements AutoCloseable {
             }
         }, "dialtone-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        for (String name : new String[] {"INT", "TERM"}) {
+        for (String name : new String[] {"INT", "TERM", "HUP"}) {
             try {
                 sun.misc.Signal sig = new sun.misc.Signal(name);
                 previous.put(sig, sun.misc.Signal.handle(sig, s -> onSignal(name)));
@@ -36,6 +45,14 @@ final class StopSignal implements AutoCloseable {
                 // the signal is in use by the JVM (e.g. with -Xrs): the shutdown hook still stops the command
             }
         }
+    }
+
+    /**
+     * Runner's hook for an overdue teardown (null when no run is going): true when it wrote the run's end, false when
+     * the run was already ending on its own.
+     */
+    static void onOverdue(java.util.function.BooleanSupplier r) {
+        overdue = r;
     }
 
     private final java.util.Map<sun.misc.Signal, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
@@ -48,16 +65,36 @@ final class StopSignal implements AutoCloseable {
         stop.countDown();
         Thread watchdog = new Thread(() -> {
             try {
-                if (!finished.await(waitSeconds, TimeUnit.SECONDS)) {
-                    dialtone.support.OutputFile.discardAll(); // halt runs no shutdown hook: no temporary file left
-                    Runtime.getRuntime().halt(Signals.exitCode());
+                if (finished.await(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return;
                 }
+                java.util.function.BooleanSupplier r = overdue;
+                // the run's end written here: end now; else the command is ending it itself and exits on its own
+                if ((r == null || !r.getAsBoolean()) && finished.await(waitSeconds, TimeUnit.SECONDS)) {
+                    return;
+                }
+                // everything dialtone says is written and flushed; libwebrtc's native threads print "Failed to attach
+                // thread" to the standard streams while the process ends: close them first (as Main does)
+                System.out.flush();
+                System.err.flush();
+                closeQuietly(java.io.FileDescriptor.out);
+                closeQuietly(java.io.FileDescriptor.err);
+                dialtone.support.OutputFile.discardAll(); // halt runs no shutdown hook: no temporary file left
+                Runtime.getRuntime().halt(Signals.exitCode());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "dialtone-stop-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+    }
+
+    private static void closeQuietly(java.io.FileDescriptor fd) {
+        try {
+            new java.io.FileOutputStream(fd).close();
+        } catch (java.io.IOException e) {
+            // nothing to do
+        }
     }
 
     @Override

@@ -15,8 +15,9 @@ public sealed interface RunEvent extends Event {
     record Warning(Instant at, String scenario, String code, String message) implements RunEvent {}
 
     /**
-     * The event before this one came {@code times} more times in a row, identical but for its time (a flood from a
-     * server: 183 Session Progress ×5231); {@code last} is when the last of them came. Output stays readable and
+     * {@code times} more events of the kind {@code of} (the type; for SIP messages and call progress, the same method
+     * or status class) came beyond ten a second, or while the reporters were behind (a flood from a server: 183s whose
+     * reason phrase differs, ×5231); the first came at {@code at}, the last at {@code last}. Output stays readable and
      * bounded whatever a server sends.
      */
     @JsonTypeName("run.repeated")

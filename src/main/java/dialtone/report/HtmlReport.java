@@ -47,7 +47,13 @@ public final class HtmlReport {
 
     /** The page for one run. {@code dropped} events beyond the report's bound are said, not shown. */
     public static Page render(List<ObjectNode> events, List<RecordingView> recordings, long dropped) {
+        return render(events, recordings, dropped, "");
+    }
+
+    /** The same, with what was left out by type ("sip.received 1,204, call.progress 1,180"). */
+    public static Page render(List<ObjectNode> events, List<RecordingView> recordings, long dropped, String droppedDetail) {
         HtmlReport r = new HtmlReport();
+        r.droppedDetail = droppedDetail == null ? "" : droppedDetail;
         r.run(events, recordings, dropped);
         return new Page(r.h.toString(), List.copyOf(r.data));
     }
@@ -887,10 +893,15 @@ public final class HtmlReport {
         h.append("</table></section>\n");
     }
 
+    private String droppedDetail = "";
+
     private void timeline(List<ObjectNode> events, long dropped) {
         h.append("<section id=\"timeline\"><details><summary>All ").append(events.size()).append(" events</summary>");
         if (dropped > 0) {
-            h.append("<p class=\"warn\">").append(dropped).append(" more events were left out of this report (the JSON lines have them).</p>");
+            h.append("<p class=\"warn\" id=\"dropped\">").append(String.format(Locale.ROOT, "%,d", dropped))
+                    .append(" more events were left out of this report to bound its size")
+                    .append(droppedDetail.isEmpty() ? "" : " (" + esc(droppedDetail) + ")")
+                    .append("; the verdicts are all here, and the JSON lines account for every event.</p>");
         }
         h.append("<table class=\"events\"><tr><th>t (s)</th><th>scenario</th><th>type</th><th>fields</th></tr>");
         for (ObjectNode e : events) {

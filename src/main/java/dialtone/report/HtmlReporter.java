@@ -24,10 +24,20 @@ import java.util.List;
 public final class HtmlReporter implements EventSink {
     /**
      * A run with more events than this keeps the first ones in full (a 30 s call has about 150; a 100-call load about
-     * 6,000), and after that only the verdicts (run, call summaries and failures, checks, probe checks): the page
-     * stays within the heap of a long run and its tables stay complete.
+     * 6,000), and after that only the verdicts ({@link dialtone.event.EventBus#vital}: run, calls' answers, ends,
+     * failures, checks, summaries, probe checks): the page stays within the heap of a long run and its tables stay
+     * complete.
      */
     static final int MAX_EVENTS = 20_000;
+    /**
+     * The same for the size of what is kept: at most this many characters of event text (a flood of 20 kB SIP
+     * messages, each kept cut to {@link #MAX_RAW}, reaches it at about 1,000 events): 4 M characters, or a 48th of the
+     * heap when that is less (1.3 M for `register`'s 64 MB). The page says how many events of each type were left out; it is written in a few hundred
+     * milliseconds, which a stop signal needs.
+     */
+    static final long MAX_CHARS = Math.min(4L << 20, Runtime.getRuntime().maxMemory() / 48);
+    /** A SIP message longer than this is kept cut (the JSON lines and the pcap have it whole). */
+    static final int MAX_RAW = 4096;
 
     private final Path file;
     private final Redactor redactor;
@@ -38,6 +48,8 @@ public final class HtmlReporter implements EventSink {
     private final List<Path> recordings = new ArrayList<>();
     private Instant start;
     private long dropped;
+    private long chars;
+    private final java.util.Map<String, Long> droppedByType = new java.util.TreeMap<>();
 
     public HtmlReporter(Path file, Redactor redactor, boolean audio, RecordingView.Decoder decoder) {
         this.file = file;
@@ -54,17 +66,51 @@ public final class HtmlReporter implements EventSink {
         if (e instanceof MediaEvent.RecordingSaved r && r.path() != null) {
             recordings.add(Path.of(r.path()));
         }
-        if (events.size() >= MAX_EVENTS && !(e instanceof RunEvent || e instanceof dialtone.event.ProbeEvent
-                || e instanceof dialtone.event.CallEvent.Summary || e instanceof dialtone.event.CallEvent.Failed
-                || e instanceof dialtone.event.CallEvent.Check)) {
+        boolean full = events.size() >= MAX_EVENTS || chars >= MAX_CHARS;
+        if (full && !dialtone.event.EventBus.vital(e)) {
             dropped++;
+            droppedByType.merge(dialtone.event.EventTypes.name(e), 1L, Long::sum);
             return;
         }
         String line = redactor.redact(JsonLinesReporter.line(mapper, e, start).toString());
         try {
-            events.add((ObjectNode) mapper.readTree(line));
+            ObjectNode node = (ObjectNode) mapper.readTree(line);
+            String raw = node.path("raw").asText("");
+            if (raw.length() > MAX_RAW) { // cut after redaction: no secret is cut in two
+                node.put("raw", raw.substring(0, MAX_RAW) + "\n... (" + (raw.length() - MAX_RAW)
+                        + " more characters; the JSON lines and the pcap have the whole message)");
+                line = null;
+            }
+            chars += line == null ? node.toString().length() : line.length();
+            events.add(node);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("a redacted event line did not parse back", ex);
+        }
+    }
+
+    /** "sip.received 1,204, call.progress 1,180" (for the page's note on what was left out). */
+    String droppedDetail() {
+        StringBuilder b = new StringBuilder();
+        droppedByType.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(en -> b.append(b.length() == 0 ? "" : ", ").append(en.getKey()).append(' ')
+                        .append(String.format(java.util.Locale.ROOT, "%,d", en.getValue())));
+        return b.toString();
+    }
+
+    /**
+     * Renders a small page and throws it away, on the calling thread: the first render of a run loads and compiles
+     * the page's code (about 140 ms), which a run stopped by a signal cannot spare at its end.
+     */
+    public static void prewarm() {
+        try {
+            HtmlReporter r = new HtmlReporter(Path.of("unused.html"), new Redactor(), false, f -> null);
+            Instant t = Instant.now();
+            r.accept(new RunEvent.Started(t, "call", 1, "dialtone", "", "call"));
+            r.accept(new RunEvent.Finished(t, "call", true, 0, 0, null, java.util.Map.of()));
+            HtmlReport.Page page = HtmlReport.render(r.events, List.of(), 0, "");
+            page.fill(r.redactor.redact(page.text()));
+        } catch (RuntimeException | LinkageError e) {
+            // a head start only
         }
     }
 
@@ -74,7 +120,7 @@ public final class HtmlReporter implements EventSink {
         for (Path p : recordings) {
             views.add(RecordingView.of(p, audio, decoder));
         }
-        HtmlReport.Page page = HtmlReport.render(events, views, dropped);
+        HtmlReport.Page page = HtmlReport.render(events, views, dropped, droppedDetail());
         String html = page.fill(redactor.redact(page.text()));
         try {
             OutputFile.write(file, html.getBytes(StandardCharsets.UTF_8), OutputFile.Existing.REPLACE);

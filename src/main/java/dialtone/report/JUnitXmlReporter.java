@@ -35,6 +35,16 @@ public final class JUnitXmlReporter implements EventSink {
     private String suite = "dialtone";
     private Instant start;
     private RunEvent.Finished finished;
+    /**
+     * What is kept for the timelines in {@code <system-out>}: every verdict ({@link dialtone.event.EventBus#vital}),
+     * and the other events up to {@link #MAX_KEPT} of them or {@link #MAX_WEIGHT} bytes (estimated); beyond, each
+     * scenario's timeline ends with how many of each type were left out. A flood's file stays small.
+     */
+    static final int MAX_KEPT = 5_000;
+    static final long MAX_WEIGHT = Math.min(2L << 20, Runtime.getRuntime().maxMemory() / 32);
+    private int kept;
+    private long weight;
+    private final Map<String, Map<String, Long>> droppedByScenario = new LinkedHashMap<>();
 
     /** Writes FILE when the run ends, as a new file renamed over it ({@link OutputFile}). */
     public JUnitXmlReporter(Path file, Redactor redactor) {
@@ -63,7 +73,30 @@ public final class JUnitXmlReporter implements EventSink {
         if (e instanceof RunEvent.Finished f) {
             finished = f;
         }
+        if (!dialtone.event.EventBus.vital(e)) {
+            if (kept >= MAX_KEPT || weight >= MAX_WEIGHT) {
+                droppedByScenario.computeIfAbsent(e.scenario(), k -> new java.util.TreeMap<>())
+                        .merge(dialtone.event.EventTypes.name(e), 1L, Long::sum);
+                byScenario.computeIfAbsent(e.scenario(), k -> new ArrayList<>());
+                return;
+            }
+            kept++;
+            weight += dialtone.event.EventBus.weight(e);
+        }
         byScenario.computeIfAbsent(e.scenario(), k -> new ArrayList<>()).add(e);
+    }
+
+    /** Renders a small report and throws it away: the XML writer's first use costs about 100 ms, spared at the end. */
+    public static void prewarm() {
+        try {
+            JUnitXmlReporter r = new JUnitXmlReporter(Path.of("unused.xml"), new Redactor());
+            Instant t = Instant.now();
+            r.accept(new RunEvent.Started(t, "call", 1, "dialtone", "", "call"));
+            r.accept(new RunEvent.Finished(t, "call", true, 0, 0, null, Map.of()));
+            r.redactor.redact(r.render());
+        } catch (RuntimeException | LinkageError e) {
+            // a head start only
+        }
     }
 
     @Override
@@ -123,8 +156,8 @@ public final class JUnitXmlReporter implements EventSink {
             w.writeCharacters("\n");
             for (Map.Entry<String, List<Event>> sc : byScenario.entrySet()) {
                 List<Event> events = sc.getValue();
-                Instant first = events.get(0).at();
-                Instant last = events.get(events.size() - 1).at();
+                Instant first = events.isEmpty() ? start : events.get(0).at();
+                Instant last = events.isEmpty() ? start : events.get(events.size() - 1).at();
                 w.writeCharacters("  ");
                 w.writeStartElement("testcase");
                 w.writeAttribute("classname", suite.replace(' ', '.'));
@@ -143,7 +176,7 @@ public final class JUnitXmlReporter implements EventSink {
                 }
                 w.writeCharacters("    ");
                 w.writeStartElement("system-out");
-                w.writeCData(xml(timeline(events)).replace("]]>", "]]]]><![CDATA[>"));
+                w.writeCData(xml(timeline(events) + dropped(sc.getKey())).replace("]]>", "]]]]><![CDATA[>"));
                 w.writeEndElement();
                 w.writeCharacters("\n  ");
                 w.writeEndElement();
@@ -178,6 +211,20 @@ public final class JUnitXmlReporter implements EventSink {
         } catch (XMLStreamException ex) {
             throw new IllegalStateException("cannot render the JUnit report", ex);
         }
+    }
+
+    /** The note at the end of a scenario's timeline on what was left out, by type. */
+    private String dropped(String scenario) {
+        Map<String, Long> d = droppedByScenario.get(scenario);
+        if (d == null || d.isEmpty()) {
+            return "";
+        }
+        long total = d.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "(%,d more events were left out of this timeline to bound its size:", total));
+        d.forEach((k, v) -> b.append(' ').append(k).append(' ').append(String.format(java.util.Locale.ROOT, "%,d", v)).append(','));
+        b.setLength(b.length() - 1);
+        return b.append("; the verdicts are all here)\n").toString();
     }
 
     private String timeline(List<Event> events) {

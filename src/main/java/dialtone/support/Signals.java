@@ -2,7 +2,7 @@ package dialtone.support;
 
 /**
  * Which stop signal this process received, for the words and the exit code of an interrupted run: Ctrl-C (SIGINT)
- * exits 130 and SIGTERM 143, the shell's convention (128 + the signal's number).
+ * exits 130, SIGTERM 143 and SIGHUP 129, the shell's convention (128 + the signal's number).
  */
 public final class Signals {
     private static volatile String received;
@@ -10,7 +10,7 @@ public final class Signals {
     private Signals() {
     }
 
-    /** Records the signal ("INT" or "TERM"); the first one wins. */
+    /** Records the signal ("INT", "TERM" or "HUP"); the first one wins. */
     public static void received(String name) {
         if (received == null) {
             received = name;
@@ -22,13 +22,18 @@ public final class Signals {
         return received != null;
     }
 
-    /** "SIGTERM" or "Ctrl-C" (also when no signal was seen: an interrupt from inside). */
+    /** "SIGTERM", "SIGHUP" or "Ctrl-C" (also when no signal was seen: an interrupt from inside). */
     public static String describe() {
-        return "TERM".equals(received) ? "SIGTERM" : "Ctrl-C";
+        return "TERM".equals(received) ? "SIGTERM" : "HUP".equals(received) ? "SIGHUP" : "Ctrl-C";
     }
 
-    /** 143 after SIGTERM, 130 otherwise. */
+    /** 143 after SIGTERM, 129 after SIGHUP, 130 otherwise. */
     public static int exitCode() {
-        return "TERM".equals(received) ? 143 : 130;
+        return "TERM".equals(received) ? 143 : "HUP".equals(received) ? 129 : 130;
+    }
+
+    /** Forgets the signal (for tests). */
+    static void reset() {
+        received = null;
     }
 }

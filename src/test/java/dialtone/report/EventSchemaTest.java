@@ -30,7 +30,7 @@ class EventSchemaTest {
     static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("run.started", "The first line of every run."),
             Map.entry("run.warning", "Something worth knowing that does not fail the run."),
-            Map.entry("run.repeated", "Stands for identical events beyond three a second (a flood): how many were folded into this line."),
+            Map.entry("run.repeated", "Stands for events of one kind beyond ten a second in a scenario (a flood; the kind is the type, and the method or status class of SIP messages and call progress): how many were folded into this line."),
             Map.entry("run.internal-error", "A bug in dialtone caught and reported instead of crashing; the run goes on if it can."),
             Map.entry("run.finished", "The last line of every run: the verdict and the exit code."),
             Map.entry("run.overloaded", "dialtone itself fell behind (`state` `behind`: its 10 ms audio frames late or skipped) or caught up again (`recovered`, with the episode's worst second). Two seconds behind, or a media/audio failure while behind, make the run's verdict exit 10."),

@@ -324,6 +324,26 @@ public final class WebSocketTransport implements SipTransport {
         private static final java.util.concurrent.ScheduledExecutorService SCHED =
                 java.util.concurrent.Executors.newScheduledThreadPool(2, DAEMONS);
 
+        /**
+         * Tyrus takes its container (the Grizzly one) by class name only, in a constructor a subclass cannot call; the
+         * one reflective step of this class that a check depends on puts {@link FrameGuard} around it. Should this
+         * Tyrus be shaped differently, {@code guarded} is false (FrameGuardTest fails on it) and frames go unguarded.
+         */
+        SharedExecutorsClient() {
+            boolean ok;
+            try {
+                java.lang.reflect.Field f = ClientManager.class.getDeclaredField("container");
+                f.setAccessible(true);
+                f.set(this, new FrameGuard.Container((org.glassfish.tyrus.spi.ClientContainer) f.get(this), MAX_MESSAGE));
+                ok = true;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                ok = false;
+            }
+            guarded = ok;
+        }
+
+        final boolean guarded;
+
         @Override
         public java.util.concurrent.ExecutorService getExecutorService() {
             return EXEC;
@@ -333,6 +353,11 @@ public final class WebSocketTransport implements SipTransport {
         public java.util.concurrent.ScheduledExecutorService getScheduledExecutorService() {
             return SCHED;
         }
+    }
+
+    /** Whether {@link FrameGuard} is in place around Tyrus's container (FrameGuardTest checks it for this Tyrus). */
+    static boolean frameGuardInstalled() {
+        return new SharedExecutorsClient().guarded;
     }
 
     /** Whether this process ever opened a WebSocket (so that exit does not load Tyrus just to stop it). */
