@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  */
 final class WebRtcMedia implements CallMedia, MediaListener {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** A path disconnected this long is lost (the call fails at once); shorter ones are outages, judged when they end. */
     private static final Duration LOST_AFTER = Duration.ofSeconds(5);
+    private static final Duration ICE_LOST_AFTER = Duration.ofSeconds(12);
     private Instant disconnectedSince;
 
     private final Scheduler loop;
@@ -50,6 +52,13 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private volatile Failure lostBeforeEnding;
     private volatile boolean everConnected;
     private final CompletableFuture<MediaStats> endSample = new CompletableFuture<>();
+    /** The far end's media, judged per sample and per decoded frame (README, "Media presence"). */
+    private final dialtone.media.MediaPresence presence = new dialtone.media.MediaPresence();
+    private MediaOptions options;
+    private String expectedFrom;
+    private boolean relayAsking;
+    private Instant relayAskedAt;
+    private volatile boolean relayLost;
 
     private WebRtcMedia(Scheduler loop, Consumer<Event> publish, String scenario, Consumer<Failure> onFailure) {
         this.loop = loop;
@@ -62,8 +71,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     static CompletableFuture<CallMedia> open(Scheduler loop, Consumer<Event> publish, String scenario, MediaOptions options,
                                             Consumer<Failure> onFailure) {
         WebRtcMedia m = new WebRtcMedia(loop, publish, scenario, onFailure);
+        m.options = options;
         return MediaSession.open(options, m).thenApply(s -> {
             m.session = s;
+            s.presence(m.presence);
             return m;
         });
     }
@@ -141,6 +152,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     public void negotiated() {
         loop.assertOnLoop();
         answeredAt = loop.now();
+        updateExpectation();
         connectTimer = loop.schedule(CONNECT_TIMEOUT, () -> {
             if (!connected && !stopped) {
                 fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s"));
@@ -153,8 +165,6 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     static final Duration STALL = Duration.ofSeconds(5);
     private Instant sampleAskedAt;
     private boolean stallReported;
-    private long lastReceived = -1;
-    private Instant receivingSince;
     private boolean gapReported;
 
     private void tick() {
@@ -175,6 +185,14 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         session.stats().sample().whenComplete((s, e) -> loop.execute(() -> {
             sampleAskedAt = null;
             if (s != null && !stopped) {
+                if (connected && !ending) {
+                    updateExpectation();
+                    if (s.counters() != null) {
+                        presence.sample(s.counters());
+                    }
+                    publishOutages();
+                    askRelay();
+                }
                 watchReceiving(s.media());
                 last = s.media();
                 if (s.path() != null) {
@@ -188,20 +206,92 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }));
     }
 
-    /** RTP that stops arriving in the middle of a call is said once, as a warning (a far end may pause on purpose). */
+    /**
+     * RTP that stops arriving in the middle of a call is said at once, as a warning, after {@link #LOST_AFTER}: the
+     * outage itself is judged when it ends (or the call does). A relayed path whose TURN server no longer answers says
+     * so; otherwise the far end stopped sending, or the network lost its packets (dialtone cannot tell which).
+     */
     private void watchReceiving(MediaStats m) {
-        if (!connected || ending || m.packetsReceived() <= 0) {
+        long since = presence.noPacketsSince();
+        if (!connected || ending || since < 0) {
+            gapReported = false;
             return;
         }
-        if (m.packetsReceived() != lastReceived) {
-            lastReceived = m.packetsReceived();
-            receivingSince = loop.now();
-        } else if (!gapReported && receivingSince != null
-                && Duration.between(receivingSince, loop.now()).compareTo(LOST_AFTER) >= 0) {
+        if (!gapReported && loop.now().toEpochMilli() - since >= LOST_AFTER.toMillis()) {
             gapReported = true;
             publish.accept(new dialtone.event.RunEvent.Warning(loop.now(), scenario, "rtp-stopped", "no RTP received for "
-                    + LOST_AFTER.toSeconds() + " s while the media path is up (the far end stopped sending)"));
+                    + LOST_AFTER.toSeconds() + " s while the call is up: " + (relayLost
+                    ? "the TURN relay of the media path stopped answering (relay lost)"
+                    : "the far end stopped sending, or the network lost its packets")));
         }
+    }
+
+    /** The far end's SDP says what to expect (direction, DTX, ptime); read again when it changes (hold, resume). */
+    private void updateExpectation() {
+        String remote = session.remoteDescription();
+        if (remote != null && !remote.equals(expectedFrom)) {
+            expectedFrom = remote;
+            presence.expect(dialtone.media.MediaPresence.fromSdp(remote));
+        }
+    }
+
+    /** The outages that ended since the last look, as events. */
+    private void publishOutages() {
+        for (dialtone.media.MediaPresence.Outage o : presence.drain()) {
+            publish.accept(new MediaEvent.Outage(loop.now(), scenario, Instant.ofEpochMilli(o.startMs()),
+                    Instant.ofEpochMilli(o.endMs()), o.lengthMs(), o.cause().wire, o.fails(), o.ongoing(),
+                    o.iceDisconnectedMs(), dialtone.media.MediaPresence.describe(o)));
+        }
+    }
+
+    /**
+     * While no packet arrives on a relayed path, asks its TURN server directly (a STUN Binding, on a thread of its own)
+     * whether it is there: a relay that is gone is the cause, not the far end. Every 2 s at most.
+     */
+    private void askRelay() {
+        long since = presence.noPacketsSince();
+        StatsSampler.Path p = lastPath;
+        Instant now = loop.now();
+        if (since < 0) {
+            if (relayLost) {
+                relayLost = false;
+                presence.relay(now.toEpochMilli(), false);
+            }
+            return;
+        }
+        if (relayAsking || p == null || !"relay".equals(p.localType()) || now.toEpochMilli() - since < 700
+                || (relayAskedAt != null && Duration.between(relayAskedAt, now).toMillis() < 2000)) {
+            return;
+        }
+        relayAsking = true;
+        relayAskedAt = now;
+        String proto = p.relayProtocol();
+        Thread t = new Thread(() -> {
+            Boolean ok = dialtone.media.RelayCheck.answers(options.iceServers(), proto, Duration.ofMillis(900));
+            loop.execute(() -> {
+                relayAsking = false;
+                if (ok == null || stopped || ending) {
+                    return;
+                }
+                if (!ok && !relayLost && presence.noPacketsSince() >= 0) {
+                    relayLost = true;
+                    presence.relay(presence.noPacketsSince(), true);
+                } else if (ok && relayLost) {
+                    relayLost = false;
+                    presence.relay(loop.now().toEpochMilli(), false);
+                }
+            });
+        }, "media-relay-check");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The far end's media presence, finished (at the end of the call) and its last outages published. Off the loop. */
+    @Override
+    public dialtone.media.MediaPresence presence() {
+        presence.finish(loop.now().toEpochMilli(), null); // no-op when ending() finished it with the last sample
+        publishOutages();
+        return presence;
     }
 
     private void showPath(StatsSampler.Path p) {
@@ -245,6 +335,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         ending = true;
         Instant now = loop.now();
+        updateExpectation();
         if (disconnectedSince != null && Duration.between(disconnectedSince, now).compareTo(TEARDOWN_GRACE) >= 0) {
             long ms = Duration.between(disconnectedSince, now).toMillis();
             lostBeforeEnding = Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost (ICE disconnected "
@@ -256,8 +347,9 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         Thread t = new Thread(() -> {
             session.stopSending();
             MediaStats s = last;
+            StatsSampler.Sample x = null;
             try {
-                StatsSampler.Sample x = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
+                x = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
                 s = x.media();
                 if (x.path() != null) {
                     lastPath = x.path();
@@ -265,6 +357,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             } catch (Exception e) {
                 // keep the last periodic sample
             }
+            presence.finish(now.toEpochMilli(), x == null ? null : x.counters());
             last = s;
             endSample.complete(s);
         }, "media-ending");
@@ -280,6 +373,11 @@ final class WebRtcMedia implements CallMedia, MediaListener {
      */
     @Override
     public Failure verdict(MediaStats s) {
+        for (dialtone.media.MediaPresence.Outage o : presence.outages()) {
+            if (o.fails()) {
+                return Failure.of(Layer.MEDIA, Cause.MEDIA_OUTAGE, dialtone.media.MediaPresence.describe(o));
+            }
+        }
         if (lostBeforeEnding != null) {
             return lostBeforeEnding;
         }
@@ -293,6 +391,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         boolean silentByDesign = "recvonly".equals(farEndSends) || "inactive".equals(farEndSends);
         if (s != null && s.packetsReceived() <= 0 && !silentByDesign) {
             return Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "no RTP packet was received during the call");
+        }
+        String rate = presence.failure();
+        if (rate != null) {
+            return Failure.of(Layer.MEDIA, Cause.LOW_PACKET_RATE, rate);
         }
         return null;
     }
@@ -356,6 +458,9 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         Instant at = loop.now();
         loop.execute(() -> {
             publish.accept(new MediaEvent.IceState(at, scenario, state));
+            if (!ending && !stopped) {
+                presence.iceState(at.toEpochMilli(), state);
+            }
             if ((state.equals("connected") || state.equals("completed")) && !connected) {
                 connected = true;
                 everConnected = true;
@@ -367,10 +472,12 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                 // libwebrtc takes ~30 s to call a dead path "failed"; a call tester should say so sooner
                 Instant since = loop.now();
                 disconnectedSince = since;
-                loop.schedule(LOST_AFTER, () -> {
+                loop.schedule(ICE_LOST_AFTER, () -> {
                     if (since.equals(disconnectedSince) && !stopped) {
                         fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost: ICE disconnected for "
-                                + LOST_AFTER.toSeconds() + " s (a relay or the network went away)"));
+                                + ICE_LOST_AFTER.toSeconds() + " s (" + (relayLost
+                                ? "the TURN relay of the path stopped answering: relay lost)"
+                                : "the far end stopped answering, or the network between went away)")));
                     }
                 });
             } else if (state.equals("connected") || state.equals("completed")) {

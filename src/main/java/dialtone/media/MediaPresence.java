@@ -95,6 +95,69 @@ public final class MediaPresence {
                           String notJudged) {
     }
 
+    /**
+     * What the far end's SDP says to expect: its audio direction (recvonly or inactive: it sends nothing; sendonly or
+     * inactive: it takes nothing, so we send nothing), DTX (Opus {@code usedtx=1} on the codec it lists first: libwebrtc
+     * then sends fewer packets in silence, and such a far end is taken to do the same) and its {@code a=ptime} (what
+     * libwebrtc packs ours at, and the far end's until its own is measured). Comfort noise (CN) in an SDP is not taken
+     * as DTX: libwebrtc offers it to every far end.
+     */
+    public static Expect fromSdp(String sdp) {
+        if (sdp == null || sdp.isBlank()) {
+            return Expect.DEFAULT;
+        }
+        String sessionDir = null;
+        String dir = null;
+        String first = null;
+        String opus = null;
+        String fmtp = null;
+        int ptime = -1;
+        boolean inAudio = false;
+        boolean seenAudio = false;
+        for (String raw : sdp.split("\r?\n")) {
+            String l = raw.trim();
+            if (l.startsWith("m=")) {
+                inAudio = !seenAudio && l.startsWith("m=audio ");
+                if (inAudio) {
+                    seenAudio = true;
+                    String[] f = l.split(" ");
+                    first = f.length > 3 ? f[3] : null;
+                }
+                continue;
+            }
+            boolean session = !seenAudio;
+            if (!session && !inAudio) {
+                continue;
+            }
+            String d = switch (l) {
+                case "a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive" -> l.substring(2);
+                default -> null;
+            };
+            if (d != null) {
+                if (session) {
+                    sessionDir = d;
+                } else {
+                    dir = d;
+                }
+            } else if (inAudio && first != null && l.toLowerCase(java.util.Locale.ROOT).startsWith("a=rtpmap:" + first + " opus/")) {
+                opus = first;
+            } else if (inAudio && first != null && l.startsWith("a=fmtp:" + first + " ")) {
+                fmtp = l.substring(("a=fmtp:" + first + " ").length()).replace(" ", "");
+            } else if (l.startsWith("a=ptime:")) {
+                try {
+                    ptime = (int) Math.round(Double.parseDouble(l.substring(8).trim()));
+                } catch (NumberFormatException e) {
+                    ptime = -1;
+                }
+            }
+        }
+        String direction = dir != null ? dir : sessionDir != null ? sessionDir : "sendrecv";
+        boolean dtx = opus != null && fmtp != null && (";" + fmtp + ";").contains(";usedtx=1;");
+        int p = ptime >= 10 && ptime <= 120 ? ptime : 20;
+        return new Expect(!direction.equals("recvonly") && !direction.equals("inactive"),
+                !direction.equals("sendonly") && !direction.equals("inactive"), dtx, dtx, p, p);
+    }
+
     private Expect expect = Expect.DEFAULT;
     // packets
     private Counters prev;
@@ -413,6 +476,11 @@ public final class MediaPresence {
         long ice = g.stream().filter(s -> s.cause() == Cause.ICE_DISCONNECTED).mapToLong(s -> s.end() - s.start()).sum();
         boolean ongoing = ongoingEnd >= 0 && end == ongoingEnd;
         return new Outage(start, end, cause, ongoing, ice);
+    }
+
+    /** Since when (epoch ms) no packet has arrived, as the last sample saw it; -1 when packets arrive. */
+    public synchronized long noPacketsSince() {
+        return gapStart;
     }
 
     /** Outages found since the last call (to publish as they happen). */

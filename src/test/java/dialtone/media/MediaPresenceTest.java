@@ -341,4 +341,25 @@ class MediaPresenceTest {
         assertEquals(1, p.drain().size());
         assertTrue(p.drain().isEmpty());
     }
+
+    @Test
+    void theSdpSaysWhatToExpect() {
+        String answer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111 0 13\r\n"
+                + "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:13 CN/8000\r\na=sendrecv\r\n";
+        assertEquals(MediaPresence.Expect.DEFAULT, MediaPresence.fromSdp(answer));
+        MediaPresence.Expect dtx = MediaPresence.fromSdp(answer.replace("useinbandfec=1", "useinbandfec=1; usedtx=1"));
+        assertTrue(dtx.dtxIn() && dtx.dtxOut());
+        MediaPresence.Expect recvonly = MediaPresence.fromSdp(answer.replace("a=sendrecv", "a=recvonly"));
+        assertFalse(recvonly.receive());
+        assertTrue(recvonly.send());
+        MediaPresence.Expect inactive = MediaPresence.fromSdp(answer.replace("a=sendrecv", "a=inactive"));
+        assertFalse(inactive.receive() || inactive.send());
+        assertFalse(MediaPresence.fromSdp(answer.replace("a=sendrecv", "a=sendonly")).send());
+        MediaPresence.Expect pcmu = MediaPresence.fromSdp(answer.replace("111 0 13", "0 13") + "a=ptime:30\r\n");
+        assertEquals(30, pcmu.ptimeInMs());
+        assertEquals(30, pcmu.ptimeOutMs());
+        assertFalse(pcmu.dtxIn());
+        // usedtx on a codec that is not the one chosen does not count
+        assertFalse(MediaPresence.fromSdp(answer.replace("111 0 13", "0 111 13").replace("useinbandfec=1", "usedtx=1")).dtxIn());
+    }
 }

@@ -78,6 +78,8 @@ class EventSchemaTest {
             Map.entry("media.dtls", "The DTLS-SRTP handshake: connecting, then connected with its facts."),
             Map.entry("media.first-audio", "The first audible frame from the far end."),
             Map.entry("media.stats", "A media statistics sample (about once a second; less often with many calls)."),
+            Map.entry("media.outage", "A span without the far end's media (no packets, silence where it had sent audio, ICE disconnected, relay lost), when it ends: 1 s or more fails the call (exit 7), shorter is a warning."),
+            Map.entry("media.presence", "The call's media presence at its end: packets received and sent against what the packet time makes, and the outages."),
             Map.entry("media.recording-saved", "The received audio was written to the --record file."),
             Map.entry("probe.check", "One check of `dialtone probe`."),
             Map.entry("probe.verdict", "The probe's conclusion: which ways media can take."));
@@ -237,6 +239,29 @@ class EventSchemaTest {
             Map.entry("jitterMs", "Interarrival jitter in milliseconds (RFC 3550)."),
             Map.entry("MediaStats.rttMs", "Round-trip time from RTCP, milliseconds."),
             Map.entry("audioLevel", "The received audio level, 0 to 1."),
+            // media.outage, media.presence
+            Map.entry("start", "When the outage began: the last packet before it (ISO-8601, UTC, millisecond precision)."),
+            Map.entry("end", "When it ended: the first packet after it, or the end of the call."),
+            Map.entry("lengthMs", "Its length in milliseconds (measured to about a packet time: +-150 ms calibrated)."),
+            Map.entry("media.outage.cause", "`no-packets`, `silence` (packets of silence after continuous audio), `ice-disconnected` or `relay-lost` (the TURN server of a relayed path stopped answering)."),
+            Map.entry("failing", "Whether it fails the call (1 s or longer)."),
+            Map.entry("untilEnd", "Whether the call ended inside it."),
+            Map.entry("iceDisconnectedMs", "Milliseconds of it during which ICE was disconnected."),
+            Map.entry("media.outage.message", "The outage in words."),
+            Map.entry("expectedPerSecondIn", "Packets a second the far end's packet time makes (measured from the samples per packet, else its a=ptime, else 20 ms); -1 when not judged."),
+            Map.entry("expectedPerSecondOut", "Packets a second dialtone's packet time makes (the far end's a=ptime, else 20 ms); -1 when not judged."),
+            Map.entry("receivedPct", "Packets received over the call, in % of what the far end's packet time makes; -1 when not judged."),
+            Map.entry("sentPct", "Packets sent over the call, in % of what the packet time makes; -1 when not judged."),
+            Map.entry("worstSecondReceivedPct", "The worst second (stats interval) of packets received, in % (a late burst counts for the second it was due in; glitches under 1 s are left to their warning)."),
+            Map.entry("worstSecondSentPct", "The worst second (stats interval) of packets sent, in %."),
+            Map.entry("secondsJudged", "Stats intervals judged (the first and last partial seconds are not)."),
+            Map.entry("packetsExpected", "Packets the far end should have sent in the judged intervals; -1 when not judged."),
+            Map.entry("packetsMissing", "Packets that did not come (what the MOS counts as lost when it is more than packetsLost)."),
+            Map.entry("outages", "How many outages (200 ms or longer) the call had."),
+            Map.entry("outageMs", "Their total length, milliseconds."),
+            Map.entry("longestOutageMs", "The longest, milliseconds."),
+            Map.entry("notJudged", "Why a direction's packet rate is not judged (the far end's SDP says it does not send or receive; DTX negotiated); absent when both are."),
+            Map.entry("media.presence.passed", "Whether the media was present: no outage of 1 s or more, at least 95 % of the packets over the call and 80 % in every second."),
             Map.entry("MediaStats.codec", "The codec as libwebrtc names it (`audio/opus`, `audio/PCMU`)."));
 
     /** The nested objects, documented once each. */
