@@ -29,6 +29,11 @@ import java.util.List;
 public final class MediaPresence {
     /** An outage this long fails the call. */
     public static final long OUTAGE_MS = 1000;
+    /**
+     * What a measured length must reach to fail: 1 s less what the measure may miss (the end of a pause is known to
+     * within half a fast sampling interval, 50 ms), so that an outage of 1 s always fails.
+     */
+    public static final long FAILS_FROM_MS = OUTAGE_MS - 50;
     /** Shorter than this is not reported at all (jitter, a late burst). */
     public static final long GLITCH_MS = 200;
     /** The packets of the whole call against what the packet time makes: less fails the call. */
@@ -39,8 +44,12 @@ public final class MediaPresence {
     public static final long CONTINUOUS_MS = 2000;
     /** A dip in the audio shorter than this does not break "continuous". */
     static final long DIP_MS = 150;
-    /** Intervals shorter than this are not judged for packet rate (too few packets to judge). */
+    /** A pause between two samples closer together than this is not looked for by its missing packets. */
     static final long MIN_INTERVAL_MS = 500;
+    /** Samples this close together are the fast ones taken while a pause is open (WebRtcMedia: every 100 ms). */
+    static final long FAST_WINDOW_MS = 250;
+    /** Packet rates are judged over intervals of about a second (at least this long). */
+    static final long JUDGE_MS = 900;
 
     /** Causes, strongest first. */
     public enum Cause {
@@ -65,7 +74,7 @@ public final class MediaPresence {
         }
 
         public boolean fails() {
-            return lengthMs() >= OUTAGE_MS;
+            return lengthMs() >= FAILS_FROM_MS;
         }
     }
 
@@ -163,6 +172,9 @@ public final class MediaPresence {
     private Counters prev;
     private long baseIn = -1;      // packetsReceived at the first sample that had any
     private long baseOut = -1;
+    private long baseInAt = Long.MAX_VALUE;
+    private long baseOutAt = Long.MAX_VALUE;
+    private Counters anchor;        // where the interval being counted for packet rates began
     private double lastPacketMs = -1;
     private long gapStart = -1;    // an open no-packet span (from the last packet before it), or -1
     private double ptimeSeen = -1; // the far end's packet time, from NetEq's samples per packet
@@ -195,6 +207,7 @@ public final class MediaPresence {
             armed = false;
             audibleSince = -1;
             baseIn = -1; // counted again from the next sample with packets
+            baseInAt = Long.MAX_VALUE;
         }
         expect = e;
     }
@@ -212,19 +225,19 @@ public final class MediaPresence {
         prev = c;
         learnPtime(c);
         if (p == null) {
+            anchor = c;
             if (c.packetsReceived() > 0) {
                 baseIn = c.packetsReceived();
+                baseInAt = c.atMs();
                 lastPacketMs = c.lastPacketReceivedMs();
             }
             if (c.packetsSent() > 0) {
                 baseOut = c.packetsSent();
+                baseOutAt = c.atMs();
             }
             return;
         }
         long n = c.packetsReceived() - Math.max(0, p.packetsReceived());
-        long m = c.packetsSent() - Math.max(0, p.packetsSent());
-        boolean judgeIn = expect.receive() && baseIn >= 0 && p.packetsReceived() >= 0;
-        boolean judgeOut = expect.send() && baseOut >= 0 && p.packetsSent() >= 0;
         double dt = packetTime();
         long len = c.atMs() - p.atMs();
         boolean gapWasOpen = gapStart >= 0;
@@ -233,8 +246,16 @@ public final class MediaPresence {
             if (n > 0) {
                 double last = c.lastPacketReceivedMs() > 0 ? c.lastPacketReceivedMs() : c.atMs();
                 if (gapStart >= 0) {
-                    // the first packet after the pause: the last one less the packets between, not before the previous sample
-                    long first = Math.round(Math.max(p.atMs(), Math.min(last, last - (n - 1) * dt)));
+                    // the first packet after the pause: the last one less the packets between, when they fit after the
+                    // previous sample; more than fit came in a burst (a sender letting out what it held), and the first
+                    // of them is taken halfway between the two samples
+                    // (between two fast samples the first is not taken earlier than halfway either: the error is then
+                    // within half the fast interval whichever way the packets came)
+                    double byCount = last - (n - 1) * dt;
+                    double half = p.atMs() + (Math.min(last, c.atMs()) - p.atMs()) / 2.0;
+                    long first = Math.round(byCount < p.atMs() ? half
+                            : c.atMs() - p.atMs() <= FAST_WINDOW_MS ? Math.min(last, Math.max(byCount, half))
+                            : Math.min(last, byCount));
                     span(gapStart, first, Cause.NO_PACKETS);
                     gapStart = -1;
                 }
@@ -252,17 +273,26 @@ public final class MediaPresence {
             }
         } else if (c.packetsReceived() > 0 && expect.receive() && baseIn < 0) {
             baseIn = c.packetsReceived();
+            baseInAt = c.atMs();
             lastPacketMs = c.lastPacketReceivedMs();
-            judgeIn = false;
         }
         if (baseOut < 0 && c.packetsSent() > 0 && expect.send()) {
             baseOut = c.packetsSent();
-            judgeOut = false;
+            baseOutAt = c.atMs();
         }
-        if (len >= MIN_INTERVAL_MS && (judgeIn || judgeOut)) {
-            double eIn = judgeIn && !expect.dtxIn() ? len / ptimeIn() : -1;
-            double eOut = judgeOut && !expect.dtxOut() ? len / (double) expect.ptimeOutMs() : -1;
-            intervals.add(new Interval(p.atMs(), c.atMs(), Math.max(0, n), Math.max(0, m), eIn, eOut));
+        // packet rates over about a second: samples taken closer together (while a pause is open) are added up
+        Counters a = anchor;
+        long alen = c.atMs() - a.atMs();
+        if (alen >= JUDGE_MS) {
+            anchor = c;
+            boolean judgeIn = expect.receive() && baseIn >= 0 && a.atMs() >= baseInAt && a.packetsReceived() >= 0;
+            boolean judgeOut = expect.send() && baseOut >= 0 && a.atMs() >= baseOutAt && a.packetsSent() >= 0;
+            if (judgeIn || judgeOut) {
+                double eIn = judgeIn && !expect.dtxIn() ? alen / ptimeIn() : -1;
+                double eOut = judgeOut && !expect.dtxOut() ? alen / (double) expect.ptimeOutMs() : -1;
+                intervals.add(new Interval(a.atMs(), c.atMs(), Math.max(0, c.packetsReceived() - Math.max(0, a.packetsReceived())),
+                        Math.max(0, c.packetsSent() - Math.max(0, a.packetsSent())), eIn, eOut));
+            }
         }
         settle();
     }
@@ -286,7 +316,9 @@ public final class MediaPresence {
         // the part of the pause before the previous sample, too short then to call it open
         double before = p.lastPacketReceivedMs() > 0 ? Math.max(0, p.atMs() - p.lastPacketReceivedMs() - dt) : 0;
         double gap = len - n * dt + dt + before;
-        if (gap >= GLITCH_MS && events <= 3 && concealedMs >= 0.5 * (gap - dt - before)) {
+        // (NetEq's concealment is not the measure: when the far end paused, its RTP timestamps go on where they stopped
+        // and NetEq books most of the pause as delayed-packet outage instead; it only tells a pause from jitter)
+        if (gap >= GLITCH_MS && !expect.dtxIn() && events <= 3 && (events >= 1 || concealedMs >= 50)) {
             long g = Math.round(gap);
             long mid = p.atMs() + len / 2;
             span(mid - g / 2, mid - g / 2 + g, Cause.NO_PACKETS);
@@ -415,7 +447,7 @@ public final class MediaPresence {
 
     /** A span cut by the end of the call counts only when it is an outage by itself (a far end hanging up is not a glitch). */
     private void tail(long start, long end, Cause cause) {
-        if (end - start >= OUTAGE_MS) {
+        if (end - start >= FAILS_FROM_MS) {
             pending.add(new Span(start, end, cause));
             ongoingEnd = end;
         }

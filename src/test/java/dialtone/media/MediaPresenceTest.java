@@ -38,7 +38,14 @@ class MediaPresenceTest {
             return this;
         }
 
+        int burstAfterPause;
+
         void run(long untilMs) {
+            for (long[] p : pauses) {
+                for (int i = 0; i < burstAfterPause; i++) {
+                    arrivals.add(p[1] + 1); // packets held by the sender, all sent the moment it resumes
+                }
+            }
             int k = 0;
             for (long t = T0; t < T0 + untilMs; t += ptime, k++) {
                 final long at = t;
@@ -361,5 +368,31 @@ class MediaPresenceTest {
         assertFalse(pcmu.dtxIn());
         // usedtx on a codec that is not the one chosen does not count
         assertFalse(MediaPresence.fromSdp(answer.replace("111 0 13", "0 111 13").replace("useinbandfec=1", "usedtx=1")).dtxIn());
+    }
+
+    /** As WebRtcMedia samples: every second, every 100 ms while a pause is open. */
+    static MediaPresence feedFast(FarEnd f, long untilMs) {
+        MediaPresence p = new MediaPresence();
+        f.run(untilMs + 1000);
+        for (long t = 1000; t < untilMs; t += p.noPacketsSince() >= 0 ? 100 : 1000) {
+            p.sample(f.at(T0 + t));
+        }
+        p.finish(T0 + untilMs, f.at(T0 + untilMs + 5));
+        return p;
+    }
+
+    @Test
+    void aBurstAfterThePauseIsMeasuredByFastSamplesNotGuessed() {
+        for (long start = 4000; start < 5000; start += 53) {
+            FarEnd f = new FarEnd(20).pause(start, start + 1000);
+            f.burstAfterPause = 5;
+            MediaPresence p = feedFast(f, 12_000);
+            assertEquals(1, p.outages().size(), "at " + start + ": " + p.outages());
+            assertTrue(p.outages().get(0).fails(), "at " + start + ": " + p.outages());
+            // the end is known to half a fast interval, plus a packet time
+            assertNear(1000, p.outages().get(0).lengthMs(), 75, "at " + start);
+            // the fast samples are added up into intervals of about a second for the packet rates
+            assertTrue(p.intervals().stream().allMatch(i -> i.toMs() - i.fromMs() >= 900), p.intervals().toString());
+        }
     }
 }
