@@ -278,22 +278,26 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         relayAsking = true;
         relayAskedAt = now;
-        String proto = p.relayProtocol();
+        relayCheck(p.relayProtocol(), ok -> {
+            relayAsking = false;
+            if (ok == null || stopped || ending) {
+                return;
+            }
+            if (!ok && !relayLost && presence.noPacketsSince() >= 0) {
+                relayLost = true;
+                presence.relay(presence.noPacketsSince(), true);
+            } else if (ok && relayLost) {
+                relayLost = false;
+                presence.relay(loop.now().toEpochMilli(), false);
+            }
+        });
+    }
+
+    /** Asks the TURN servers of {@code relayProtocol} whether they answer, on a thread of its own; the answer on the loop. */
+    private void relayCheck(String relayProtocol, java.util.function.Consumer<Boolean> then) {
         Thread t = new Thread(() -> {
-            Boolean ok = dialtone.media.RelayCheck.answers(options.iceServers(), proto, Duration.ofMillis(900));
-            loop.execute(() -> {
-                relayAsking = false;
-                if (ok == null || stopped || ending) {
-                    return;
-                }
-                if (!ok && !relayLost && presence.noPacketsSince() >= 0) {
-                    relayLost = true;
-                    presence.relay(presence.noPacketsSince(), true);
-                } else if (ok && relayLost) {
-                    relayLost = false;
-                    presence.relay(loop.now().toEpochMilli(), false);
-                }
-            });
+            Boolean ok = dialtone.media.RelayCheck.answers(options.iceServers(), relayProtocol, Duration.ofMillis(900));
+            loop.execute(() -> then.accept(ok));
         }, "media-relay-check");
         t.setDaemon(true);
         t.start();
@@ -477,6 +481,15 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             if ((state.equals("connected") || state.equals("completed")) && !connected) {
                 connected = true;
                 everConnected = true;
+            } else if (state.equals("failed") && connected && lastPath != null && "relay".equals(lastPath.localType())) {
+                // a relayed path: ask its TURN server before saying whose fault it is (about a second, off the loop)
+                relayCheck(lastPath.relayProtocol(), ok -> {
+                    if (Boolean.FALSE.equals(ok)) {
+                        relayLost = true;
+                    }
+                    fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost (ICE failed"
+                            + (Boolean.FALSE.equals(ok) ? ": the TURN relay of the path stopped answering, relay lost)" : ")")));
+                });
             } else if (state.equals("failed")) {
                 fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, connected ? "the media path was lost (ICE failed)"
                         : "ICE failed: no candidate pair worked (firewall? try --ice-server with TURN, or --relay-only)"));
@@ -508,7 +521,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                 dtlsConnectedAt = at; // the peer connection is connected when DTLS is: the dtls event carries this time
             }
             // The peer connection state combines ICE and DTLS: failed while ICE had connected means DTLS failed.
-            if (state.equals("failed") && connected) {
+            if (state.equals("failed") && connected && dtlsConnectedAt == null) {
                 fail(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "the DTLS handshake failed (ICE had connected)"));
             } else if (state.equals("connecting") && connected && !dtlsConnecting) {
                 dtlsConnecting = true;
