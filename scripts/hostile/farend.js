@@ -35,7 +35,9 @@ function peer(opts = {}) {
         // halfRate: every other 10 ms frame is left out, so its encoder makes half the packets, sequence numbers unbroken
         if (opts.halfRate && due % 2 === 1) continue;
         const samples = new Int16Array(480);
-        for (let i = 0; i < 480; i++) samples[i] = Math.round(8000 * Math.sin(2 * Math.PI * 1000 * (n * 480 + i) / 48000));
+        // muteFrom/muteFor (ms since the first frame): packets keep coming, carrying silence
+        const muted = opts.muteFor && due * 10 >= opts.muteFrom && due * 10 < opts.muteFrom + opts.muteFor;
+        if (!muted) for (let i = 0; i < 480; i++) samples[i] = Math.round(8000 * Math.sin(2 * Math.PI * 1000 * (n * 480 + i) / 48000));
         n++;
         try { source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 }); } catch (e) { /* closed */ }
       }

@@ -264,4 +264,20 @@ class VerdictIT {
             turn.destroyForcibly();
         }
     }
+
+    /**
+     * issue #22: packets of silence where the far end had been sending a tone (its packets keep coming, 2 s of them
+     * carry zeros from 4 s into its media): an outage of cause silence, about 2 s, a media failure.
+     */
+    @Test
+    void packetsOfSilenceAfterAToneAreAnOutage() throws Exception {
+        Run r = run("mute-2s", call("webrtc-mute-2s", "--duration", "12s"));
+        assertEquals(ExitCodes.MEDIA, r.rc(), r.raw().toString());
+        List<JsonNode> o = r.of("media.outage");
+        assertEquals(1, o.size(), o.toString());
+        assertEquals("silence", o.get(0).path("cause").asText(), o.toString());
+        long len = o.get(0).path("lengthMs").asLong();
+        assertTrue(Math.abs(len - 2000) <= 150, "2 s of silence, measured " + len + " ms");
+        assertEquals("MEDIA_OUTAGE", r.finished().path("failure").path("cause").asText(), r.raw().toString());
+    }
 }
