@@ -168,9 +168,13 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private boolean gapReported;
     private Instant statsShownAt;
 
-    /** While no packet arrives: every 100 ms, less often when many calls share the engine (a tenth of the usual). */
+    /**
+     * While no packet arrives: every 100 ms when a few calls share the engine; with more, the usual interval (a far end
+     * that pauses every call at once must not make each of them ask ten times as often: libwebrtc answers stats
+     * requests one at a time, and about 40 a second is what the process asks at most).
+     */
     static Duration fastInterval() {
-        return Duration.ofMillis(Math.max(100, StatsSampler.interval().toMillis() / 10));
+        return StatsSampler.live() <= 4 ? Duration.ofMillis(100) : StatsSampler.interval();
     }
 
     private void tick() {

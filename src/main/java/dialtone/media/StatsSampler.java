@@ -49,6 +49,11 @@ public final class StatsSampler {
         return java.time.Duration.ofMillis(Math.max(1000, LIVE.get() * 25L));
     }
 
+    /** Sessions open in this process. */
+    public static int live() {
+        return LIVE.get();
+    }
+
     /**
      * True when libwebrtc answers no stats request at all, process-wide, for {@code max} while some are pending: the
      * engine is stuck. A busy engine that answers slowly is not.

@@ -273,9 +273,9 @@ class VerdictIT {
     void packetsOfSilenceAfterAToneAreAnOutage() throws Exception {
         Run r = run("mute-2s", call("webrtc-mute-2s", "--duration", "12s"));
         assertEquals(ExitCodes.MEDIA, r.rc(), r.raw().toString());
-        List<JsonNode> o = r.of("media.outage");
-        assertEquals(1, o.size(), o.toString());
-        assertEquals("silence", o.get(0).path("cause").asText(), o.toString());
+        // (a glitch of another kind may come with it on a loaded machine: a far-end process starved for 0.3 s)
+        List<JsonNode> o = r.of("media.outage").stream().filter(x -> x.path("cause").asText().equals("silence")).toList();
+        assertEquals(1, o.size(), r.of("media.outage").toString());
         long len = o.get(0).path("lengthMs").asLong();
         assertTrue(Math.abs(len - 2000) <= 150, "2 s of silence, measured " + len + " ms");
         assertEquals("MEDIA_OUTAGE", r.finished().path("failure").path("cause").asText(), r.raw().toString());
