@@ -106,6 +106,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     @Override
     public void setMuted(boolean muted) {
         session.setMuted(muted);
+        presence.quiet(loop.now().toEpochMilli(), muted); // an echo of us goes silent with us: not an outage
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.util.List;
  * inbound-rtp {@code lastPacketReceivedTimestamp} and {@code packetsReceived} (a pause that falls between two samples
  * is measured by the audio NetEq concealed in that interval, plus one packet time);</li>
  * <li>silence: packets arriving, but the decoded audio below -50 dBFS after the far end had sent continuous audio for
- * {@link #CONTINUOUS_MS} (a tone, an echo; speech has pauses and never arms this);</li>
+ * {@link #CONTINUOUS_MS} (a tone, an echo; speech has pauses and never arms this), until its audio comes back (a
+ * silence that lasts until the call ends is the far end's choice, not a hole);</li>
  * <li>ICE disconnected, and relay lost (the TURN server of a relayed path stopped answering);</li>
  * <li>overlapping spans are one outage; its cause is the strongest of them: relay lost, no packets, ICE
  * disconnected, silence.</li>
@@ -40,8 +41,11 @@ public final class MediaPresence {
     public static final double CALL_MIN = 0.95;
     /** The packets of any one second (one stats interval) against what the packet time makes: less fails the call. */
     public static final double SECOND_MIN = 0.80;
-    /** Continuous audio for this long arms the silence detector. */
-    public static final long CONTINUOUS_MS = 2000;
+    /**
+     * Continuous audio for this long arms the silence detector (a prompt tone of a few seconds, a ringback cadence of
+     * 2 s on, do not: the silence after them is the far end's design).
+     */
+    public static final long CONTINUOUS_MS = 5000;
     /** A dip in the audio shorter than this does not break "continuous". */
     static final long DIP_MS = 150;
     /** A pause between two samples closer together than this is not looked for by its missing packets. */
@@ -361,6 +365,9 @@ public final class MediaPresence {
             return;
         }
         boolean audible = rms > AudioAnalyzer.SILENCE_RMS;
+        if (quietNow) {
+            return;
+        }
         if (audible) {
             if (audibleSince < 0 || atMs - lastAudible > DIP_MS) {
                 audibleSince = atMs;
@@ -380,6 +387,19 @@ public final class MediaPresence {
             audibleSince = -1;
         }
     }
+
+    /**
+     * We stopped sending audio (muted, true) or sent it again (false): a far end that echoes us goes silent with us, so
+     * the silence detector is disarmed until the far end's audio has been continuous again for {@link #CONTINUOUS_MS}.
+     */
+    public synchronized void quiet(long atMs, boolean quiet) {
+        armed = false;
+        silentSince = -1;
+        audibleSince = -1;
+        quietNow = quiet;
+    }
+
+    private boolean quietNow;
 
     /** The ICE connection state changed (libwebrtc's names). */
     public synchronized void iceState(long atMs, String state) {
@@ -431,9 +451,9 @@ public final class MediaPresence {
             // without a sample at the end, what came after the last one is not known: the pause is judged up to it
             tail(gapStart, last != null || prev == null ? atMs : Math.min(atMs, prev.atMs()), Cause.NO_PACKETS);
         }
-        if (silentSince >= 0) {
-            tail(silentSince, atMs, Cause.SILENCE);
-        }
+        // a silence that lasts until the end is not counted: a far end may stop its audio on purpose (an IVR waiting
+        // for a digit); one that the audio ended is a hole in a stream, and counts
+        silentSince = -1;
         if (iceDownSince >= 0) {
             tail(iceDownSince, atMs, Cause.ICE_DISCONNECTED);
         }

@@ -248,7 +248,7 @@ class MediaPresenceTest {
         f.run(12_000);
         long nextSample = 1000;
         for (long t = 0; t < 12_000; t += 10) {
-            boolean silent = t >= 6000 && t < 7500;
+            boolean silent = t >= 6000 && t < 7500; // after 6 s of tone
             p.audio(T0 + t, silent ? 0.0001 : 0.2);
             if (t == nextSample) {
                 p.sample(f.at(T0 + t));
@@ -394,5 +394,32 @@ class MediaPresenceTest {
             // the fast samples are added up into intervals of about a second for the packet rates
             assertTrue(p.intervals().stream().allMatch(i -> i.toMs() - i.fromMs() >= 900), p.intervals().toString());
         }
+    }
+
+    @Test
+    void aPromptToneThenSilenceUntilTheEndIsNoOutage() {
+        MediaPresence p = new MediaPresence();
+        for (long t = 0; t < 20_000; t += 10) {
+            p.audio(T0 + t, t < 3000 || (t >= 6000 && t < 12_000) ? 0.2 : 0.0001); // a 3 s beep; then 6 s; then waiting
+        }
+        p.finish(T0 + 20_000, null);
+        assertTrue(p.outages().isEmpty(), p.outages().toString());
+    }
+
+    @Test
+    void ourOwnMuteDisarmsTheSilenceOfAnEcho() {
+        MediaPresence p = new MediaPresence();
+        for (long t = 0; t < 20_000; t += 10) {
+            if (t == 8000) {
+                p.quiet(T0 + t, true);
+            }
+            if (t == 11_000) {
+                p.quiet(T0 + t, false);
+            }
+            // the echo goes silent 100 ms after our mute, and comes back 100 ms after we unmute
+            p.audio(T0 + t, t >= 8100 && t < 11_100 ? 0.0001 : 0.2);
+        }
+        p.finish(T0 + 20_000, null);
+        assertTrue(p.outages().isEmpty(), p.outages().toString());
     }
 }
