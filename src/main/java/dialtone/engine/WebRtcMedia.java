@@ -159,7 +159,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                 fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s"));
             }
         });
-        statsTimer = loop.schedule(StatsSampler.interval(), this::tick);
+        statsTimer = loop.schedule(sampleInterval(), this::tick);
     }
 
     /** A stats request unanswered this long, while libwebrtc answers none in the whole process, means the engine is stuck. */
@@ -178,11 +178,20 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         return StatsSampler.live() <= 4 ? Duration.ofMillis(100) : StatsSampler.interval();
     }
 
+    /**
+     * How often a call samples: every 250 ms when a few calls share the engine, so that a pause of 0.3 s or more is
+     * always seen open by a sample (and then measured by the fast ones), never only guessed from an interval's count;
+     * with more, {@link StatsSampler#interval()}. A stats line is shown about once a second either way.
+     */
+    static Duration sampleInterval() {
+        return StatsSampler.live() <= 4 ? Duration.ofMillis(250) : StatsSampler.interval();
+    }
+
     private void tick() {
         if (stopped) {
             return;
         }
-        statsTimer = loop.schedule(StatsSampler.interval(), this::tick);
+        statsTimer = loop.schedule(sampleInterval(), this::tick);
         if (sampleAskedAt != null) {
             if (!stallReported && Duration.between(sampleAskedAt, loop.now()).compareTo(STALL) >= 0
                     && StatsSampler.engineSilentFor(STALL)) {
@@ -216,7 +225,8 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                     showPath(s.path());
                 }
                 Instant now = loop.now();
-                if (connected && (statsShownAt == null || Duration.between(statsShownAt, now).toMillis() >= 900)) {
+                // not every sample is shown: about one a second
+                if (connected && (statsShownAt == null || Duration.between(statsShownAt, now).toMillis() >= 850)) {
                     statsShownAt = now;
                     publish.accept(new MediaEvent.Stats(now, scenario, s.media()));
                 }
