@@ -426,7 +426,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         String rate = presence.failure();
         if (rate != null) {
-            return Failure.of(Layer.MEDIA, Cause.LOW_PACKET_RATE, rate);
+            return Failure.of(Layer.MEDIA, presence.glitchesAddUp() ? Cause.MEDIA_OUTAGE : Cause.LOW_PACKET_RATE, rate);
         }
         return null;
     }

@@ -611,6 +611,7 @@ public final class MediaPresence {
             return new double[] {-1, -1, 0, 0};
         }
         double expected = 0;
+        double expectedBeside = 0;
         double counted = 0;
         double worst = Double.MAX_VALUE;
         for (int k = 0; k < l.size(); k++) {
@@ -618,6 +619,7 @@ public final class MediaPresence {
             double e = received ? expectedBesideGlitches(i) : i.expectedSent();
             double c = received ? i.received() : i.sent();
             expected += received ? i.expectedReceived() : e;
+            expectedBeside += e;
             counted += c;
             double carried = c;
             if (k + 1 < l.size() && l.get(k + 1).fromMs() == i.toMs()) {
@@ -636,7 +638,9 @@ public final class MediaPresence {
             }
             worst = Math.min(worst, Math.min(1, Math.max(0, carried) / e));
         }
-        return new double[] {round(100 * Math.min(1, counted / expected)), round(100 * Math.max(0, worst)), expected, counted};
+        // the call's share beside its glitches: a glitch is judged as one (a warning; too many of them fail together)
+        return new double[] {round(100 * Math.min(1, counted / Math.max(1, expectedBeside))), round(100 * Math.max(0, worst)),
+                expected, counted};
     }
 
     /**
@@ -656,6 +660,30 @@ public final class MediaPresence {
         return Math.max(1, e);
     }
 
+    /**
+     * Glitches (outages under 1 s) are warnings one by one, but not without end: together they may not reach 1 s, or 5 %
+     * of the judged call if that is more. True when they do (the call fails as for an outage).
+     */
+    public synchronized boolean glitchesAddUp() {
+        return glitchMs() >= Math.max(FAILS_FROM_MS, 0.05 * judgedMs());
+    }
+
+    private long glitchMs() {
+        long g = 0;
+        for (Outage o : outages) {
+            g += o.fails() ? 0 : o.lengthMs();
+        }
+        return g;
+    }
+
+    private long judgedMs() {
+        long ms = 0;
+        for (Interval i : intervals) {
+            ms += i.expectedReceived() >= 0 ? i.toMs() - i.fromMs() : 0;
+        }
+        return ms;
+    }
+
     /** Why the media failed by these figures, or null. */
     public synchronized String failure() {
         Figures f = figures();
@@ -663,6 +691,11 @@ public final class MediaPresence {
             if (o.fails()) {
                 return describe(o);
             }
+        }
+        if (glitchesAddUp()) {
+            long n = outages.stream().filter(o -> !o.fails()).count();
+            return String.format(java.util.Locale.ROOT, "media outages of %.2f s in all: %d glitches under 1 s each (they may"
+                    + " add up to 1 s, or 5 %% of the call)", glitchMs() / 1000.0, n);
         }
         List<String> why = new ArrayList<>();
         rate(why, "received", f.receivedPct(), f.worstSecondReceivedPct(), f.expectedPerSecondIn());

@@ -422,4 +422,24 @@ class MediaPresenceTest {
         p.finish(T0 + 20_000, null);
         assertTrue(p.outages().isEmpty(), p.outages().toString());
     }
+
+    @Test
+    void oneGlitchInAShortCallIsAWarningButGlitchesAddUp() {
+        // a far end starved for 0.42 s in a 4 s call: a warning, and the call's share beside it is whole
+        MediaPresence one = feedFast(new FarEnd(20).pause(2300, 2720), 4_500);
+        assertEquals(1, one.outages().size(), one.outages().toString());
+        assertFalse(one.glitchesAddUp());
+        assertNull(one.failure(), one.figures().toString());
+        // 0.6 s every 2 s: each a glitch, together a failure
+        FarEnd f = new FarEnd(20);
+        for (long t = 2000; t < 14_000; t += 2000) {
+            f.pause(t, t + 600);
+        }
+        MediaPresence many = feedFast(f, 15_000);
+        assertTrue(many.outages().size() >= 5, many.outages().toString());
+        assertTrue(many.outages().stream().noneMatch(MediaPresence.Outage::fails));
+        assertTrue(many.glitchesAddUp());
+        assertNotNull(many.failure());
+        assertTrue(many.failure().contains("glitches"), many.failure());
+    }
 }
