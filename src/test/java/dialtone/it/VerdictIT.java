@@ -196,7 +196,10 @@ class VerdictIT {
     void aFarEndThatSendsHalfItsPacketsFails() throws Exception {
         Run r = run("half-rate", call("webrtc-half-rate", "--duration", "8s", "--expect-tone", "1000"));
         assertEquals(ExitCodes.MEDIA, r.rc(), r.raw().toString());
-        assertEquals("LOW_PACKET_RATE", r.finished().path("failure").path("cause").asText(), r.raw().toString());
+        // its packet rate fails it; NetEq, short of half its audio, may also play a second or more of silence, which
+        // is then named first (an outage)
+        assertTrue(List.of("LOW_PACKET_RATE", "MEDIA_OUTAGE").contains(r.finished().path("failure").path("cause").asText()),
+                r.raw().toString());
         JsonNode p = r.of("media.presence").get(0);
         assertTrue(p.path("receivedPct").asDouble() > 40 && p.path("receivedPct").asDouble() < 60, p.toString());
         assertTrue(p.path("sentPct").asDouble() >= 95, p.toString());
@@ -204,7 +207,8 @@ class VerdictIT {
         JsonNode sum = r.of("call.summary").get(0);
         assertEquals(0, sum.path("stats").path("packetsLost").asLong(), "no sequence gap: loss alone cannot see it " + sum);
         assertTrue(sum.path("mos").asDouble() < 3.5, "the MOS counts the missing packets: " + sum);
-        assertTrue(r.finished().path("failure").path("message").asText().contains("received 5"), r.raw().toString());
+        assertTrue(r.of("call.check").stream().anyMatch(c -> c.path("name").asText().equals("media presence")
+                && !c.path("passed").asBoolean() && c.path("detail").asText().contains("received ")), r.raw().toString());
     }
 
     /** The same far end sending every packet: full media, a pass, and figures that say so. */
