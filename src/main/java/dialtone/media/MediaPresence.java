@@ -220,6 +220,13 @@ public final class MediaPresence {
         return expect;
     }
 
+    private String sentNotJudged;
+
+    /** What we send is not judged, for {@code why} (our counters cannot be trusted to the second). */
+    public synchronized void dontJudgeSent(String why) {
+        sentNotJudged = why;
+    }
+
     /** One stats sample. */
     public synchronized void sample(Counters c) {
         if (finished) {
@@ -290,7 +297,8 @@ public final class MediaPresence {
         if (alen >= JUDGE_MS) {
             anchor = c;
             boolean judgeIn = expect.receive() && baseIn >= 0 && a.atMs() >= baseInAt && a.packetsReceived() >= 0;
-            boolean judgeOut = expect.send() && baseOut >= 0 && a.atMs() >= baseOutAt && a.packetsSent() >= 0;
+            boolean judgeOut = expect.send() && sentNotJudged == null && baseOut >= 0 && a.atMs() >= baseOutAt
+                    && a.packetsSent() >= 0;
             if (judgeIn || judgeOut) {
                 double eIn = judgeIn && !expect.dtxIn() ? alen / ptimeIn() : -1;
                 double eOut = judgeOut && !expect.dtxOut() ? alen / (double) expect.ptimeOutMs() : -1;
@@ -587,14 +595,16 @@ public final class MediaPresence {
         } else if (expect.dtxIn()) {
             not.add("received: DTX negotiated (usedtx)");
         }
-        if (!expect.send()) {
+        if (sentNotJudged != null) {
+            not.add("sent: " + sentNotJudged);
+        } else if (!expect.send()) {
             not.add("sent: the far end does not receive (SDP)");
         } else if (expect.dtxOut()) {
             not.add("sent: DTX negotiated (usedtx)");
         }
         int judged = (int) intervals.stream().filter(i -> i.expectedReceived() >= 0 || i.expectedSent() >= 0).count();
         return new Figures(expect.receive() && !expect.dtxIn() ? round(1000 / ptimeIn()) : -1,
-                expect.send() && !expect.dtxOut() ? round(1000.0 / expect.ptimeOutMs()) : -1,
+                expect.send() && !expect.dtxOut() && sentNotJudged == null ? round(1000.0 / expect.ptimeOutMs()) : -1,
                 in[0], out[0], in[1], out[1], judged, in[2] > 0 ? expected : -1, missing, outages.size(), outageMs, longest,
                 not.isEmpty() ? null : String.join("; ", not));
     }

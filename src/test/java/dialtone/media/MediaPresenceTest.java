@@ -442,4 +442,19 @@ class MediaPresenceTest {
         assertNotNull(many.failure());
         assertTrue(many.failure().contains("glitches"), many.failure());
     }
+
+    @Test
+    void sentCanBeLeftUnjudged() {
+        MediaPresence p = new MediaPresence();
+        p.dontJudgeSent("--play mic");
+        long sent = 0;
+        for (int i = 1; i < 10; i++) {
+            sent += i % 2 == 0 ? 100 : 0; // counters that move every other second
+            p.sample(new MediaPresence.Counters(T0 + 1000L * i, 50L * i, sent, T0 + 1000L * i - 5, 0, 0, 48000L * i, i, 50L * i * 960));
+        }
+        p.finish(T0 + 10_000, null);
+        assertEquals(-1.0, p.figures().sentPct());
+        assertNull(p.failure());
+        assertTrue(p.figures().notJudged().contains("--play mic"), p.figures().toString());
+    }
 }
