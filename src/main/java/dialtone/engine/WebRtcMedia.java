@@ -74,7 +74,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         m.options = options;
         if (options.source() instanceof dialtone.media.MicSource) {
             // seen in CallIT: libwebrtc's outbound counters of the device module's capture move in bursts (0 and 258
-            // kbit/s in alternate seconds) while the far end heard every second of it
+            // kbit/s in alternate seconds) while the echo that came back kept its level (packets or only counters?)
             m.presence.dontJudgeSent("--play mic (libwebrtc counts the device's packets in bursts of seconds)");
         }
         return MediaSession.open(options, m).thenApply(s -> {
