@@ -22,12 +22,25 @@ function peer(opts = {}) {
     const source = new wrtc.nonstandard.RTCAudioSource();
     const track = source.createTrack();
     pc.addTrack(track);
+    // Paced by the clock, not by the timer: setInterval(10) fires late on a loaded machine (42-47 frames a second
+    // were seen here), and a far end that makes 90 % of its packets is one dialtone must fail. Frames that fell due
+    // while the timer was late are sent at once; a stall of 400 ms or more (the process paused) is not made up.
     let n = 0;
+    const start = process.hrtime.bigint();
+    let due = 0;
     timer = setInterval(() => {
-      const samples = new Int16Array(480);
-      for (let i = 0; i < 480; i++) samples[i] = Math.round(8000 * Math.sin(2 * Math.PI * 1000 * (n * 480 + i) / 48000));
-      n++;
-      try { source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 }); } catch (e) { /* closed */ }
+      const now = Number((process.hrtime.bigint() - start) / 10000000n);
+      if (now - due >= 40) due = now; // paused: what fell due meanwhile is gone, as from a stopped sender
+      for (; due <= now; due++) {
+        // halfRate: every other 10 ms frame is left out, so its encoder makes half the packets, sequence numbers unbroken
+        if (opts.halfRate && due % 2 === 1) continue;
+        const samples = new Int16Array(480);
+        // muteFrom/muteFor (ms since the first frame): packets keep coming, carrying silence
+        const muted = opts.muteFor && due * 10 >= opts.muteFrom && due * 10 < opts.muteFrom + opts.muteFor;
+        if (!muted) for (let i = 0; i < 480; i++) samples[i] = Math.round(8000 * Math.sin(2 * Math.PI * 1000 * (n * 480 + i) / 48000));
+        n++;
+        try { source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 }); } catch (e) { /* closed */ }
+      }
     }, 10);
   }
   return {

@@ -144,7 +144,8 @@ function webrtcMode(ws, mode, req, state) {
   if (req.method === 'INVITE') {
     ws.send(reply(req, 100, 'Trying'));
     const opts = { silent: mode === 'webrtc-silent' || mode === 'webrtc-recvonly', recvonly: mode === 'webrtc-recvonly',
-      noPath: mode === 'webrtc-no-ice', noTelephoneEvent: mode === 'webrtc-no-te' };
+      noPath: mode === 'webrtc-no-ice', noTelephoneEvent: mode === 'webrtc-no-te', halfRate: mode === 'webrtc-half-rate',
+      muteFrom: mode === 'webrtc-mute-2s' ? 7000 : 0, muteFor: mode === 'webrtc-mute-2s' ? 2000 : 0 };
     webrtc().answer(req.body, opts).then((a) => {
       state.call = a;
       state.req = req;

@@ -61,7 +61,12 @@ public final class Call implements InviteSession.Listener {
      * ({@code -1} when not measured).
      */
     public record Result(String scenario, Failure failure, Map<String, Object> summary, boolean answered, long setupMs,
-                         long firstAudioMs, long talkMs, double mos, MediaStats stats) {
+                         long firstAudioMs, long talkMs, double mos, MediaStats stats,
+                         dialtone.media.MediaPresence.Figures presence) {
+        public Result(String scenario, Failure failure, Map<String, Object> summary, boolean answered, long setupMs,
+                      long firstAudioMs, long talkMs, double mos, MediaStats stats) {
+            this(scenario, failure, summary, answered, setupMs, firstAudioMs, talkMs, mos, stats, null);
+        }
     }
 
     /** A BYE that gets no answer must not hold the verdict for Timer F: the media stopped already. */
@@ -502,9 +507,20 @@ public final class Call implements InviteSession.Listener {
                 : invitedAt == null || answered == null ? -1 : Duration.between(invitedAt, answered).toMillis();
         long talkMs = answered == null ? 0 : Math.max(0, Duration.between(answered, end).toMillis());
         stats = averaged(stats, talkMs);
-        double mos = Check.mos(stats);
+        dialtone.media.MediaPresence presence = answered != null && m != null ? m.presence() : null;
+        dialtone.media.MediaPresence.Figures figures = presence == null ? null : presence.figures();
+        double mos = Check.mos(stats, figures);
         Failure checkFailure = null;
         if (answered != null && m != null) {
+            if (figures != null) {
+                String why = presence.failure();
+                publish.accept(new MediaEvent.Presence(loop.now(), scenario, figures.expectedPerSecondIn(),
+                        figures.expectedPerSecondOut(), figures.receivedPct(), figures.sentPct(),
+                        figures.worstSecondReceivedPct(), figures.worstSecondSentPct(), figures.secondsJudged(),
+                        figures.packetsExpected(), figures.packetsMissing(), figures.outages(), figures.outageMs(),
+                        figures.longestOutageMs(), figures.notJudged(), why == null));
+                check("media presence", why == null, presenceDetail(figures, why));
+            }
             checkFailure = checks(m, stats, setupMs, mos);
             publish.accept(new CallEvent.Summary(loop.now(), scenario, setupMs, talkMs, mos, stats));
         }
@@ -526,6 +542,12 @@ public final class Call implements InviteSession.Listener {
         if (answered != null && mos >= 0) {
             s.put("mos", mos);
         }
+        if (figures != null) {
+            s.put("receivedPct", figures.receivedPct());
+            s.put("sentPct", figures.sentPct());
+            s.put("outages", figures.outages());
+            s.put("outageMs", figures.outageMs());
+        }
         if (endedBy != null) {
             s.put("endedBy", endedBy.name().toLowerCase(Locale.ROOT));
         }
@@ -540,7 +562,26 @@ public final class Call implements InviteSession.Listener {
             }
             s.put("latenciesMs", cv.latencies());
         }
-        return new Result(scenario, f, s, answered != null, setupMs, firstAudioMs, talkMs, mos, stats);
+        return new Result(scenario, f, s, answered != null, setupMs, firstAudioMs, talkMs, mos, stats, figures);
+    }
+
+    /** "received 99 % of 50/s (worst second 96 %), sent 100 % of 50/s (worst second 98 %); no outage". */
+    static String presenceDetail(dialtone.media.MediaPresence.Figures f, String why) {
+        List<String> l = new java.util.ArrayList<>();
+        if (f.receivedPct() >= 0) {
+            l.add(String.format(Locale.ROOT, "received %.0f %% of %.0f/s (worst second %.0f %%)", f.receivedPct(),
+                    f.expectedPerSecondIn(), f.worstSecondReceivedPct()));
+        }
+        if (f.sentPct() >= 0) {
+            l.add(String.format(Locale.ROOT, "sent %.0f %% of %.0f/s (worst second %.0f %%)", f.sentPct(),
+                    f.expectedPerSecondOut(), f.worstSecondSentPct()));
+        }
+        if (f.notJudged() != null) {
+            l.add("not judged: " + f.notJudged());
+        }
+        String out = f.outages() == 0 ? "no outage" : String.format(Locale.ROOT, "%d outage%s, %.2f s in all, the longest %.2f s",
+                f.outages(), f.outages() == 1 ? "" : "s", f.outageMs() / 1000.0, f.longestOutageMs() / 1000.0);
+        return String.join(", ", l) + (l.isEmpty() ? "" : "; ") + out + (why == null ? "" : " - " + why);
     }
 
     /** The expectations and assertions on the final figures; each is a call.check event. Returns the first failure. */

@@ -47,6 +47,14 @@ interface CallMedia {
     /** What the media says about the call at its end, or null when it did its job. */
     Failure verdict(MediaStats s);
 
+    /**
+     * The far end's media presence at the end of the call (outages, packets against the packet time), its last outages
+     * published; null when not judged. Off the loop, after {@link #finalStats()}.
+     */
+    default dialtone.media.MediaPresence presence() {
+        return null;
+    }
+
     /** The last statistics (bounded wait; off the loop). */
     MediaStats finalStats();
 

@@ -97,4 +97,17 @@ public record Check(String text, String metric, String op, double value) {
     public static double mos(MediaStats s) {
         return s == null ? -1 : MediaStats.mos(s.rttMs(), s.jitterMs(), s.packetsLost(), s.packetsReceived());
     }
+
+    /**
+     * The MOS counting what did not come: the packets the far end's packet time makes that never arrived (a far end
+     * that paused sends no sequence-number gap, so "lost" alone cannot see it; outages count as missing packets) count
+     * as lost when they are more than the lost ones.
+     */
+    public static double mos(MediaStats s, dialtone.media.MediaPresence.Figures f) {
+        if (s == null) {
+            return -1;
+        }
+        long lost = Math.max(s.packetsLost(), f == null ? 0 : f.packetsMissing());
+        return MediaStats.mos(s.rttMs(), s.jitterMs(), lost, s.packetsReceived());
+    }
 }

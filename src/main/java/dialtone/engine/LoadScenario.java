@@ -417,7 +417,8 @@ public final class LoadScenario {
         Map<String, Object> s = r.call() == null ? r.summary() : r.call().summary();
         Call.Result c = r.call();
         return new Call.Result(scenario, r.failure(), s, c != null && c.answered(), c == null ? -1 : c.setupMs(),
-                c == null ? -1 : c.firstAudioMs(), c == null ? 0 : c.talkMs(), c == null ? -1 : c.mos(), c == null ? null : c.stats());
+                c == null ? -1 : c.firstAudioMs(), c == null ? 0 : c.talkMs(), c == null ? -1 : c.mos(), c == null ? null : c.stats(),
+                c == null ? null : c.presence());
     }
 
     /** One call on the shared session. */

@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  */
 final class WebRtcMedia implements CallMedia, MediaListener {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** A path disconnected this long is lost (the call fails at once); shorter ones are outages, judged when they end. */
     private static final Duration LOST_AFTER = Duration.ofSeconds(5);
+    private static final Duration ICE_LOST_AFTER = Duration.ofSeconds(12);
     private Instant disconnectedSince;
 
     private final Scheduler loop;
@@ -50,6 +52,13 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private volatile Failure lostBeforeEnding;
     private volatile boolean everConnected;
     private final CompletableFuture<MediaStats> endSample = new CompletableFuture<>();
+    /** The far end's media, judged per sample and per decoded frame (README, "Media presence"). */
+    private final dialtone.media.MediaPresence presence = new dialtone.media.MediaPresence();
+    private MediaOptions options;
+    private String expectedFrom;
+    private boolean relayAsking;
+    private Instant relayAskedAt;
+    private volatile boolean relayLost;
 
     private WebRtcMedia(Scheduler loop, Consumer<Event> publish, String scenario, Consumer<Failure> onFailure) {
         this.loop = loop;
@@ -62,8 +71,15 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     static CompletableFuture<CallMedia> open(Scheduler loop, Consumer<Event> publish, String scenario, MediaOptions options,
                                             Consumer<Failure> onFailure) {
         WebRtcMedia m = new WebRtcMedia(loop, publish, scenario, onFailure);
+        m.options = options;
+        if (options.source() instanceof dialtone.media.MicSource) {
+            // seen in CallIT: libwebrtc's outbound counters of the device module's capture move in bursts (0 and 258
+            // kbit/s in alternate seconds) while the echo that came back kept its level (packets or only counters?)
+            m.presence.dontJudgeSent("--play mic (libwebrtc counts the device's packets in bursts of seconds)");
+        }
         return MediaSession.open(options, m).thenApply(s -> {
             m.session = s;
+            s.presence(m.presence);
             return m;
         });
     }
@@ -95,6 +111,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     @Override
     public void setMuted(boolean muted) {
         session.setMuted(muted);
+        presence.quiet(loop.now().toEpochMilli(), muted); // an echo of us goes silent with us: not an outage
     }
 
     @Override
@@ -146,27 +163,45 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     public void negotiated() {
         loop.assertOnLoop();
         answeredAt = loop.now();
+        updateExpectation();
         connectTimer = loop.schedule(CONNECT_TIMEOUT, () -> {
             if (!connected && !stopped) {
                 fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s"));
             }
         });
-        statsTimer = loop.schedule(StatsSampler.interval(), this::tick);
+        statsTimer = loop.schedule(sampleInterval(), this::tick);
     }
 
     /** A stats request unanswered this long, while libwebrtc answers none in the whole process, means the engine is stuck. */
     static final Duration STALL = Duration.ofSeconds(5);
     private Instant sampleAskedAt;
     private boolean stallReported;
-    private long lastReceived = -1;
-    private Instant receivingSince;
     private boolean gapReported;
+    private Instant statsShownAt;
+
+    /**
+     * While no packet arrives: every 100 ms when a few calls share the engine; with more, the usual interval (a far end
+     * that pauses every call at once must not make each of them ask ten times as often: libwebrtc answers stats
+     * requests one at a time, and about 40 a second is what the process asks at most).
+     */
+    static Duration fastInterval() {
+        return StatsSampler.live() <= 4 ? Duration.ofMillis(100) : StatsSampler.interval();
+    }
+
+    /**
+     * How often a call samples: every 250 ms when a few calls share the engine, so that a pause of 0.3 s or more is
+     * always seen open by a sample (and then measured by the fast ones), never only guessed from an interval's count;
+     * with more, {@link StatsSampler#interval()}. A stats line is shown about once a second either way.
+     */
+    static Duration sampleInterval() {
+        return StatsSampler.live() <= 4 ? Duration.ofMillis(250) : StatsSampler.interval();
+    }
 
     private void tick() {
         if (stopped) {
             return;
         }
-        statsTimer = loop.schedule(StatsSampler.interval(), this::tick);
+        statsTimer = loop.schedule(sampleInterval(), this::tick);
         if (sampleAskedAt != null) {
             if (!stallReported && Duration.between(sampleAskedAt, loop.now()).compareTo(STALL) >= 0
                     && StatsSampler.engineSilentFor(STALL)) {
@@ -180,33 +215,125 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         session.stats().sample().whenComplete((s, e) -> loop.execute(() -> {
             sampleAskedAt = null;
             if (s != null && !stopped) {
+                if (connected && !ending) {
+                    updateExpectation();
+                    if (s.counters() != null) {
+                        presence.sample(s.counters());
+                    }
+                    publishOutages();
+                    askRelay();
+                    if (presence.noPacketsSince() >= 0 && statsTimer != null) {
+                        // a pause is open: sample often, so that its end is known to a fraction of a second
+                        statsTimer.cancel();
+                        statsTimer = loop.schedule(fastInterval(), this::tick);
+                    }
+                }
                 watchReceiving(s.media());
                 last = s.media();
                 if (s.path() != null) {
                     lastPath = s.path();
                     showPath(s.path());
                 }
-                if (connected) {
-                    publish.accept(new MediaEvent.Stats(loop.now(), scenario, s.media()));
+                Instant now = loop.now();
+                // not every sample is shown: about one a second
+                if (connected && (statsShownAt == null || Duration.between(statsShownAt, now).toMillis() >= 850)) {
+                    statsShownAt = now;
+                    publish.accept(new MediaEvent.Stats(now, scenario, s.media()));
                 }
             }
         }));
     }
 
-    /** RTP that stops arriving in the middle of a call is said once, as a warning (a far end may pause on purpose). */
+    /**
+     * RTP that stops arriving in the middle of a call is said at once, as a warning, after {@link #LOST_AFTER}: the
+     * outage itself is judged when it ends (or the call does). A relayed path whose TURN server no longer answers says
+     * so; otherwise the far end stopped sending, or the network lost its packets (dialtone cannot tell which).
+     */
     private void watchReceiving(MediaStats m) {
-        if (!connected || ending || m.packetsReceived() <= 0) {
+        long since = presence.noPacketsSince();
+        if (!connected || ending || since < 0) {
+            gapReported = false;
             return;
         }
-        if (m.packetsReceived() != lastReceived) {
-            lastReceived = m.packetsReceived();
-            receivingSince = loop.now();
-        } else if (!gapReported && receivingSince != null
-                && Duration.between(receivingSince, loop.now()).compareTo(LOST_AFTER) >= 0) {
+        if (!gapReported && loop.now().toEpochMilli() - since >= LOST_AFTER.toMillis()) {
             gapReported = true;
             publish.accept(new dialtone.event.RunEvent.Warning(loop.now(), scenario, "rtp-stopped", "no RTP received for "
-                    + LOST_AFTER.toSeconds() + " s while the media path is up (the far end stopped sending)"));
+                    + LOST_AFTER.toSeconds() + " s while the call is up: " + (relayLost
+                    ? "the TURN relay of the media path stopped answering (relay lost)"
+                    : "the far end stopped sending, or the network lost its packets")));
         }
+    }
+
+    /** The far end's SDP says what to expect (direction, DTX, ptime); read again when it changes (hold, resume). */
+    private void updateExpectation() {
+        String remote = session.remoteDescription();
+        if (remote != null && !remote.equals(expectedFrom)) {
+            expectedFrom = remote;
+            presence.expect(dialtone.media.MediaPresence.fromSdp(remote));
+        }
+    }
+
+    /** The outages that ended since the last look, as events. */
+    private void publishOutages() {
+        for (dialtone.media.MediaPresence.Outage o : presence.drain()) {
+            publish.accept(new MediaEvent.Outage(loop.now(), scenario, Instant.ofEpochMilli(o.startMs()),
+                    Instant.ofEpochMilli(o.endMs()), o.lengthMs(), o.cause().wire, o.fails(), o.ongoing(),
+                    o.iceDisconnectedMs(), dialtone.media.MediaPresence.describe(o)));
+        }
+    }
+
+    /**
+     * While no packet arrives on a relayed path, asks its TURN server directly (a STUN Binding, on a thread of its own)
+     * whether it is there: a relay that is gone is the cause, not the far end. Every 2 s at most.
+     */
+    private void askRelay() {
+        long since = presence.noPacketsSince();
+        StatsSampler.Path p = lastPath;
+        Instant now = loop.now();
+        if (since < 0) {
+            if (relayLost) {
+                relayLost = false;
+                presence.relay(now.toEpochMilli(), false);
+            }
+            return;
+        }
+        if (relayAsking || p == null || !"relay".equals(p.localType()) || now.toEpochMilli() - since < 700
+                || (relayAskedAt != null && Duration.between(relayAskedAt, now).toMillis() < 2000)) {
+            return;
+        }
+        relayAsking = true;
+        relayAskedAt = now;
+        relayCheck(p.relayProtocol(), ok -> {
+            relayAsking = false;
+            if (ok == null || stopped || ending) {
+                return;
+            }
+            if (!ok && !relayLost && presence.noPacketsSince() >= 0) {
+                relayLost = true;
+                presence.relay(presence.noPacketsSince(), true);
+            } else if (ok && relayLost) {
+                relayLost = false;
+                presence.relay(loop.now().toEpochMilli(), false);
+            }
+        });
+    }
+
+    /** Asks the TURN servers of {@code relayProtocol} whether they answer, on a thread of its own; the answer on the loop. */
+    private void relayCheck(String relayProtocol, java.util.function.Consumer<Boolean> then) {
+        Thread t = new Thread(() -> {
+            Boolean ok = dialtone.media.RelayCheck.answers(options.iceServers(), relayProtocol, Duration.ofMillis(900));
+            loop.execute(() -> then.accept(ok));
+        }, "media-relay-check");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The far end's media presence, finished (at the end of the call) and its last outages published. Off the loop. */
+    @Override
+    public dialtone.media.MediaPresence presence() {
+        presence.finish(loop.now().toEpochMilli(), null); // no-op when ending() finished it with the last sample
+        publishOutages();
+        return presence;
     }
 
     private void showPath(StatsSampler.Path p) {
@@ -250,6 +377,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         ending = true;
         Instant now = loop.now();
+        updateExpectation();
         if (disconnectedSince != null && Duration.between(disconnectedSince, now).compareTo(TEARDOWN_GRACE) >= 0) {
             long ms = Duration.between(disconnectedSince, now).toMillis();
             lostBeforeEnding = Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost (ICE disconnected "
@@ -261,8 +389,9 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         Thread t = new Thread(() -> {
             session.stopSending();
             MediaStats s = last;
+            StatsSampler.Sample x = null;
             try {
-                StatsSampler.Sample x = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
+                x = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
                 s = x.media();
                 if (x.path() != null) {
                     lastPath = x.path();
@@ -270,6 +399,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             } catch (Exception e) {
                 // keep the last periodic sample
             }
+            presence.finish(now.toEpochMilli(), x == null ? null : x.counters());
             last = s;
             endSample.complete(s);
         }, "media-ending");
@@ -285,6 +415,11 @@ final class WebRtcMedia implements CallMedia, MediaListener {
      */
     @Override
     public Failure verdict(MediaStats s) {
+        for (dialtone.media.MediaPresence.Outage o : presence.outages()) {
+            if (o.fails()) {
+                return Failure.of(Layer.MEDIA, Cause.MEDIA_OUTAGE, dialtone.media.MediaPresence.describe(o));
+            }
+        }
         if (lostBeforeEnding != null) {
             return lostBeforeEnding;
         }
@@ -298,6 +433,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         boolean silentByDesign = "recvonly".equals(farEndSends) || "inactive".equals(farEndSends);
         if (s != null && s.packetsReceived() <= 0 && !silentByDesign) {
             return Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "no RTP packet was received during the call");
+        }
+        String rate = presence.failure();
+        if (rate != null) {
+            return Failure.of(Layer.MEDIA, presence.glitchesAddUp() ? Cause.MEDIA_OUTAGE : Cause.LOW_PACKET_RATE, rate);
         }
         return null;
     }
@@ -361,9 +500,21 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         Instant at = loop.now();
         loop.execute(() -> {
             publish.accept(new MediaEvent.IceState(at, scenario, state));
+            if (!ending && !stopped) {
+                presence.iceState(at.toEpochMilli(), state);
+            }
             if ((state.equals("connected") || state.equals("completed")) && !connected) {
                 connected = true;
                 everConnected = true;
+            } else if (state.equals("failed") && connected && lastPath != null && "relay".equals(lastPath.localType())) {
+                // a relayed path: ask its TURN server before saying whose fault it is (about a second, off the loop)
+                relayCheck(lastPath.relayProtocol(), ok -> {
+                    if (Boolean.FALSE.equals(ok)) {
+                        relayLost = true;
+                    }
+                    fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost (ICE failed"
+                            + (Boolean.FALSE.equals(ok) ? ": the TURN relay of the path stopped answering, relay lost)" : ")")));
+                });
             } else if (state.equals("failed")) {
                 fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, connected ? "the media path was lost (ICE failed)"
                         : "ICE failed: no candidate pair worked (firewall? try --ice-server with TURN, or --relay-only)"));
@@ -372,10 +523,12 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                 // libwebrtc takes ~30 s to call a dead path "failed"; a call tester should say so sooner
                 Instant since = loop.now();
                 disconnectedSince = since;
-                loop.schedule(LOST_AFTER, () -> {
+                loop.schedule(ICE_LOST_AFTER, () -> {
                     if (since.equals(disconnectedSince) && !stopped) {
                         fail(Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "the media path was lost: ICE disconnected for "
-                                + LOST_AFTER.toSeconds() + " s (a relay or the network went away)"));
+                                + ICE_LOST_AFTER.toSeconds() + " s (" + (relayLost
+                                ? "the TURN relay of the path stopped answering: relay lost)"
+                                : "the far end stopped answering, or the network between went away)")));
                     }
                 });
             } else if (state.equals("connected") || state.equals("completed")) {
@@ -393,7 +546,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                 dtlsConnectedAt = at; // the peer connection is connected when DTLS is: the dtls event carries this time
             }
             // The peer connection state combines ICE and DTLS: failed while ICE had connected means DTLS failed.
-            if (state.equals("failed") && connected) {
+            if (state.equals("failed") && connected && dtlsConnectedAt == null) {
                 fail(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "the DTLS handshake failed (ICE had connected)"));
             } else if (state.equals("connecting") && connected && !dtlsConnecting) {
                 dtlsConnecting = true;

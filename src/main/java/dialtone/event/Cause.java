@@ -29,6 +29,10 @@ public enum Cause {
     ICE_FAILED,
     DTLS_FAILED,
     NO_MEDIA,
+    /** The far end's media was missing for 1 s or more (no packets, silence, ICE disconnected, relay lost). */
+    MEDIA_OUTAGE,
+    /** Fewer packets sent or received than the packet time makes (under 95 % over the call, or 80 % in a second). */
+    LOW_PACKET_RATE,
     ASSERTION_FAILED,
     STUN_TIMEOUT,
     TURN_REJECTED,

@@ -40,6 +40,26 @@ public sealed interface MediaEvent extends Event {
     @JsonTypeName("media.stats")
     record Stats(Instant at, String scenario, MediaStats stats) implements MediaEvent {}
 
+    /**
+     * A span without the far end's media (no packets, silence where it had sent audio, ICE disconnected, relay lost),
+     * published when it ends (or when the call ends inside it). {@code failing}: 1 s or longer, a media failure; shorter
+     * spans are warnings.
+     */
+    @JsonTypeName("media.outage")
+    record Outage(Instant at, String scenario, Instant start, Instant end, long lengthMs, String cause, boolean failing,
+                  boolean untilEnd, long iceDisconnectedMs, String message) implements MediaEvent {}
+
+    /**
+     * The call's media presence at its end: the packets received and sent against what the packet time makes (over the
+     * call, and in the worst second), and the outages. Percentages are -1 where a direction is not judged
+     * ({@code notJudged} says why).
+     */
+    @JsonTypeName("media.presence")
+    record Presence(Instant at, String scenario, double expectedPerSecondIn, double expectedPerSecondOut,
+                    double receivedPct, double sentPct, double worstSecondReceivedPct, double worstSecondSentPct,
+                    int secondsJudged, long packetsExpected, long packetsMissing, int outages, long outageMs,
+                    long longestOutageMs, String notJudged, boolean passed) implements MediaEvent {}
+
     @JsonTypeName("media.recording-saved")
     record RecordingSaved(Instant at, String scenario, String path, double seconds, int sampleRate, int channels)
             implements MediaEvent {}

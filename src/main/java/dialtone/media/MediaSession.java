@@ -390,6 +390,10 @@ public final class MediaSession {
         public void onData(byte[] data, int bits, int rate, int channels, int frames) {
             peers.mixing(); // inside libwebrtc's mixer: keeps a recording thread's pull apart from the playout's
             analyzer.accept(data, bits, rate, channels, frames);
+            MediaPresence p = presence;
+            if (p != null && bits == 16) {
+                p.audio(System.currentTimeMillis(), analyzer.level()); // cheap: a few fields under the presence's lock
+            }
             if (bits == 16) {
                 for (AudioTap t : taps) {
                     t.onAudio(data, rate, channels, frames);
@@ -418,6 +422,12 @@ public final class MediaSession {
     }
 
     private final RemoteSink sink = new RemoteSink();
+    private volatile MediaPresence presence;
+
+    /** Feeds each decoded 10 ms frame's level to {@code p} (the far end's presence, judged per frame). */
+    public void presence(MediaPresence p) {
+        this.presence = p;
+    }
     private final java.util.concurrent.CopyOnWriteArrayList<AudioTap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A listener of the received audio (16-bit PCM frames), called on the audio thread: copy, never block. */

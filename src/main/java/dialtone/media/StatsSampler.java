@@ -20,8 +20,11 @@ public final class StatsSampler {
                        String remoteCertificate) {
     }
 
-    /** One whole sample. */
-    public record Sample(MediaStats media, Path path) {
+    /** One whole sample: the figures, the path, and the counters media presence is judged on (null before any inbound-rtp). */
+    public record Sample(MediaStats media, Path path, MediaPresence.Counters counters) {
+        public Sample(MediaStats media, Path path) {
+            this(media, path, null);
+        }
     }
 
     /** Sessions open in this process, and when libwebrtc last answered any stats request (System.nanoTime). */
@@ -44,6 +47,11 @@ public final class StatsSampler {
      */
     public static java.time.Duration interval() {
         return java.time.Duration.ofMillis(Math.max(1000, LIVE.get() * 25L));
+    }
+
+    /** Sessions open in this process. */
+    public static int live() {
+        return LIVE.get();
     }
 
     /**
@@ -117,9 +125,15 @@ public final class StatsSampler {
         double rtt = -1;
         String codecId = null;
         String transportId = null;
+        long at = report.getTimestamp() > 0 ? report.getTimestamp() / 1000 : System.currentTimeMillis();
+        Map<String, Object> inbound = null;
         for (RTCStats s : all.values()) {
             Map<String, Object> a = s.getAttributes();
             if (s.getType() == RTCStatsType.INBOUND_RTP && "audio".equals(str(a.get("kind")))) {
+                inbound = a;
+                if (s.getTimestamp() > 0) {
+                    at = s.getTimestamp() / 1000; // microseconds, the same wall clock as lastPacketReceivedTimestamp
+                }
                 pr = num(a.get("packetsReceived"));
                 pl = num(a.get("packetsLost"));
                 br = num(a.get("bytesReceived"));
@@ -203,7 +217,14 @@ public final class StatsSampler {
         lastOut = Math.max(0, bs);
         MediaStats m = new MediaStats(pr, pl, ps, br, bs, round(inKbps), round(outKbps), round(jitter), round(rtt),
                 round(analyzer.level()), codec);
-        return new Sample(m, path);
+        MediaPresence.Counters counters = new MediaPresence.Counters(at, pr, ps,
+                inbound == null ? -1 : dbl(inbound.get("lastPacketReceivedTimestamp")),
+                inbound == null ? -1 : num(inbound.get("concealedSamples")),
+                inbound == null ? -1 : num(inbound.get("concealmentEvents")),
+                inbound == null ? -1 : num(inbound.get("totalSamplesReceived")),
+                inbound == null ? -1 : dbl(inbound.get("totalSamplesDuration")),
+                inbound == null ? -1 : num(inbound.get("jitterBufferEmittedCount")));
+        return new Sample(m, path, counters);
     }
 
     private static String addr(Map<String, Object> m) {

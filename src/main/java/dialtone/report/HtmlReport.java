@@ -569,6 +569,30 @@ public final class HtmlReport {
     record Marker(double t, String label) {
     }
 
+    /** A span of a chart (seconds since the run started): an outage, shaded; {@code failing} ones in red. */
+    record Span(double t0, double t1, String label, boolean failing) {
+    }
+
+    /** The media.outage events of a call as spans: their ISO start and end placed on the run's clock by the event's t. */
+    static List<Span> outageSpans(List<ObjectNode> evs) {
+        List<Span> out = new ArrayList<>();
+        for (ObjectNode e : of(evs, "media.outage")) {
+            try {
+                java.time.Instant at = java.time.Instant.parse(e.path("at").asText());
+                java.time.Instant start = java.time.Instant.parse(e.path("start").asText());
+                java.time.Instant end = java.time.Instant.parse(e.path("end").asText());
+                double t = e.path("t").asLong() / 1000.0;
+                double t0 = t - java.time.Duration.between(start, at).toNanos() / 1e9;
+                double t1 = t - java.time.Duration.between(end, at).toNanos() / 1e9;
+                out.add(new Span(t0, t1, String.format(Locale.ROOT, "outage %.2f s (%s)", e.path("lengthMs").asLong() / 1000.0,
+                        text(e, "cause")), e.path("failing").asBoolean()));
+            } catch (RuntimeException x) {
+                // an event without its times is left off the charts (the timeline still has it)
+            }
+        }
+        return out;
+    }
+
     private void charts(String scenario, List<ObjectNode> evs, int index) {
         List<ObjectNode> stats = of(evs, "media.stats");
         if (stats.isEmpty()) {
@@ -583,8 +607,16 @@ public final class HtmlReport {
         double[] rtt = new double[n];
         double[] level = new double[n];
         double[] mos = new double[n];
+        double[] recvRate = new double[n];
+        double[] sentRate = new double[n];
+        double[] expectedRate = new double[n];
+        List<Span> spans = outageSpans(evs);
+        ObjectNode presence = last(evs, "media.presence");
+        double perSecond = presence == null ? -1 : presence.path("expectedPerSecondIn").asDouble(-1);
+        double perSecondOut = presence == null ? -1 : presence.path("expectedPerSecondOut").asDouble(-1);
         long prevRecv = 0;
         long prevLost = 0;
+        long prevSent = 0;
         for (int i = 0; i < n; i++) {
             JsonNode s = stats.get(i).path("stats");
             ts[i] = stats.get(i).path("t").asLong() / 1000.0;
@@ -598,9 +630,24 @@ public final class HtmlReport {
             jitter[i] = s.path("jitterMs").asDouble(-1);
             rtt[i] = s.path("rttMs").asDouble(-1);
             level[i] = s.path("audioLevel").asDouble(-1);
-            mos[i] = MediaStats.mos(s.path("rttMs").asDouble(-1), s.path("jitterMs").asDouble(-1), dl, dr);
+            long sent = s.path("packetsSent").asLong();
+            double dtS = i == 0 ? -1 : ts[i] - ts[i - 1];
+            recvRate[i] = dtS <= 0.2 ? -1 : Math.max(0, recv - prevRecv) / dtS;
+            sentRate[i] = dtS <= 0.2 ? -1 : Math.max(0, sent - prevSent) / dtS;
+            expectedRate[i] = perSecond > 0 ? perSecond : perSecondOut;
+            // an interval with an outage has missing packets whether or not sequence numbers said so (a paused sender)
+            long missing = 0;
+            if (i > 0 && perSecond > 0) {
+                for (Span sp : spans) {
+                    double overlap = Math.min(sp.t1(), ts[i]) - Math.max(sp.t0(), ts[i - 1]);
+                    missing += overlap > 0 ? Math.round(overlap * perSecond) : 0;
+                }
+            }
+            mos[i] = dr == 0 && missing > 0 ? 1.0 // nothing came in an outage: the worst, not "not measured"
+                    : MediaStats.mos(s.path("rttMs").asDouble(-1), s.path("jitterMs").asDouble(-1), Math.max(dl, missing), dr);
             prevRecv = recv;
             prevLost = lost;
+            prevSent = sent;
         }
         List<Marker> markers = new ArrayList<>();
         for (ObjectNode e : evs) {
@@ -623,13 +670,30 @@ public final class HtmlReport {
         h.append("<section class=\"charts\" id=\"charts-").append(id).append("\" data-samples=\"").append(n)
                 .append("\"><h2>Media over time: ").append(esc(scenario)).append("</h2><p class=\"note\">One point per stats sample (")
                 .append(n).append("); dashed lines mark events. Gaps: not measured in that interval.</p><div class=\"grid\">");
+        this.spans = spans;
         chart(id + "-bitrate", "Bitrate (kbit/s)", ts, new double[][] {in, out}, new String[] {"in", "out"}, markers, -1);
+        chart(id + "-packets", "Packets per second" + (perSecond > 0 ? String.format(Locale.ROOT, " (the packet time makes %.0f/s)", perSecond) : ""),
+                ts, new double[][] {recvRate, sentRate, expectedRate}, new String[] {"received", "sent", "expected"}, markers, -1);
         chart(id + "-loss", "Packet loss per interval (%)", ts, new double[][] {loss}, new String[] {"loss"}, markers, -1);
         chart(id + "-jitter", "Jitter (ms)", ts, new double[][] {jitter}, new String[] {"jitter"}, markers, -1);
         chart(id + "-rtt", "Round-trip time (ms)", ts, new double[][] {rtt}, new String[] {"RTT"}, markers, -1);
         chart(id + "-level", "Received audio level (0-1)", ts, new double[][] {level}, new String[] {"level"}, markers, 1);
-        chart(id + "-mos", "Estimated MOS per interval (1-4.5)", ts, new double[][] {mos}, new String[] {"MOS"}, markers, 4.5);
+        chart(id + "-mos", "Estimated MOS per interval (1-4.5, outages count as lost packets)", ts, new double[][] {mos},
+                new String[] {"MOS"}, markers, 4.5);
+        this.spans = List.of();
         h.append("</div>");
+        if (!spans.isEmpty()) {
+            h.append("<p class=\"outages\">Outages (shaded on every chart; red: 1 s or more, a media failure): ");
+            for (int i = 0; i < spans.size(); i++) {
+                Span sp = spans.get(i);
+                h.append(i == 0 ? "" : "; ").append("<span class=\"").append(sp.failing() ? "bad" : "warn").append("\">")
+                        .append(String.format(Locale.ROOT, "%.2f-%.2f s ", sp.t0(), sp.t1())).append(esc(sp.label())).append("</span>");
+            }
+            h.append("</p>");
+        }
+        if (presence != null) {
+            h.append("<p class=\"presence\">").append(esc(HumanFormat.presence(presenceEvent(presence)))).append("</p>");
+        }
         if (!markers.isEmpty()) {
             h.append("<p class=\"markers\">Markers: ");
             for (int i = 0; i < markers.size(); i++) {
@@ -638,6 +702,19 @@ public final class HtmlReport {
             h.append("</p>");
         }
         h.append("</section>\n");
+    }
+
+    /** The outage spans the charts being drawn shade (set around one call's charts). */
+    private List<Span> spans = List.of();
+
+    /** A media.presence line back into its record, to word it as the timeline does. */
+    private static dialtone.event.MediaEvent.Presence presenceEvent(JsonNode p) {
+        return new dialtone.event.MediaEvent.Presence(null, null, p.path("expectedPerSecondIn").asDouble(-1),
+                p.path("expectedPerSecondOut").asDouble(-1), p.path("receivedPct").asDouble(-1), p.path("sentPct").asDouble(-1),
+                p.path("worstSecondReceivedPct").asDouble(-1), p.path("worstSecondSentPct").asDouble(-1),
+                p.path("secondsJudged").asInt(), p.path("packetsExpected").asLong(-1), p.path("packetsMissing").asLong(),
+                p.path("outages").asInt(), p.path("outageMs").asLong(), p.path("longestOutageMs").asLong(),
+                p.hasNonNull("notJudged") ? p.path("notJudged").asText() : null, p.path("passed").asBoolean(true));
     }
 
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
@@ -656,6 +733,9 @@ public final class HtmlReport {
         for (Marker m : markers) {
             t1 = Math.max(t1, m.t());
             t0 = Math.min(t0, m.t());
+        }
+        for (Span sp : spans) {
+            t1 = Math.max(t1, sp.t1());
         }
         double max = fixedMax;
         if (max <= 0) {
@@ -690,6 +770,13 @@ public final class HtmlReport {
             double v = tMin + (tMax - tMin) * k / 4;
             h.append("<text class=\"axis\" x=\"").append(f(x.applyAsDouble(v))).append("\" y=\"").append(hh - 8)
                     .append("\" text-anchor=\"middle\">").append(num(v)).append(" s</text>");
+        }
+        for (Span sp : spans) {
+            double x0 = x.applyAsDouble(Math.max(tMin, sp.t0()));
+            double x1 = x.applyAsDouble(Math.min(tMax, sp.t1()));
+            h.append("<rect class=\"outage").append(sp.failing() ? " failing" : "").append("\" x=\"").append(f(x0)).append("\" y=\"")
+                    .append(t).append("\" width=\"").append(f(Math.max(1, x1 - x0))).append("\" height=\"").append(hh - t - b)
+                    .append("\"><title>").append(esc(sp.label())).append("</title></rect>");
         }
         for (Marker m : markers) {
             double xx = x.applyAsDouble(m.t());
@@ -1071,6 +1158,7 @@ public final class HtmlReport {
             .grid{display:flex;flex-wrap:wrap;gap:8px}figure{margin:4px}figcaption{font-size:12px;color:#555}
             .chart svg{background:#fcfcfc;border:1px solid #e3e3e3}.chart .title{font-size:12px;font-weight:600}
             .chart .axis{font-size:10px;fill:#666}line.grid{stroke:#eee}line.marker{stroke:#e08a00;stroke-dasharray:3 3;stroke-width:1.2}
+            rect.outage{fill:#f0b400;fill-opacity:.25}rect.outage.failing{fill:#d62728;fill-opacity:.22}
             polyline{stroke-width:1.6}svg.waveform{background:#fcfcfc;border:1px solid #e3e3e3}
             img.spectrogram{image-rendering:pixelated;border:1px solid #e3e3e3;background:#000}
             table.events code{font-size:11px;word-break:break-all}footer{margin-top:30px;color:#777;font-size:12px}

@@ -166,11 +166,39 @@ public final class HumanFormat {
             return one("rtp", Kind.GOOD, "first remote audio " + f.sinceAnswerMs() + " ms after the answer");
         } else if (e instanceof MediaEvent.Stats s) {
             return one("rtp", Kind.DETAIL, stats(s.stats()));
+        } else if (e instanceof MediaEvent.Outage o) {
+            return one("rtp", o.failing() ? Kind.BAD : Kind.WARN, o.message() + String.format(java.util.Locale.ROOT,
+                    " (%s to %s)%s", clock(o.start()), clock(o.end()), o.failing() ? "" : " - under 1 s: a warning"));
+        } else if (e instanceof MediaEvent.Presence p) {
+            return one("rtp", p.passed() ? Kind.GOOD : Kind.BAD, presence(p));
         } else if (e instanceof MediaEvent.RecordingSaved r) {
             return one("audio", Kind.INFO, String.format("recorded %.1f s (%d Hz, %d ch) to %s", r.seconds(), r.sampleRate(),
                     r.channels(), r.path()));
         }
         throw new IllegalStateException("unhandled " + e);
+    }
+
+    /** The wall-clock time of day of an instant, UTC, to the millisecond. */
+    static String clock(java.time.Instant i) {
+        return i == null ? "?" : java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC).format(i);
+    }
+
+    static String presence(MediaEvent.Presence p) {
+        StringBuilder b = new StringBuilder("media presence: ");
+        if (p.receivedPct() >= 0) {
+            b.append(String.format(java.util.Locale.ROOT, "received %.0f %% of %.0f packets/s (worst second %.0f %%), ",
+                    p.receivedPct(), p.expectedPerSecondIn(), p.worstSecondReceivedPct()));
+        }
+        if (p.sentPct() >= 0) {
+            b.append(String.format(java.util.Locale.ROOT, "sent %.0f %% of %.0f/s (worst second %.0f %%), ",
+                    p.sentPct(), p.expectedPerSecondOut(), p.worstSecondSentPct()));
+        }
+        if (p.notJudged() != null) {
+            b.append("not judged: ").append(p.notJudged()).append(", ");
+        }
+        b.append(p.outages() == 0 ? "no outage" : String.format(java.util.Locale.ROOT, "%d outage%s (%.2f s, the longest %.2f s)",
+                p.outages(), p.outages() == 1 ? "" : "s", p.outageMs() / 1000.0, p.longestOutageMs() / 1000.0));
+        return b.toString();
     }
 
     /** libwebrtc reports the DTLS version as its wire code: FEFD is DTLS 1.2, FEFF DTLS 1.0, FEFC DTLS 1.3. */

@@ -150,6 +150,36 @@ class HtmlReportTest {
     }
 
     @Test
+    void anOutageIsShadedOnEveryChartAndThePacketRateAndMosShowIt() {
+        List<Event> l = call();
+        long recv = 0;
+        for (int i = 0; i < 20; i++) {
+            recv += i >= 8 && i < 11 ? 0 : 50; // a far end paused for 3 s: no packets, and no sequence gap either
+            l.add(new MediaEvent.Stats(T0.plusSeconds(1 + i), "call", new MediaStats(recv, 0, 50L * i,
+                    160L * recv, 8000L * i, 64, 64, 2.5, 40, 0.2, "audio/PCMU")));
+        }
+        l.add(new MediaEvent.Outage(T0.plusMillis(11_300), "call", T0.plusMillis(8_000), T0.plusMillis(11_000), 3000,
+                "no-packets", true, false, 0, "media outage of 3.00 s: no RTP packet arrived"));
+        l.add(new MediaEvent.Presence(T0.plusSeconds(21), "call", 50, 50, 84.2, 100, 0, 100, 19, 950, 150, 1, 3000, 3000,
+                null, false));
+        String page = HtmlReport.render(lines(l), List.of(), 0).text();
+        assertEquals(7, count(page, "<rect class=\"outage failing\""), "the span on each of the 7 charts");
+        String packets = page.substring(page.indexOf("id=\"c0-packets\""), page.indexOf("</figure>", page.indexOf("id=\"c0-packets\"")));
+        assertTrue(packets.contains("the packet time makes 50/s"), packets);
+        assertTrue(packets.contains("data-name=\"received\"") && packets.contains("data-name=\"sent\""), packets);
+        assertTrue(page.contains("media presence: received 84 % of 50 packets/s"), "the figures under the charts");
+        // the MOS of the intervals inside the outage is not 4.4: the packets that did not come count as lost
+        String mos = page.substring(page.indexOf("id=\"c0-mos\""), page.indexOf("</figure>", page.indexOf("id=\"c0-mos\"")));
+        Matcher m = Pattern.compile("<polyline[^>]* points=\"([^\"]*)\"").matcher(mos);
+        assertTrue(m.find(), mos);
+        double lowest = 0;
+        for (String pt : m.group(1).split(" ")) {
+            lowest = Math.max(lowest, Double.parseDouble(pt.split(",")[1])); // svg y grows downwards
+        }
+        assertTrue(lowest > 110, "an interval of the outage scores 1 (y 117 of 24..144): y " + lowest);
+    }
+
+    @Test
     void aThirtySecondCallIsWellUnderThreeHundredKilobytes() {
         List<Event> l = call();
         for (int i = 0; i < 30; i++) {

@@ -1,0 +1,460 @@
+package dialtone.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Outages and packet rates from sequences of samples, with a manual clock: a simulated far end sends a packet every
+ * packet time except while paused (or dropped), and the counters a stats sample would show are computed from the
+ * packets that arrived, as libwebrtc's inbound-rtp reports them (packetsReceived, lastPacketReceivedTimestamp, NetEq's
+ * concealed samples at 48 kHz).
+ */
+class MediaPresenceTest {
+    static final long T0 = 1_800_000_000_000L;
+
+    /** A far end: packet send times, and what a sample at any time would say. */
+    static final class FarEnd {
+        final int ptime;
+        final List<long[]> pauses = new ArrayList<>(); // [from, to): nothing sent (paused or dropped)
+        final List<Long> arrivals = new ArrayList<>();
+        boolean everyOther;
+        final Random jitter = new Random(7);
+        int jitterMs;
+
+        FarEnd(int ptime) {
+            this.ptime = ptime;
+        }
+
+        FarEnd pause(long fromMs, long toMs) {
+            pauses.add(new long[] {T0 + fromMs, T0 + toMs});
+            return this;
+        }
+
+        int burstAfterPause;
+
+        void run(long untilMs) {
+            for (long[] p : pauses) {
+                for (int i = 0; i < burstAfterPause; i++) {
+                    arrivals.add(p[1] + 1); // packets held by the sender, all sent the moment it resumes
+                }
+            }
+            int k = 0;
+            for (long t = T0; t < T0 + untilMs; t += ptime, k++) {
+                final long at = t;
+                boolean paused = pauses.stream().anyMatch(p -> at >= p[0] && at < p[1]);
+                if (paused || (everyOther && k % 2 == 1)) {
+                    continue;
+                }
+                arrivals.add(t + 1 + (jitterMs > 0 ? jitter.nextInt(jitterMs) : 0));
+            }
+            arrivals.sort(Long::compare);
+        }
+
+        /** The counters at {@code at}; we send 50/s all along. */
+        MediaPresence.Counters at(long at) {
+            long n = 0;
+            long last = -1;
+            for (long a : arrivals) {
+                if (a <= at) {
+                    n++;
+                    last = a;
+                }
+            }
+            // NetEq conceals what is missing, 60 ms behind arrival (its buffer): the playout since the first packet,
+            // less the audio that had arrived
+            long play = at - 60;
+            long inBuffer = arrivals.stream().filter(a -> a <= play).count();
+            long first = arrivals.isEmpty() ? at : arrivals.get(0);
+            long playout = Math.max(0, play - first);
+            long concealedMs = Math.max(0, playout - inBuffer * ptime);
+            long events = 0;
+            long prev = -1;
+            for (long a : arrivals) {
+                if (a > play) {
+                    break;
+                }
+                if (prev >= 0 && a - prev > ptime * 3 / 2) {
+                    events++;
+                }
+                prev = a;
+            }
+            long sent = Math.max(0, (at - T0) / 20);
+            return new MediaPresence.Counters(at, n, sent, last, concealedMs * 48, events, playout * 48, playout / 1000.0,
+                    n * ptime * 48L);
+        }
+    }
+
+    static MediaPresence feed(FarEnd f, long untilMs, long every, int sampleJitter) {
+        MediaPresence p = new MediaPresence();
+        f.run(untilMs + 1000);
+        Random r = new Random(3);
+        for (long t = every; t < untilMs; t += every) {
+            p.sample(f.at(T0 + t + (sampleJitter > 0 ? r.nextInt(sampleJitter) : 0)));
+        }
+        p.finish(T0 + untilMs, f.at(T0 + untilMs + 5));
+        return p;
+    }
+
+    static void assertNear(long expected, long actual, long tolerance, String what) {
+        assertTrue(Math.abs(expected - actual) <= tolerance, what + ": expected " + expected + " +-" + tolerance + ", got " + actual);
+    }
+
+    @Test
+    void fullMediaHasNoOutageAndAllItsPackets() {
+        FarEnd f = new FarEnd(20);
+        f.jitterMs = 15;
+        MediaPresence p = feed(f, 20_000, 1000, 30);
+        assertTrue(p.outages().isEmpty(), p.outages().toString());
+        MediaPresence.Figures fig = p.figures();
+        assertTrue(fig.receivedPct() >= 98, fig.toString());
+        assertTrue(fig.worstSecondReceivedPct() >= 90, fig.toString());
+        assertTrue(fig.sentPct() >= 98, fig.toString());
+        assertEquals(50.0, fig.expectedPerSecondIn());
+        assertNull(p.failure());
+    }
+
+    @Test
+    void aThreeSecondPauseAcrossSamplesIsAnOutageMeasuredToAPacket() {
+        for (long start : new long[] {5000, 5370, 5990, 6010}) {
+            MediaPresence p = feed(new FarEnd(20).pause(start, start + 3000), 15_000, 1000, 0);
+            List<MediaPresence.Outage> o = p.outages();
+            assertEquals(1, o.size(), o.toString());
+            assertEquals(MediaPresence.Cause.NO_PACKETS, o.get(0).cause());
+            assertNear(3000, o.get(0).lengthMs(), 40, "length");
+            assertNear(T0 + start, o.get(0).startMs(), 40, "start");
+            assertTrue(o.get(0).fails());
+            assertNotNull(p.failure());
+            assertTrue(p.failure().startsWith("media outage of 3.0"), p.failure());
+            // the MOS counts it: 150 packets the far end should have sent did not come
+            assertTrue(p.figures().packetsMissing() >= 145, p.figures().toString());
+        }
+    }
+
+    @Test
+    void oneSecondFailsAndHalfASecondIsAWarningWhereverTheSamplesFall() {
+        for (long start = 4000; start < 5000; start += 37) {
+            MediaPresence one = feed(new FarEnd(20).pause(start, start + 1000), 10_000, 1000, 0);
+            assertEquals(1, one.outages().size(), "at " + start + ": " + one.outages());
+            assertNear(1000, one.outages().get(0).lengthMs(), 45, "1 s at " + start);
+            assertTrue(one.outages().get(0).fails(), "1 s at " + start + ": " + one.outages());
+            MediaPresence half = feed(new FarEnd(20).pause(start, start + 500), 20_000, 1000, 0);
+            assertEquals(1, half.outages().size(), "at " + start + ": " + half.outages());
+            assertNear(500, half.outages().get(0).lengthMs(), 45, "0.5 s at " + start);
+            assertFalse(half.outages().get(0).fails());
+            assertNull(half.failure(), half.figures().toString());
+        }
+    }
+
+    @Test
+    void aPauseInsideALongSamplingIntervalIsMeasuredByConcealment() {
+        // with many calls a call is sampled every few seconds
+        MediaPresence p = feed(new FarEnd(20).pause(11_200, 12_400), 30_000, 5000, 0);
+        assertEquals(1, p.outages().size(), p.outages().toString());
+        assertNear(1200, p.outages().get(0).lengthMs(), 45, "length");
+        assertTrue(p.outages().get(0).fails());
+    }
+
+    @Test
+    void everyOtherPacketDroppedFailsOnPacketRate() {
+        FarEnd f = new FarEnd(20);
+        f.everyOther = true;
+        MediaPresence p = feed(f, 10_000, 1000, 0);
+        assertTrue(p.outages().isEmpty(), p.outages().toString());
+        MediaPresence.Figures fig = p.figures();
+        assertNear(50, Math.round(fig.receivedPct()), 2, "received %");
+        assertNotNull(p.failure());
+        assertTrue(p.failure().contains("received 50 %"), p.failure());
+    }
+
+    @Test
+    void aLateBurstIsNotMissingPackets() {
+        MediaPresence p = new MediaPresence();
+        long[] counts = {50, 100, 138, 200, 250, 300};
+        p.sample(new MediaPresence.Counters(T0, 0, 0, -1, 0, 0, 0, 0, 0));
+        p.sample(new MediaPresence.Counters(T0 + 1000, 50, 50, T0 + 990, 0, 0, 48000, 1, 48000));
+        for (int i = 1; i < counts.length; i++) {
+            long at = T0 + 1000 * (i + 1);
+            p.sample(new MediaPresence.Counters(at, counts[i], counts[i], at - 10, 0, 0, 48000L * (i + 1), i + 1, counts[i] * 960));
+        }
+        assertEquals(100.0, p.figures().worstSecondReceivedPct(), p.figures().toString());
+        assertNull(p.failure());
+    }
+
+    @Test
+    void aSecondUnderEightyPercentFails() {
+        MediaPresence p = new MediaPresence();
+        p.sample(new MediaPresence.Counters(T0 + 1000, 50, 50, T0 + 990, 0, 0, 48000, 1, 48000));
+        long[] counts = {100, 150, 185, 235, 285, 335, 385, 435, 485, 535, 585, 635, 685, 735, 785, 835, 885, 935, 985, 1035};
+        for (int i = 0; i < counts.length; i++) {
+            long at = T0 + 1000 * (i + 2);
+            p.sample(new MediaPresence.Counters(at, counts[i], 50L * (i + 2), at - 10, 0, 0, 48000L * (i + 2), i + 2, counts[i] * 960));
+        }
+        MediaPresence.Figures f = p.figures();
+        assertTrue(f.receivedPct() >= 95, f.toString());
+        assertEquals(70.0, f.worstSecondReceivedPct(), f.toString());
+        assertNotNull(p.failure());
+    }
+
+    @Test
+    void aFortyMillisecondFarEndIsJudgedAtItsOwnPacketTime() {
+        MediaPresence p = feed(new FarEnd(40), 10_000, 1000, 0);
+        assertEquals(25.0, p.figures().expectedPerSecondIn(), p.figures().toString());
+        assertTrue(p.figures().receivedPct() >= 98, p.figures().toString());
+        assertNull(p.failure());
+    }
+
+    @Test
+    void aFarEndThatDoesNotSendIsNotJudged() {
+        MediaPresence p = new MediaPresence();
+        p.expect(new MediaPresence.Expect(false, true, false, false, 20, 20));
+        for (int i = 1; i < 10; i++) {
+            p.sample(new MediaPresence.Counters(T0 + 1000L * i, -1, 50L * i, -1, -1, -1, -1, -1, -1));
+        }
+        p.finish(T0 + 10_000, null);
+        assertTrue(p.outages().isEmpty());
+        assertEquals(-1.0, p.figures().receivedPct());
+        assertTrue(p.figures().sentPct() >= 99);
+        assertNull(p.failure());
+        assertTrue(String.valueOf(p.figures().notJudged()).contains("does not send"), p.figures() + " " + p.expectation());
+    }
+
+    @Test
+    void dtxIsNotJudgedOnPacketRate() {
+        MediaPresence p = new MediaPresence();
+        p.expect(new MediaPresence.Expect(true, true, true, false, 20, 20));
+        long n = 0;
+        for (int i = 1; i < 10; i++) {
+            n += i < 3 ? 50 : 3; // silence: one packet every 400 ms
+            long at = T0 + 1000L * i;
+            p.sample(new MediaPresence.Counters(at, n, 50L * i, at - 100, 0, 0, 48000L * i, i, n * 960));
+        }
+        p.finish(T0 + 10_000, null);
+        assertEquals(-1.0, p.figures().receivedPct());
+        assertNull(p.failure());
+    }
+
+    @Test
+    void silenceAfterContinuousAudioIsAnOutageWhilePacketsKeepComing() {
+        MediaPresence p = new MediaPresence();
+        FarEnd f = new FarEnd(20);
+        f.run(12_000);
+        long nextSample = 1000;
+        for (long t = 0; t < 12_000; t += 10) {
+            boolean silent = t >= 6000 && t < 7500; // after 6 s of tone
+            p.audio(T0 + t, silent ? 0.0001 : 0.2);
+            if (t == nextSample) {
+                p.sample(f.at(T0 + t));
+                nextSample += 1000;
+            }
+        }
+        p.finish(T0 + 12_000, f.at(T0 + 12_000));
+        List<MediaPresence.Outage> o = p.outages();
+        assertEquals(1, o.size(), o.toString());
+        assertEquals(MediaPresence.Cause.SILENCE, o.get(0).cause());
+        assertNear(1500, o.get(0).lengthMs(), 30, "silence");
+        assertTrue(o.get(0).fails());
+    }
+
+    @Test
+    void speechWithPausesNeverArmsTheSilenceDetector() {
+        MediaPresence p = new MediaPresence();
+        for (long t = 0; t < 30_000; t += 10) {
+            // 1.5 s talk spurts, 1.2 s pauses
+            p.audio(T0 + t, (t % 2700) < 1500 ? 0.2 : 0.0001);
+        }
+        p.finish(T0 + 30_000, null);
+        assertTrue(p.outages().isEmpty(), p.outages().toString());
+    }
+
+    @Test
+    void iceDisconnectedInsideAPauseIsOneOutageOfTheLengthOfThePause() {
+        MediaPresence p = new MediaPresence();
+        FarEnd f = new FarEnd(20).pause(5000, 15_000);
+        f.run(25_000);
+        p.iceState(T0 + 100, "connected");
+        for (long t = 1000; t < 25_000; t += 1000) {
+            if (t == 10_000) {
+                p.iceState(T0 + 9_700, "disconnected");
+            }
+            if (t == 16_000) {
+                p.iceState(T0 + 15_400, "connected");
+            }
+            p.sample(f.at(T0 + t));
+        }
+        p.finish(T0 + 25_000, f.at(T0 + 25_000));
+        List<MediaPresence.Outage> o = p.outages();
+        assertEquals(1, o.size(), o.toString());
+        assertEquals(MediaPresence.Cause.NO_PACKETS, o.get(0).cause());
+        assertNear(10_000, o.get(0).lengthMs(), 40, "length");
+        assertEquals(5700, o.get(0).iceDisconnectedMs());
+        assertTrue(MediaPresence.describe(o.get(0)).contains("ICE disconnected 5.7 s of it"), MediaPresence.describe(o.get(0)));
+    }
+
+    @Test
+    void aLostRelayIsTheCauseOfTheGapItMade() {
+        MediaPresence p = new MediaPresence();
+        FarEnd f = new FarEnd(20).pause(5000, 8000);
+        f.run(12_000);
+        p.iceState(T0, "connected");
+        for (long t = 1000; t < 12_000; t += 1000) {
+            if (t == 6000) {
+                p.relay(T0 + 5500, true);
+            }
+            if (t == 9000) {
+                p.relay(T0 + 8200, false);
+            }
+            p.sample(f.at(T0 + t));
+        }
+        p.finish(T0 + 12_000, f.at(T0 + 12_000));
+        assertEquals(1, p.outages().size(), p.outages().toString());
+        assertEquals(MediaPresence.Cause.RELAY_LOST, p.outages().get(0).cause());
+        assertNear(3000, p.outages().get(0).lengthMs(), 40, "length");
+    }
+
+    @Test
+    void aFarEndThatStopsJustBeforeHangingUpIsNoOutage() {
+        MediaPresence p = feed(new FarEnd(20).pause(9700, 20_000), 10_000, 1000, 0);
+        assertTrue(p.outages().isEmpty(), p.outages().toString());
+        assertNull(p.failure());
+    }
+
+    @Test
+    void aPauseThatLastsUntilTheEndIsAnOngoingOutage() {
+        MediaPresence p = feed(new FarEnd(20).pause(7000, 20_000), 10_000, 1000, 0);
+        assertEquals(1, p.outages().size(), p.outages().toString());
+        assertTrue(p.outages().get(0).ongoing());
+        assertNear(3000, p.outages().get(0).lengthMs(), 40, "length");
+        assertNotNull(p.failure());
+    }
+
+    @Test
+    void outagesAreDrainedOnceAsTheyEnd() {
+        MediaPresence p = new MediaPresence();
+        FarEnd f = new FarEnd(20).pause(3000, 5000);
+        f.run(10_000);
+        for (long t = 1000; t <= 4000; t += 1000) {
+            p.sample(f.at(T0 + t));
+        }
+        assertTrue(p.drain().isEmpty(), "still open");
+        p.sample(f.at(T0 + 6000));
+        assertEquals(1, p.drain().size());
+        assertTrue(p.drain().isEmpty());
+    }
+
+    @Test
+    void theSdpSaysWhatToExpect() {
+        String answer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111 0 13\r\n"
+                + "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:13 CN/8000\r\na=sendrecv\r\n";
+        assertEquals(MediaPresence.Expect.DEFAULT, MediaPresence.fromSdp(answer));
+        MediaPresence.Expect dtx = MediaPresence.fromSdp(answer.replace("useinbandfec=1", "useinbandfec=1; usedtx=1"));
+        assertTrue(dtx.dtxIn() && dtx.dtxOut());
+        MediaPresence.Expect recvonly = MediaPresence.fromSdp(answer.replace("a=sendrecv", "a=recvonly"));
+        assertFalse(recvonly.receive());
+        assertTrue(recvonly.send());
+        MediaPresence.Expect inactive = MediaPresence.fromSdp(answer.replace("a=sendrecv", "a=inactive"));
+        assertFalse(inactive.receive() || inactive.send());
+        assertFalse(MediaPresence.fromSdp(answer.replace("a=sendrecv", "a=sendonly")).send());
+        MediaPresence.Expect pcmu = MediaPresence.fromSdp(answer.replace("111 0 13", "0 13") + "a=ptime:30\r\n");
+        assertEquals(30, pcmu.ptimeInMs());
+        assertEquals(30, pcmu.ptimeOutMs());
+        assertFalse(pcmu.dtxIn());
+        // usedtx on a codec that is not the one chosen does not count
+        assertFalse(MediaPresence.fromSdp(answer.replace("111 0 13", "0 111 13").replace("useinbandfec=1", "usedtx=1")).dtxIn());
+    }
+
+    /** As WebRtcMedia samples: every second, every 100 ms while a pause is open. */
+    static MediaPresence feedFast(FarEnd f, long untilMs) {
+        MediaPresence p = new MediaPresence();
+        f.run(untilMs + 1000);
+        for (long t = 1000; t < untilMs; t += p.noPacketsSince() >= 0 ? 100 : 1000) {
+            p.sample(f.at(T0 + t));
+        }
+        p.finish(T0 + untilMs, f.at(T0 + untilMs + 5));
+        return p;
+    }
+
+    @Test
+    void aBurstAfterThePauseIsMeasuredByFastSamplesNotGuessed() {
+        for (long start = 4000; start < 5000; start += 53) {
+            FarEnd f = new FarEnd(20).pause(start, start + 1000);
+            f.burstAfterPause = 5;
+            MediaPresence p = feedFast(f, 12_000);
+            assertEquals(1, p.outages().size(), "at " + start + ": " + p.outages());
+            assertTrue(p.outages().get(0).fails(), "at " + start + ": " + p.outages());
+            // the end is known to half a fast interval, plus a packet time
+            assertNear(1000, p.outages().get(0).lengthMs(), 75, "at " + start);
+            // the fast samples are added up into intervals of about a second for the packet rates
+            assertTrue(p.intervals().stream().allMatch(i -> i.toMs() - i.fromMs() >= 900), p.intervals().toString());
+        }
+    }
+
+    @Test
+    void aPromptToneThenSilenceUntilTheEndIsNoOutage() {
+        MediaPresence p = new MediaPresence();
+        for (long t = 0; t < 20_000; t += 10) {
+            p.audio(T0 + t, t < 3000 || (t >= 6000 && t < 12_000) ? 0.2 : 0.0001); // a 3 s beep; then 6 s; then waiting
+        }
+        p.finish(T0 + 20_000, null);
+        assertTrue(p.outages().isEmpty(), p.outages().toString());
+    }
+
+    @Test
+    void ourOwnMuteDisarmsTheSilenceOfAnEcho() {
+        MediaPresence p = new MediaPresence();
+        for (long t = 0; t < 20_000; t += 10) {
+            if (t == 8000) {
+                p.quiet(T0 + t, true);
+            }
+            if (t == 11_000) {
+                p.quiet(T0 + t, false);
+            }
+            // the echo goes silent 100 ms after our mute, and comes back 100 ms after we unmute
+            p.audio(T0 + t, t >= 8100 && t < 11_100 ? 0.0001 : 0.2);
+        }
+        p.finish(T0 + 20_000, null);
+        assertTrue(p.outages().isEmpty(), p.outages().toString());
+    }
+
+    @Test
+    void oneGlitchInAShortCallIsAWarningButGlitchesAddUp() {
+        // a far end starved for 0.42 s in a 4 s call: a warning, and the call's share beside it is whole
+        MediaPresence one = feedFast(new FarEnd(20).pause(2300, 2720), 4_500);
+        assertEquals(1, one.outages().size(), one.outages().toString());
+        assertFalse(one.glitchesAddUp());
+        assertNull(one.failure(), one.figures().toString());
+        // 0.6 s every 2 s: each a glitch, together a failure
+        FarEnd f = new FarEnd(20);
+        for (long t = 2000; t < 14_000; t += 2000) {
+            f.pause(t, t + 600);
+        }
+        MediaPresence many = feedFast(f, 15_000);
+        assertTrue(many.outages().size() >= 5, many.outages().toString());
+        assertTrue(many.outages().stream().noneMatch(MediaPresence.Outage::fails));
+        assertTrue(many.glitchesAddUp());
+        assertNotNull(many.failure());
+        assertTrue(many.failure().contains("glitches"), many.failure());
+    }
+
+    @Test
+    void sentCanBeLeftUnjudged() {
+        MediaPresence p = new MediaPresence();
+        p.dontJudgeSent("--play mic");
+        long sent = 0;
+        for (int i = 1; i < 10; i++) {
+            sent += i % 2 == 0 ? 100 : 0; // counters that move every other second
+            p.sample(new MediaPresence.Counters(T0 + 1000L * i, 50L * i, sent, T0 + 1000L * i - 5, 0, 0, 48000L * i, i, 50L * i * 960));
+        }
+        p.finish(T0 + 10_000, null);
+        assertEquals(-1.0, p.figures().sentPct());
+        assertNull(p.failure());
+        assertTrue(p.figures().notJudged().contains("--play mic"), p.figures().toString());
+    }
+}
