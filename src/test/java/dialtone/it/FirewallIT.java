@@ -164,13 +164,19 @@ class FirewallIT {
                 && c.path("address").asText().equals(HOST)).size() >= 1, ev.toString());
     }
 
-    /** A link capped at 24 kbit/s (tc tbf) towards the client: the figures show the cap and the loss it causes. */
+    /**
+     * A link capped at 24 kbit/s (tc tbf) towards the client: the figures show the cap and the loss it causes, and a call
+     * that lost that share of its packets did not carry its media (exit 7, LOW_PACKET_RATE), whatever its asserts say.
+     */
     @Test
     void aBandwidthCapShowsInTheFigures() throws Exception {
         assertEquals(0, netns("firewall", "open"));
         try {
             assertEquals(0, netns("shape", "24kbit"));
-            List<JsonNode> ev = callFromInside("call-capped", 8, "--assert", "loss<1%");
+            List<JsonNode> ev = callFromInside("call-capped", 7, "--assert", "loss<1%");
+            JsonNode fin = Events.finished(ev);
+            assertEquals("MEDIA", fin.path("failure").path("layer").asText(), fin.toString());
+            assertEquals("LOW_PACKET_RATE", fin.path("failure").path("cause").asText(), fin.toString());
             JsonNode stats = Events.of(ev, "call.summary").get(0).path("stats");
             double in = stats.path("bitrateInKbps").asDouble();
             long lost = stats.path("packetsLost").asLong();

@@ -203,9 +203,9 @@ class LoadIT {
                             "--rate", "10", "--duration", "8s", "--play", "tone:440", "--expect-tone", "440", "--json",
                             "--junit", junit.toString()));
             int rc = load.waitFor(Duration.ofSeconds(90));
+            assertEquals(10, rc, load.toString());
             List<JsonNode> ev = Events.parse(load.out());
             JsonNode fin = Events.finished(ev);
-            assertEquals(10, rc, fin.toString());
             assertEquals("OVERLOAD", fin.get("failure").get("layer").asText(), fin.toString());
             assertEquals("OVERLOADED", fin.get("failure").get("cause").asText());
             assertTrue(fin.get("failure").get("message").asText().startsWith("dialtone overloaded at "), fin.toString());
