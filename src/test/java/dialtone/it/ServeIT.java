@@ -275,7 +275,14 @@ class ServeIT {
                     now = Long.toString(System.currentTimeMillis() / 1000 - 1);
                 }
                 // the instance's last stored scrape (a later one may have been refused as busy): every query at its time
-                double last = promVector(api, "max_over_time(timestamp(probe_duration_seconds" + sel + ")[5m:1s])", "instance", now).get(instance);
+                Double lastOrNull = promVector(api, "max_over_time(timestamp(probe_duration_seconds" + sel + ")[5m:1s])", "instance", now).get(instance);
+                if (lastOrNull == null) {
+                    // `now` is rounded down to the second: a first sample stamped within it is not seen yet
+                    assertTrue(attempt < 24, instance + ": no probe_duration_seconds stored for two minutes");
+                    Thread.sleep(2000);
+                    continue attempts;
+                }
+                double last = lastOrNull;
                 String at = String.format(java.util.Locale.ROOT, "%.3f", last);
                 double d = promVector(api, "probe_duration_seconds" + sel, "instance", at).get(instance);
                 Long id = durations.entrySet().stream().filter(e -> Math.abs(e.getValue() - d) < 1e-9).map(Map.Entry::getKey)
