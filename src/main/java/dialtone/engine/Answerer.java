@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * get 486; while dialtone is behind, or beyond what it carried when it fell behind, 503 with Retry-After: see
  * {@link Admission}), rings, then answers with media (echo, a tone, a WAV), rejects with a status, or only rings. Each inbound
  * call is a {@link Call} ({@code inbound#N}), the same object an outbound call is, with the same timeline, stats,
- * summary and verdict, and may run a script (the IVR's side).
+ * summary and verdict, and may run a script (the IVR's side). Its calls and counts are written on the UA loop only;
+ * the counters read from other threads are atomic.
  */
 final class Answerer implements RequestHandler {
     /** Media options for one inbound call (its source made fresh, its recording path). */
@@ -34,7 +35,7 @@ final class Answerer implements RequestHandler {
     private final List<String> script;
     private final int maxCalls;
     private final List<Call> active = new ArrayList<>();
-    private int total;
+    private volatile int total; // written on the loop only
     private final AtomicInteger answered = new AtomicInteger();
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger pending = new AtomicInteger();
@@ -118,6 +119,7 @@ final class Answerer implements RequestHandler {
 
     @Override
     public boolean onRequest(ServerTransaction st) {
+        session.loop().assertOnLoop();
         SipRequest r = st.request();
         if (!r.is("INVITE") || r.to().flatMap(t -> t.tag()).isPresent()) {
             return false;
@@ -136,7 +138,8 @@ final class Answerer implements RequestHandler {
             default -> {
             }
         }
-        int n = ++total;
+        int n = total + 1;
+        total = n;
         java.time.Instant began = java.time.Instant.now();
         CommandSource commands = script == null ? null : CommandSource.of(script);
         Call call = new Call(session.loop(), session.ua(), publish, "inbound#" + n, Call.Spec.answering(commands, speech), false);
@@ -172,7 +175,7 @@ final class Answerer implements RequestHandler {
         session.loop().schedule(mode.after(), () -> {
             if (!call.dialog().ended()) {
                 call.answer(mediaFactory.open(session.loop(), call.publisher(), call.scenario(),
-                        mediaOptions.create(mode.play(), n), call::fail), offer);
+                        mediaOptions.create(mode.play(), n), call.failures()), offer);
             }
         });
         return true;
@@ -180,6 +183,7 @@ final class Answerer implements RequestHandler {
 
     /** Ends every call in progress (the register run is ending). On the loop. */
     void hangUp() {
+        session.loop().assertOnLoop();
         for (Call c : List.copyOf(active)) {
             c.hangUp("dialtone is stopping");
         }

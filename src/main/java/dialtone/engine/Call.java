@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -34,8 +33,12 @@ import java.util.function.Consumer;
  * Every subcommand's calls are this object ({@code call}, {@code register --answer}, {@code load}); the
  * {@link Session} it runs in owns the loop, the user agent and the registration.
  *
- * <p>Its state is written on the UA loop only; the end of the call (last statistics, closing the media, the checks)
- * runs once on a thread of its own, after which {@link #finished()} completes with the {@link Result}.
+ * <p>One owner: every piece of its state is read and written on the UA loop, and every entry point checks that it
+ * runs there ({@link Scheduler#assertOnLoop}); other threads post to it ({@link #failures()}, the script's outcome,
+ * the media's end). Where it is in its life is a {@link CallState} that refuses an illegal move. The blocking part
+ * of the end (waiting for the script, the last statistics, closing the media) runs once on a thread of its own,
+ * which hands the figures back to the loop; the verdict is taken there, and then {@link #finished()} completes with
+ * the {@link Result}.
  */
 public final class Call implements InviteSession.Listener {
     /** What the call should do and check. */
@@ -80,23 +83,25 @@ public final class Call implements InviteSession.Listener {
     private final CopyOnWriteArrayList<Consumer<Event>> taps = ScriptRunner.newTaps();
     private final Consumer<Event> publish;
     private final CompletableFuture<Result> done = new CompletableFuture<>();
-    private final AtomicBoolean finishing = new AtomicBoolean();
 
+    // ---- the call's state: the UA loop's alone ----
+    private CallState state = CallState.IDLE;
     private InviteSession dialog;
-    private volatile CallMedia media;
-    private volatile CallControl control;
-    private volatile ScriptRunner runner;
-    private volatile Conversation conversation;
-    private volatile Thread scriptThread;
-    private volatile Instant invitedAt;
-    private volatile Instant answeredAt;
-    private volatile Instant endedAt;
-    private volatile Originator endedBy;
-    private volatile boolean timedOut;
-    private volatile boolean failedPublished;
-    private volatile Failure failure;
-    private volatile Failure scriptFailure;
-    private volatile long firstAudioMs = -1;
+    private CallMedia media;
+    private CallControl control;
+    private ScriptRunner runner;
+    private Conversation conversation;
+    private Thread scriptThread;
+    private Instant invitedAt;
+    private Instant answeredAt;
+    private Instant endedAt;
+    private Originator endedBy;
+    /** The CANCEL was ours, at the setup timeout: the verdict is "no answer". */
+    private boolean cancelledAtSetupTimeout;
+    private boolean failedPublished;
+    private Failure failure;
+    private Failure scriptFailure;
+    private long firstAudioMs = -1;
 
     public Call(Scheduler loop, UserAgent ua, Consumer<Event> publish, String scenario, Spec spec, boolean outbound) {
         this.loop = loop;
@@ -104,9 +109,13 @@ public final class Call implements InviteSession.Listener {
         this.scenario = scenario;
         this.spec = spec;
         this.outbound = outbound;
-        this.publish = e -> {
-            if (e instanceof MediaEvent.FirstAudio f && firstAudioMs < 0) {
-                firstAudioMs = f.sinceAnswerMs();
+        this.publish = e -> { // from the loop, and from the script's and the conversation's threads
+            if (e instanceof MediaEvent.FirstAudio f) {
+                loop.execute(() -> {
+                    if (firstAudioMs < 0) {
+                        firstAudioMs = f.sinceAnswerMs();
+                    }
+                });
             }
             publish.accept(e);
             for (Consumer<Event> t : taps) {
@@ -119,13 +128,45 @@ public final class Call implements InviteSession.Listener {
         return scenario;
     }
 
+    /** Where the call is. On the loop. */
+    CallState state() {
+        loop.assertOnLoop();
+        return state;
+    }
+
+    /**
+     * Moves to {@code next}. An illegal move is a bug, never a state to go on from: the call keeps its state and fails
+     * with an INTERNAL error (and, with assertions on, as in the tests, the move throws).
+     */
+    private boolean moveTo(CallState next) {
+        if (state == next) {
+            return true;
+        }
+        if (!state.mayMoveTo(next)) {
+            CallState.IllegalMove bug = new CallState.IllegalMove(state, next);
+            record(Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, bug.getMessage()));
+            assert false : bug.getMessage();
+            return false;
+        }
+        state = next;
+        return true;
+    }
+
+    /** Failures reported from any thread (the media, a head start): each is posted to the loop and fails the call there. */
+    Consumer<Failure> failures() {
+        return f -> loop.execute(() -> fail(f));
+    }
+
     Consumer<Event> publisher() {
         return publish;
     }
 
     private String callIdPrefix = "";
 
-    /** The Call-ID of an outbound call starts with this ({@code [A-Za-z0-9-]}); a random part follows it. */
+    /**
+     * The Call-ID of an outbound call starts with this ({@code [A-Za-z0-9-]}); a random part follows it. Set before the
+     * call is handed to its loop (the loop's start publishes it).
+     */
     public Call callIdPrefix(String p) {
         if (p != null && !p.matches("[A-Za-z0-9-]{0,80}")) {
             throw new IllegalArgumentException("a Call-ID prefix is letters, digits and '-'");
@@ -135,10 +176,12 @@ public final class Call implements InviteSession.Listener {
     }
 
     InviteSession dialog() {
+        loop.assertOnLoop();
         return dialog;
     }
 
     CallMedia media() {
+        loop.assertOnLoop();
         return media;
     }
 
@@ -148,6 +191,7 @@ public final class Call implements InviteSession.Listener {
     }
 
     boolean answered() {
+        loop.assertOnLoop();
         return answeredAt != null;
     }
 
@@ -156,6 +200,9 @@ public final class Call implements InviteSession.Listener {
     /** Sends the INVITE with the media's complete offer; CANCELs when not answered within the setup timeout. On the loop. */
     public void dial(String target, String fromAor, List<Header> headers, CallMedia m, String offerSdp) {
         loop.assertOnLoop();
+        if (!moveTo(CallState.INVITING)) {
+            return;
+        }
         media = m;
         m.showCandidates(offerSdp);
         publish.accept(new CallEvent.Dialing(loop.now(), scenario, target, Sdp.audioCodecs(offerSdp)));
@@ -165,7 +212,7 @@ public final class Call implements InviteSession.Listener {
             if (dialog.isRinging()) {
                 publish.accept(new CallEvent.Cancelling(loop.now(), scenario, "no answer within "
                         + spec.setupTimeout().toSeconds() + " s (--setup-timeout)"));
-                timedOut = true;
+                cancelledAtSetupTimeout = true;
                 dialog.cancel();
                 loop.schedule(Duration.ofSeconds(5), () -> end(noAnswer()));
             }
@@ -182,6 +229,9 @@ public final class Call implements InviteSession.Listener {
     /** Takes an inbound INVITE (not yet answered). On the loop. */
     void incoming(ServerTransaction st) {
         loop.assertOnLoop();
+        if (!moveTo(CallState.OFFERED)) {
+            return;
+        }
         publish.accept(new CallEvent.Incoming(loop.now(), scenario, st.request().header("From").orElse("?"),
                 st.request().callId()));
         invitedAt = loop.now();
@@ -189,11 +239,13 @@ public final class Call implements InviteSession.Listener {
     }
 
     void ring() {
+        loop.assertOnLoop();
         dialog.ring();
     }
 
     /** Rejects the inbound call; the call ends here (a deliberate outcome, not a failure). On the loop. */
     void reject(int status, String reason, String why) {
+        loop.assertOnLoop();
         dialog.reject(status, reason);
         publish.accept(new CallEvent.Ended(loop.now(), scenario, Originator.LOCAL, why, 0));
         end(null);
@@ -201,6 +253,7 @@ public final class Call implements InviteSession.Listener {
 
     /** Answers the inbound offer with media from {@code opening}. On the loop. */
     void answer(CompletableFuture<CallMedia> opening, String offer) {
+        loop.assertOnLoop();
         opening.whenComplete((m, e) -> loop.execute(() -> {
             if (e != null) {
                 Throwable c = e.getCause() == null ? e : e.getCause();
@@ -240,12 +293,17 @@ public final class Call implements InviteSession.Listener {
 
     @Override
     public void onProgress(SipResponse r) {
+        loop.assertOnLoop();
         publish.accept(new CallEvent.Progress(loop.now(), scenario, r.status(), r.reason(),
                 r.body().length > 0 && r.header("Content-Type").orElse("").contains("sdp")));
     }
 
     @Override
     public void onAnswered(String remoteSdp) {
+        loop.assertOnLoop();
+        if (!moveTo(CallState.ANSWERED)) {
+            return;
+        }
         answeredAt = loop.now();
         if (!outbound) {
             publish.accept(new CallEvent.Answered(loop.now(), scenario, 0, Sdp.audioCodecs(remoteSdp).split(",")[0]));
@@ -325,7 +383,7 @@ public final class Call implements InviteSession.Listener {
             Thread t = new Thread(() -> {
                 Failure f = r.runAll(in.commands(), hangUp);
                 if (f != null) {
-                    scriptFailure = f;
+                    loop.execute(() -> scriptFailure = f); // before the end's judging, which waits for this thread
                 }
             }, "script-" + scenario);
             t.setDaemon(true);
@@ -336,31 +394,35 @@ public final class Call implements InviteSession.Listener {
 
     @Override
     public boolean onDialogRequest(InviteSession s, ServerTransaction st) {
-        CallControl c = control;
-        return c != null && c.onDialogRequest(st);
+        loop.assertOnLoop();
+        return control != null && control.onDialogRequest(st);
     }
 
     @Override
     public void onFailed(Failure f) {
+        loop.assertOnLoop();
         fail(f);
         end(null);
     }
 
     @Override
     public void onEnding(Originator by) {
+        loop.assertOnLoop();
+        if (!state.over()) {
+            moveTo(CallState.ENDING);
+        }
         if (endedAt == null) {
             endedAt = loop.now();
         }
         if (media != null) {
             media.ending();
         }
-        ScriptRunner r = runner;
-        if (r != null) {
-            r.callEnded();
+        if (runner != null) {
+            runner.callEnded();
         }
         if (by == Originator.LOCAL && answeredAt != null) {
             loop.schedule(BYE_WAIT, () -> {
-                if (!finishing.get() && endedBy == null) {
+                if (!state.over() && endedBy == null) {
                     publish.accept(new RunEvent.Warning(loop.now(), scenario, "bye-unanswered", "no answer to our BYE within "
                             + BYE_WAIT.toSeconds() + " s; the call is over on our side"));
                     endedBy = Originator.LOCAL;
@@ -372,6 +434,7 @@ public final class Call implements InviteSession.Listener {
 
     @Override
     public void onEnded(Originator by, String reason) {
+        loop.assertOnLoop();
         if (endedAt == null) {
             endedAt = loop.now();
         }
@@ -382,7 +445,7 @@ public final class Call implements InviteSession.Listener {
         if (reason.endsWith("(no answer to BYE)") && !warned) {
             publish.accept(new RunEvent.Warning(loop.now(), scenario, "bye-unanswered", "the far end never answered our BYE"));
         }
-        if (outbound && answeredAt == null && timedOut) {
+        if (outbound && answeredAt == null && cancelledAtSetupTimeout) {
             end(noAnswer());
         } else if (outbound && answeredAt == null && by == Originator.LOCAL) {
             end(Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted while ringing; the call was cancelled"));
@@ -398,6 +461,7 @@ public final class Call implements InviteSession.Listener {
      * a ringing one cancelled, one without a dialog ends here. On the loop.
      */
     void fail(Failure f) {
+        loop.assertOnLoop();
         record(f);
         if (dialog == null) {
             end(null);
@@ -414,7 +478,11 @@ public final class Call implements InviteSession.Listener {
 
     /** The signalling is gone (the WebSocket dropped): nothing can be sent, so the call ends now. On the loop. */
     void lost(Failure f) {
+        loop.assertOnLoop();
         record(f);
+        if (!state.over()) {
+            moveTo(CallState.ENDING);
+        }
         if (media != null && endedAt == null) {
             endedAt = loop.now();
             media.ending();
@@ -432,6 +500,7 @@ public final class Call implements InviteSession.Listener {
 
     /** Hangs up for the user (Ctrl-C, the run ending): CANCEL, BYE, or 480 for an unanswered inbound call. On the loop. */
     void hangUp(String why) {
+        loop.assertOnLoop();
         if (dialog == null) {
             end(null);
         } else if (outbound && dialog.isRinging()) {
@@ -446,25 +515,66 @@ public final class Call implements InviteSession.Listener {
         }
     }
 
-    /** The call is over: judge it once, off the loop (the last statistics and closing the media may take a moment). */
+    /**
+     * The call is over: judge it once. What may block (waiting for the script, the last statistics, closing the media)
+     * runs on a thread of its own, which hands its figures back to the loop; the verdict is taken on the loop. On the loop.
+     */
     void end(Failure f) {
+        loop.assertOnLoop();
         if (f != null) {
             record(f);
         }
-        if (!finishing.compareAndSet(false, true)) {
+        if (state.over() || !moveTo(CallState.JUDGING)) {
             return;
         }
         Instant end = endedAt != null ? endedAt : loop.now();
+        Thread script = scriptThread;
+        Conversation cv = conversation;
+        CallMedia m = media;
         Thread t = new Thread(() -> {
+            MediaStats stats = null;
+            boolean closed = true;
             try {
-                done.complete(judge(end));
+                if (script != null) {
+                    script.join(3000); // a pending expectation fails as soon as the call ends
+                }
+                if (cv != null) {
+                    cv.finish(end);
+                }
+                if (m != null) {
+                    stats = m.finalStats();
+                    closed = m.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException | Error e) {
-                done.complete(new Result(scenario, Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "judging the call failed: "
-                        + e), Map.of(), answeredAt != null, -1, -1, 0, -1, null));
+                loop.execute(() -> judged(internal(e)));
+                return;
             }
+            MediaStats last = stats;
+            boolean quick = closed;
+            loop.execute(() -> {
+                Result r;
+                try {
+                    r = judge(end, last, quick);
+                } catch (RuntimeException | Error e) {
+                    r = internal(e);
+                }
+                judged(r);
+            });
         }, "call-end-" + scenario);
         t.setDaemon(true);
         t.start();
+    }
+
+    private Result internal(Throwable e) {
+        return new Result(scenario, Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "judging the call failed: " + e), Map.of(),
+                answeredAt != null, -1, -1, 0, -1, null);
+    }
+
+    private void judged(Result r) {
+        moveTo(CallState.ENDED);
+        done.complete(r);
     }
 
     private static void closeQuietly(CallMedia m) {
@@ -473,25 +583,13 @@ public final class Call implements InviteSession.Listener {
         t.start();
     }
 
-    private Result judge(Instant end) {
-        Thread st = scriptThread;
-        if (st != null) {
-            try {
-                st.join(3000); // a pending expectation fails as soon as the call ends
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** The verdict, from the last statistics the end's thread took. On the loop. */
+    private Result judge(Instant end, MediaStats stats, boolean closedInTime) {
         Conversation cv = conversation;
-        if (cv != null) {
-            cv.finish(end);
-        }
         CallMedia m = media;
-        MediaStats stats = null;
         String recorded = null;
         if (m != null) {
-            stats = m.finalStats();
-            if (!m.close()) {
+            if (!closedInTime) {
                 publish.accept(new RunEvent.Warning(loop.now(), scenario, "media-close-slow",
                         "closing the WebRTC session took longer than 5 s; going on without waiting"));
             }
@@ -525,8 +623,7 @@ public final class Call implements InviteSession.Listener {
             publish.accept(new CallEvent.Summary(loop.now(), scenario, setupMs, talkMs, mos, stats));
         }
         Failure mediaFailure = answered != null && m != null ? m.verdict(stats) : null;
-        CallControl c = control;
-        Failure controlFailure = c == null ? null : c.failure();
+        Failure controlFailure = control == null ? null : control.failure();
         Failure f = failure != null ? failure : mediaFailure != null ? mediaFailure
                 : scriptFailure != null ? scriptFailure : controlFailure != null ? controlFailure : checkFailure;
         if (f != null && !failedPublished) {

@@ -223,9 +223,9 @@ public final class CallScenario {
         CompletableFuture<CallMedia> mediaReady;
         if (head != null) {
             mediaReady = head.media;
-            head.bind(call::fail);
+            head.bind(call.failures());
         } else {
-            mediaReady = mediaFactory.open(session.loop(), call.publisher(), scenario, mediaOptions(), f -> call.fail(f));
+            mediaReady = mediaFactory.open(session.loop(), call.publisher(), scenario, mediaOptions(), call.failures());
         }
         CompletableFuture<String> offer = head != null ? head.offer : mediaReady.thenCompose(CallMedia::offer);
         session.start();

@@ -427,7 +427,7 @@ public final class LoadScenario {
         CallScenario t = template(s.profile(), talk);
         Call call = new Call(s.loop(), s.ua(), publish, scenario, t.spec(), true).callIdPrefix(o.shard().callIdPrefix(g));
         CompletableFuture<CallMedia> media = mediaFactory.open(s.loop(), call.publisher(), scenario, t.mediaOptions(null),
-                call::fail);
+                call.failures());
         String sdp;
         CallMedia m;
         try {

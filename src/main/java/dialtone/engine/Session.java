@@ -160,6 +160,7 @@ public final class Session {
 
     /** REGISTERs now (a session made without registerOnConnect); the outcome comes to the listener. On the loop. */
     void register() {
+        loop.assertOnLoop();
         if (reg != null) {
             reg.register();
         }
@@ -179,10 +180,12 @@ public final class Session {
 
     /** The calls in progress. On the loop. */
     List<Call> calls() {
+        loop.assertOnLoop();
         return List.copyOf(calls);
     }
 
     private boolean route(ServerTransaction st) {
+        loop.assertOnLoop();
         for (Call c : calls) {
             if (c.dialog() != null && c.dialog().owns(st.request())) {
                 c.dialog().onRequest(st);

@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  * The media half of a call, as the engine sees it: a {@link MediaSession} whose native callbacks are turned into
  * events on the UA loop, a stats sample every second, the DTLS facts once connected (with the remote certificate's
  * fingerprint checked against the SDP), and the media verdict (ICE or DTLS failed, or never connected).
+ *
+ * <p>One owner: its fields and its {@link dialtone.media.MediaPresence} are written on the UA loop only. Native calls
+ * (stats, stop sending, close) run elsewhere and post what they learn back to the loop.
  */
 final class WebRtcMedia implements CallMedia, MediaListener {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
@@ -35,8 +38,9 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private final String scenario;
     private final Consumer<Failure> onFailure;
     private volatile MediaSession session;
+    /** Written on the loop; volatile so that the end's thread may fall back on it when the loop is gone. */
     private volatile MediaStats last;
-    private volatile StatsSampler.Path lastPath;
+    private StatsSampler.Path lastPath;
     private boolean connected;
     private boolean dtlsShown;
     private boolean pairShown;
@@ -48,9 +52,9 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private Instant dtlsConnectedAt;
     /** A disconnection shorter than this when the call starts ending is the far end tearing down, not a loss. */
     static final Duration TEARDOWN_GRACE = Duration.ofSeconds(1);
-    private volatile boolean ending;
-    private volatile Failure lostBeforeEnding;
-    private volatile boolean everConnected;
+    private boolean ending;
+    private Failure lostBeforeEnding;
+    private boolean everConnected;
     private final CompletableFuture<MediaStats> endSample = new CompletableFuture<>();
     /** The far end's media, judged per sample and per decoded frame (README, "Media presence"). */
     private final dialtone.media.MediaPresence presence = new dialtone.media.MediaPresence();
@@ -58,7 +62,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private String expectedFrom;
     private boolean relayAsking;
     private Instant relayAskedAt;
-    private volatile boolean relayLost;
+    private boolean relayLost;
 
     private WebRtcMedia(Scheduler loop, Consumer<Event> publish, String scenario, Consumer<Failure> onFailure) {
         this.loop = loop;
@@ -75,7 +79,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         if (options.source() instanceof dialtone.media.MicSource) {
             // seen in CallIT: libwebrtc's outbound counters of the device module's capture move in bursts (0 and 258
             // kbit/s in alternate seconds) while the echo that came back kept its level (packets or only counters?)
-            m.presence.dontJudgeSent("--play mic (libwebrtc counts the device's packets in bursts of seconds)");
+            loop.execute(() -> m.presence.dontJudgeSent("--play mic (libwebrtc counts the device's packets in bursts of seconds)"));
         }
         return MediaSession.open(options, m).thenApply(s -> {
             m.session = s;
@@ -328,9 +332,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         t.start();
     }
 
-    /** The far end's media presence, finished (at the end of the call) and its last outages published. Off the loop. */
+    /** The far end's media presence, finished (at the end of the call) and its last outages published. On the loop. */
     @Override
     public dialtone.media.MediaPresence presence() {
+        loop.assertOnLoop();
         presence.finish(loop.now().toEpochMilli(), null); // no-op when ending() finished it with the last sample
         publishOutages();
         return presence;
@@ -376,6 +381,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             return endSample;
         }
         ending = true;
+        endingAsked = true;
         Instant now = loop.now();
         updateExpectation();
         if (disconnectedSince != null && Duration.between(disconnectedSince, now).compareTo(TEARDOWN_GRACE) >= 0) {
@@ -388,20 +394,23 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         Thread t = new Thread(() -> {
             session.stopSending();
-            MediaStats s = last;
             StatsSampler.Sample x = null;
             try {
                 x = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
-                s = x.media();
-                if (x.path() != null) {
-                    lastPath = x.path();
-                }
             } catch (Exception e) {
                 // keep the last periodic sample
             }
-            presence.finish(now.toEpochMilli(), x == null ? null : x.counters());
-            last = s;
-            endSample.complete(s);
+            StatsSampler.Sample got = x;
+            loop.execute(() -> { // what the sample says is the loop's to write
+                if (got != null && got.path() != null) {
+                    lastPath = got.path();
+                }
+                if (got != null) {
+                    last = got.media();
+                }
+                presence.finish(now.toEpochMilli(), got == null ? null : got.counters());
+                endSample.complete(last);
+            });
         }, "media-ending");
         t.setDaemon(true);
         t.start();
@@ -415,6 +424,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
      */
     @Override
     public Failure verdict(MediaStats s) {
+        loop.assertOnLoop();
         for (dialtone.media.MediaPresence.Outage o : presence.outages()) {
             if (o.fails()) {
                 return Failure.of(Layer.MEDIA, Cause.MEDIA_OUTAGE, dialtone.media.MediaPresence.describe(o));
@@ -454,10 +464,13 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         return lastPath;
     }
 
-    /** The last stats sample (the one taken when the call started ending, else a new one; bounded wait). */
+    /**
+     * The last stats sample (the one taken when the call started ending, else a new one; bounded wait). Off the loop:
+     * it only reads, and posts what a new sample says to the loop.
+     */
     @Override
     public MediaStats finalStats() {
-        if (ending) {
+        if (endSample.isDone() || endingAsked) {
             try {
                 return endSample.get(2, java.util.concurrent.TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -466,23 +479,39 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         try {
             StatsSampler.Sample s = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
-            last = s.media();
-            lastPath = s.path() == null ? lastPath : s.path();
+            loop.execute(() -> {
+                last = s.media();
+                lastPath = s.path() == null ? lastPath : s.path();
+            });
+            return s.media();
         } catch (Exception e) {
-            // keep the last periodic sample
+            return last; // the last periodic sample
         }
-        return last;
     }
 
-    /** Stops the timers and releases the native session (bounded). */
+    /** Set (on the loop) when {@link #ending} was called: its sample is the last one. */
+    private volatile boolean endingAsked;
+
+    /** Stops the timers (on the loop) and releases the native session (bounded). Off the loop. */
     @Override
     public boolean close() {
-        stopped = true;
-        if (statsTimer != null) {
-            statsTimer.cancel();
-        }
-        if (connectTimer != null) {
-            connectTimer.cancel();
+        CompletableFuture<Void> timersStopped = new CompletableFuture<>();
+        loop.execute(() -> {
+            stopped = true;
+            if (statsTimer != null) {
+                statsTimer.cancel();
+            }
+            if (connectTimer != null) {
+                connectTimer.cancel();
+            }
+            timersStopped.complete(null);
+        });
+        try {
+            timersStopped.get(1, java.util.concurrent.TimeUnit.SECONDS); // no sample is asked of a session being closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // the loop is gone (a head start no call took): its timers with it
         }
         return session.close(Duration.ofSeconds(5));
     }

@@ -11,7 +11,10 @@ import java.util.List;
  * interval between samples against what the packet time makes.
  *
  * <p>Pure: every input carries its own time (epoch milliseconds), nothing here reads a clock or calls libwebrtc.
- * Thread-safe: the stats and ICE inputs come from the UA loop, the audio levels from libwebrtc's playout thread.
+ * One owner: its state is the UA loop's (the stats and ICE inputs, the figures and the verdict), and no lock guards it.
+ * The one input from another thread, the audio level of each decoded frame (libwebrtc's playout thread), goes into a
+ * lock-free queue ({@link #audio}); the owner applies the queued frames, in order, before anything else it does. The
+ * owner is the first thread to use it (asserted when assertions are on).
  *
  * <p>The definitions (README, "Media presence"):
  * <ul>
@@ -204,7 +207,8 @@ public final class MediaPresence {
     private long endMs = -1;
 
     /** What to expect from now on (the SDP changed, hold, resume). A direction no longer expected closes its spans uncounted. */
-    public synchronized void expect(Expect e) {
+    public void expect(Expect e) {
+        own();
         if (!e.receive() && expect.receive()) {
             gapStart = -1;
             silentSince = -1;
@@ -216,19 +220,22 @@ public final class MediaPresence {
         expect = e;
     }
 
-    public synchronized Expect expectation() {
+    public Expect expectation() {
+        own();
         return expect;
     }
 
     private String sentNotJudged;
 
     /** What we send is not judged, for {@code why} (our counters cannot be trusted to the second). */
-    public synchronized void dontJudgeSent(String why) {
+    public void dontJudgeSent(String why) {
+        own();
         sentNotJudged = why;
     }
 
     /** One stats sample. */
-    public synchronized void sample(Counters c) {
+    public void sample(Counters c) {
+        own();
         if (finished) {
             return;
         }
@@ -367,8 +374,44 @@ public final class MediaPresence {
         return ptimeIn();
     }
 
-    /** One decoded 10 ms frame's RMS (0..1), at its playout time. */
-    public synchronized void audio(long atMs, double rms) {
+    /** Frames queued by the playout thread, not yet applied (bounded: beyond it the oldest one a minute is dropped). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<long[]> frames = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    static final int MAX_QUEUED = 6000;
+    /** Set by the owner when the call is finished: frames after it are not queued at all. */
+    private volatile boolean closed;
+    private Thread owner;
+
+    /**
+     * One decoded 10 ms frame's RMS (0..1), at its playout time. From any thread (the playout thread): queued, never
+     * blocks; applied by the owner's next call.
+     */
+    public void audio(long atMs, double rms) {
+        if (closed) {
+            return;
+        }
+        if (queued.incrementAndGet() > MAX_QUEUED) { // the owner stopped looking: keep the last minute
+            frames.poll();
+            queued.decrementAndGet();
+        }
+        frames.add(new long[] {atMs, Double.doubleToRawLongBits(rms)});
+    }
+
+    /** The owner's first step in every call: applies the queued frames, in the order they came. */
+    private void own() {
+        if (owner == null) {
+            owner = Thread.currentThread();
+        }
+        assert owner == Thread.currentThread() : "MediaPresence is owned by " + owner.getName() + ", not "
+                + Thread.currentThread().getName();
+        long[] f;
+        while ((f = frames.poll()) != null) {
+            queued.decrementAndGet();
+            applyAudio(f[0], Double.longBitsToDouble(f[1]));
+        }
+    }
+
+    private void applyAudio(long atMs, double rms) {
         if (finished || !expect.receive()) {
             return;
         }
@@ -400,7 +443,8 @@ public final class MediaPresence {
      * We stopped sending audio (muted, true) or sent it again (false): a far end that echoes us goes silent with us, so
      * the silence detector is disarmed until the far end's audio has been continuous again for {@link #CONTINUOUS_MS}.
      */
-    public synchronized void quiet(long atMs, boolean quiet) {
+    public void quiet(long atMs, boolean quiet) {
+        own();
         armed = false;
         silentSince = -1;
         audibleSince = -1;
@@ -410,7 +454,8 @@ public final class MediaPresence {
     private boolean quietNow;
 
     /** The ICE connection state changed (libwebrtc's names). */
-    public synchronized void iceState(long atMs, String state) {
+    public void iceState(long atMs, String state) {
+        own();
         if (finished) {
             return;
         }
@@ -427,7 +472,8 @@ public final class MediaPresence {
     }
 
     /** The TURN server of the selected (relayed) path stopped answering at {@code atMs}; {@code -1}: it answers again. */
-    public synchronized void relay(long atMs, boolean lost) {
+    public void relay(long atMs, boolean lost) {
+        own();
         if (finished) {
             return;
         }
@@ -444,11 +490,13 @@ public final class MediaPresence {
      * The call ended (its BYE or CANCEL, or the far end's): spans still open end here. {@code last} is a sample taken at
      * or after the end (or null): a pause that began after the last periodic sample shows in its last-packet time.
      */
-    public synchronized void finish(long atMs, Counters last) {
+    public void finish(long atMs, Counters last) {
+        own();
         if (finished) {
             return;
         }
         endMs = atMs;
+        closed = true;
         if (last != null && expect.receive() && baseIn >= 0 && gapStart < 0) {
             double lp = last.lastPacketReceivedMs();
             if (lp > 0 && lp < atMs && atMs - lp >= openAfter(packetTime())) {
@@ -539,27 +587,32 @@ public final class MediaPresence {
     }
 
     /** Since when (epoch ms) no packet has arrived, as the last sample saw it; -1 when packets arrive. */
-    public synchronized long noPacketsSince() {
+    public long noPacketsSince() {
+        own();
         return gapStart;
     }
 
     /** Outages found since the last call (to publish as they happen). */
-    public synchronized List<Outage> drain() {
+    public List<Outage> drain() {
+        own();
         List<Outage> out = List.copyOf(fresh);
         fresh.clear();
         return out;
     }
 
-    public synchronized List<Outage> outages() {
+    public List<Outage> outages() {
+        own();
         return List.copyOf(outages);
     }
 
-    public synchronized List<Interval> intervals() {
+    public List<Interval> intervals() {
+        own();
         return List.copyOf(intervals);
     }
 
     /** The packets the far end should have sent so far (judged intervals), or -1 when not judged. */
-    public synchronized long packetsExpectedSoFar() {
+    public long packetsExpectedSoFar() {
+        own();
         double e = 0;
         boolean any = false;
         for (Interval i : intervals) {
@@ -575,7 +628,8 @@ public final class MediaPresence {
      * The call's figures. An interval's deficit made up by the next one's surplus is packets arriving late in a burst,
      * not packets missing: it counts as carried.
      */
-    public synchronized Figures figures() {
+    public Figures figures() {
+        own();
         double[] in = ratios(true);
         double[] out = ratios(false);
         long expected = Math.round(in[2]);
@@ -674,7 +728,8 @@ public final class MediaPresence {
      * Glitches (outages under 1 s) are warnings one by one, but not without end: together they may not reach 1 s, or 5 %
      * of the judged call if that is more. True when they do (the call fails as for an outage).
      */
-    public synchronized boolean glitchesAddUp() {
+    public boolean glitchesAddUp() {
+        own();
         return glitchMs() >= Math.max(FAILS_FROM_MS, 0.05 * judgedMs());
     }
 
@@ -695,7 +750,8 @@ public final class MediaPresence {
     }
 
     /** Why the media failed by these figures, or null. */
-    public synchronized String failure() {
+    public String failure() {
+        own();
         Figures f = figures();
         for (Outage o : outages) {
             if (o.fails()) {

@@ -457,4 +457,45 @@ class MediaPresenceTest {
         assertNull(p.failure());
         assertTrue(p.figures().notJudged().contains("--play mic"), p.figures().toString());
     }
+
+    @Test
+    void framesFromThePlayoutThreadAreAppliedInOrderByTheOwner() throws Exception {
+        MediaPresence p = new MediaPresence();
+        FarEnd f = new FarEnd(20);
+        f.run(12_000);
+        for (long second = 0; second < 12; second++) {
+            long from = second * 1000;
+            Thread playout = new Thread(() -> { // a second of decoded frames, from libwebrtc's playout thread
+                for (long t = from; t < from + 1000; t += 10) {
+                    boolean silent = t >= 6000 && t < 7500;
+                    p.audio(T0 + t, silent ? 0.0001 : 0.2);
+                }
+            }, "playout");
+            playout.start();
+            playout.join();
+            p.sample(f.at(T0 + from + 1000)); // the owner's next look applies them before the sample
+        }
+        p.finish(T0 + 12_000, f.at(T0 + 12_000));
+        List<MediaPresence.Outage> o = p.outages();
+        assertEquals(1, o.size(), o.toString());
+        assertEquals(MediaPresence.Cause.SILENCE, o.get(0).cause());
+        assertNear(1500, o.get(0).lengthMs(), 30, "silence");
+    }
+
+    @Test
+    void onlyItsOwnerMayJudgeIt() throws Exception {
+        MediaPresence p = new MediaPresence();
+        p.expect(MediaPresence.Expect.DEFAULT); // the test's thread owns it now
+        Throwable[] thrown = new Throwable[1];
+        Thread other = new Thread(() -> {
+            try {
+                p.figures();
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        }, "other");
+        other.start();
+        other.join();
+        assertTrue(thrown[0] instanceof AssertionError, String.valueOf(thrown[0]));
+    }
 }
