@@ -320,4 +320,67 @@ class CallTest {
         assertEquals(4000, r.talkMs());
         assertNotNull(r.stats());
     }
+
+    @Test
+    void anOutboundCallMovesThroughItsStates() throws Exception {
+        Call c = outbound(Duration.ofSeconds(2));
+        assertEquals(CallState.INVITING, c.state());
+        wire.deliver(okWithSdp(wire.lastRequest()));
+        assertEquals(CallState.ANSWERED, c.state());
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(CallState.ENDING, c.state(), "BYE sent");
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertEquals(CallState.JUDGING, c.state(), "the end is being taken");
+        result(c);
+        assertEquals(CallState.ENDED, c.state());
+    }
+
+    @Test
+    void aRejectedCallGoesFromInvitingToItsVerdict() throws Exception {
+        Call c = outbound(null);
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 486, "Busy Here"));
+        assertEquals(CallState.JUDGING, c.state());
+        result(c);
+        assertEquals(CallState.ENDED, c.state());
+    }
+
+    @Test
+    void anIllegalMoveIsRefusedLoudlyAndIsAnInternalFailure() throws Exception {
+        Call c = outbound(Duration.ofSeconds(1));
+        wire.deliver(okWithSdp(wire.lastRequest()));
+        loop.advance(Duration.ofSeconds(1));
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertNull(result(c).failure());
+        int accepted = (int) media.did.stream().filter("accept"::equals).count();
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> c.onAnswered(ANSWER));
+        assertTrue(e.getMessage().contains("ENDED -> ANSWERED"), e.getMessage());
+        assertEquals(CallState.ENDED, c.state(), "the state is kept");
+        assertTrue(events.stream().anyMatch(x -> x instanceof dialtone.event.CallEvent.Failed f
+                && f.failure().layer() == Layer.INTERNAL && f.failure().message().contains("ENDED -> ANSWERED")), events.toString());
+        assertEquals(accepted, media.did.stream().filter("accept"::equals).count(), "the media was not touched: " + media.did);
+    }
+
+    @Test
+    void anInboundCallIsOfferedThenAnswered() throws Exception {
+        String invite = "INVITE sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bKin9\n"
+                + "From: <sip:bob@example.com>;tag=b1\nTo: <sip:alice@example.com>\nCall-ID: in-9\nCSeq: 1 INVITE\n"
+                + "Contact: <sip:bob@192.0.2.9;transport=ws>\nMax-Forwards: 70\nContent-Type: application/sdp\n"
+                + "Content-Length: " + OFFER.length() + "\n\n" + OFFER.replace("\r\n", "\n");
+        Call c = new Call(loop, ua, events::add, "inbound#1", Call.Spec.answering(null), false);
+        ua.setRequestHandler(st -> {
+            if (c.dialog() != null && c.dialog().owns(st.request())) {
+                c.dialog().onRequest(st);
+                return true;
+            }
+            c.incoming(st);
+            return true;
+        });
+        wire.deliver(invite);
+        assertEquals(CallState.OFFERED, c.state());
+        c.reject(486, "Busy Here", "busy");
+        assertEquals(CallState.JUDGING, c.state());
+        Call.Result r = result(c);
+        assertNull(r.failure(), "a rejection is a deliberate outcome");
+        assertEquals(CallState.ENDED, c.state());
+    }
 }
