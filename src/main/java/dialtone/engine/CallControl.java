@@ -64,26 +64,65 @@ final class CallControl {
         return failure;
     }
 
+    /** libwebrtc's RTCDtmfSender (and the WebRTC spec): a ',' is a pause of 2 s. */
+    static final int COMMA_MS = 2000;
+
+    /** RFC 4733 events a little longer than INFO's: the far end's jitter buffer shortens what it plays out. */
+    static int rfc4733Duration(int durationMs) {
+        return Math.max(160, durationMs);
+    }
+
+    static int rfc4733Gap(int gapMs) {
+        return Math.max(90, gapMs);
+    }
+
     /**
-     * Sends DTMF; INFO mode sends one INFO per tone, {@code duration + gap} apart (JsSIP's defaults 100/500 ms).
-     *
-     * @return false when nothing could be sent (RFC 4733 asked for, and the answer has no telephone-event): that
-     *         fails the call (exit 8); dialtone does not fall back to INFO behind the user's back
+     * How long {@code tones} take to go out, from the first tone's start to the last one's end: each tone its duration
+     * and the gap after it (none after the last), each ',' {@link #COMMA_MS}.
      */
-    boolean dtmf(String tones, String mode, int durationMs, int gapMs) {
+    static long sendingMs(String tones, int durationMs, int gapMs) {
+        long at = 0;
+        long end = 0;
+        for (char c : tones.toCharArray()) {
+            if (c == ',') {
+                at += COMMA_MS;
+                end = at;
+                continue;
+            }
+            end = at + durationMs;
+            at = end + gapMs;
+        }
+        return end;
+    }
+
+    /**
+     * Sends DTMF; INFO mode sends one INFO per tone, {@code duration + gap} apart (JsSIP's defaults 100/500 ms); RFC
+     * 4733 hands the tones to libwebrtc's DTMF sender, which plays them one after the other.
+     *
+     * @return completes once the last tone has been sent (its INFO gone and its duration over; or libwebrtc's
+     *         sender done with it), with false at once when nothing could be sent (RFC 4733 asked for, and the answer
+     *         has no telephone-event): that fails the call (exit 8); dialtone does not fall back to INFO behind the
+     *         user's back
+     */
+    CompletableFuture<Boolean> dtmf(String tones, String mode, int durationMs, int gapMs) {
         loop.assertOnLoop();
         String t = tones.toUpperCase(Locale.ROOT);
+        CompletableFuture<Boolean> sent = new CompletableFuture<>();
         if (mode.equals("rfc4733")) {
-            // RFC 4733 events a little longer than INFO's: the far end's jitter buffer shortens what it plays out
             // whether the far end takes telephone-event is in its answer; the native insert runs off the loop
             String remote = media == null ? null : media.remoteDescription();
             boolean ok = remote != null && Sdp.audioCodecs(remote).toLowerCase(Locale.ROOT).contains("telephone-event");
+            int d = rfc4733Duration(durationMs);
+            int g = rfc4733Gap(gapMs);
             if (ok) {
-                media.insertDtmf(t, Math.max(160, durationMs), Math.max(90, gapMs)).whenComplete((sent, e) ->
+                media.insertDtmf(t, d, g).whenComplete((inserted, e) ->
                         loop.execute(() -> {
-                            if (!Boolean.TRUE.equals(sent)) {
+                            if (!Boolean.TRUE.equals(inserted)) {
                                 publish.accept(new RunEvent.Warning(loop.now(), scenario, "dtmf-not-sent", "libwebrtc did not send DTMF "
                                         + t + (e == null ? "" : ": " + e.getMessage())));
+                                sent.complete(true);
+                            } else {
+                                loop.schedule(Duration.ofMillis(sendingMs(t, d, g)), () -> sent.complete(true));
                             }
                         }));
             }
@@ -93,13 +132,16 @@ final class CallControl {
                         "DTMF " + t + " was not sent: --dtmf-mode rfc4733, but the far end's answer has no"
                                 + " telephone-event (use --dtmf-mode info)");
             }
-            return ok;
+            if (!ok) {
+                sent.complete(false);
+            }
+            return sent;
         }
         emit(new CallEvent.DtmfSent(loop.now(), scenario, t, "info"));
         long at = 0;
         for (char c : t.toCharArray()) {
             if (c == ',') {
-                at += 2000;
+                at += COMMA_MS;
                 continue;
             }
             String body = "Signal=" + c + "\r\nDuration=" + durationMs + "\r\n";
@@ -111,7 +153,8 @@ final class CallControl {
             });
             at += durationMs + gapMs;
         }
-        return true;
+        loop.schedule(Duration.ofMillis(sendingMs(t, durationMs, gapMs)), () -> sent.complete(true));
+        return sent;
     }
 
     /** The SDK's sendInfo(text, data): {@code application/json} {@code {"text": text, "data": data}}. */
@@ -140,6 +183,7 @@ final class CallControl {
     }
 
     void mute(boolean muted) {
+        loop.assertOnLoop();
         if (media != null) {
             media.setMuted(muted);
         }
@@ -164,6 +208,7 @@ final class CallControl {
 
     /** In-dialog requests other than ACK/BYE/REFER; true when answered here. */
     boolean onDialogRequest(ServerTransaction st) {
+        loop.assertOnLoop();
         SipRequest r = st.request();
         String ct = r.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (r.is("INFO")) {

@@ -26,6 +26,9 @@ import java.util.function.Predicate;
  */
 final class ScriptRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A script's DTMF: each tone 100 ms, 70 ms apart (RFC 4733 makes them 160 and 90: {@link CallControl}). */
+    static final int DTMF_MS = 100;
+    static final int DTMF_GAP_MS = 70;
 
     private final Scheduler loop;
     private final Consumer<Event> publish;
@@ -195,11 +198,16 @@ final class ScriptRunner {
                 detail = "";
             }
             case "dtmf" -> {
-                CompletableFuture<Boolean> sent = new CompletableFuture<>();
-                loop.execute(() -> sent.complete(control.dtmf(c.arg(), dtmfMode, 100, 70)));
-                ok = Boolean.TRUE.equals(get(sent, Duration.ofSeconds(5)));
-                int n = c.arg().length();
-                Thread.sleep(n * 170L + 50);
+                // the step ends when its tones have been sent (CallControl says when), not after a guess
+                CompletableFuture<CompletableFuture<Boolean>> asked = new CompletableFuture<>();
+                loop.execute(() -> asked.complete(control.dtmf(c.arg(), dtmfMode, DTMF_MS, DTMF_GAP_MS)));
+                CompletableFuture<Boolean> sent = get(asked, Duration.ofSeconds(5));
+                long longest = CallControl.sendingMs(c.arg(), CallControl.rfc4733Duration(DTMF_MS),
+                        CallControl.rfc4733Gap(DTMF_GAP_MS)) + 5000;
+                if (sent != null) {
+                    get(CompletableFuture.anyOf(sent, endedFuture), Duration.ofMillis(longest)); // or the call ended first
+                }
+                ok = sent != null && !Boolean.FALSE.equals(sent.getNow(null)); // false: refused (no telephone-event)
                 detail = ok ? dtmfMode : dtmfMode + ": not sent (the far end did not accept telephone-event)";
             }
             case "info" -> {

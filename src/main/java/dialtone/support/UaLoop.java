@@ -69,6 +69,11 @@ public final class UaLoop implements Scheduler, AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /** Closed: it takes no task any more. */
+    public boolean closed() {
+        return exec.isShutdown();
+    }
+
     private Runnable guard(Runnable task) {
         return () -> {
             try {

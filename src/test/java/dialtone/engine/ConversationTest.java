@@ -25,7 +25,7 @@ class ConversationTest {
     final Instant base = Instant.parse("2026-12-03T06:00:00Z");
 
     /** Media whose speech is "sent" at once: it starts now and lasts as long as the clip. */
-    final class Media extends CallTest.FakeMedia {
+    final class Media extends FakeMedia {
         @Override
         public CompletableFuture<long[]> speak(short[] pcm) {
             return CompletableFuture.completedFuture(new long[] {now, now + pcm.length * 1_000_000_000L / 48_000});

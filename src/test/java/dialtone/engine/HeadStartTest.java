@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * call once it takes the head start, and a head start that no call took is released (media closed, loop stopped).
  */
 class HeadStartTest {
-    final CallTest.FakeMedia media = new CallTest.FakeMedia();
+    final FakeMedia media = new FakeMedia();
     final AtomicReference<Consumer<Failure>> mediaFailures = new AtomicReference<>();
     final CallMedia.Factory factory = (loop, publish, scenario, options, onFailure) -> {
         mediaFailures.set(onFailure);
@@ -50,14 +52,12 @@ class HeadStartTest {
     @Test
     void aHeadStartNoCallTookIsReleased() throws Exception {
         CallScenario.HeadStart head = CallScenario.headStart(e -> { }, Clock.systemUTC(), "t", options(), factory);
+        CountDownLatch ran = new CountDownLatch(1);
+        head.loop.execute(ran::countDown);
+        assertTrue(ran.await(5, TimeUnit.SECONDS), "the loop runs before the close");
         head.close();
-        for (int i = 0; i < 100 && !media.did.contains("close"); i++) {
-            Thread.sleep(10);
-        }
+        media.closed.get(5, TimeUnit.SECONDS); // the media is released (on a thread of its own)
         assertTrue(media.did.contains("close"), media.did.toString());
-        AtomicReference<Boolean> ran = new AtomicReference<>(false);
-        head.loop.execute(() -> ran.set(true));
-        Thread.sleep(50);
-        assertFalse(ran.get(), "the loop is stopped");
+        assertTrue(head.loop.closed(), "the loop is stopped: it takes no task any more");
     }
 }

@@ -99,7 +99,7 @@ class ThreadConfinementTest {
     Call outbound() {
         Call c = new Call(loop, ua, events::add, "call", new Call.Spec(Duration.ofSeconds(5), Duration.ofSeconds(10), null,
                 null, List.of(), null, false), true);
-        c.dial("sip:bob@example.com", "sip:alice@example.com", List.of(), new CallTest.FakeMedia(), CallTest.OFFER);
+        c.dial("sip:bob@example.com", "sip:alice@example.com", List.of(), new FakeMedia(), CallTest.OFFER);
         return c;
     }
 
@@ -119,7 +119,7 @@ class ThreadConfinementTest {
         Call fresh = new Call(loop, ua, events::add, "call", new Call.Spec(null, Duration.ofSeconds(10), null, null, List.of(),
                 null, false), true);
         refusedOffLoop("dial", () -> fresh.dial("sip:bob@example.com", "sip:alice@example.com", List.of(),
-                new CallTest.FakeMedia(), CallTest.OFFER));
+                new FakeMedia(), CallTest.OFFER));
         Call c = outbound();
         SipRequest invite = wire.lastRequest();
         Failure f = Failure.of(Layer.MEDIA, Cause.ICE_FAILED, "ICE failed");
@@ -147,7 +147,7 @@ class ThreadConfinementTest {
         refusedOffLoop("incoming", () -> fresh.incoming(inviteSt));
         refusedOffLoop("ring", c::ring);
         refusedOffLoop("reject", () -> c.reject(486, "Busy Here", "busy"));
-        refusedOffLoop("answer", () -> c.answer(CompletableFuture.completedFuture(new CallTest.FakeMedia()), CallTest.OFFER));
+        refusedOffLoop("answer", () -> c.answer(CompletableFuture.completedFuture(new FakeMedia()), CallTest.OFFER));
         refusedOffLoop("onDialogRequest", () -> c.onDialogRequest(c.dialog(), inviteSt));
         assertTrue(!c.finished().isDone(), "nothing ended the call");
     }
