@@ -79,13 +79,20 @@ public final class Session {
     /** A session on a loop made before it (a call's media may start on it while the configuration is fetched). */
     Session(UaLoop loop, SipProfile profile, SSLContext ssl, Consumer<Event> publish, Clock clock, String scenario,
             Options o, Listener listener) {
+        this(loop, profile, l -> new WebSocketTransport(profile.wsUri(), ssl, loop, l, o.handshakeTimeout(), o.keepAlive()),
+                publish, clock, scenario, o, listener);
+    }
+
+    /** A session on {@code transport} (unit tests: an in-memory one). */
+    Session(UaLoop loop, SipProfile profile, java.util.function.Function<dialtone.sip.transport.TransportListener,
+            dialtone.sip.transport.SipTransport> transport, Consumer<Event> publish, Clock clock, String scenario,
+            Options o, Listener listener) {
         this.profile = profile;
         this.listener = listener;
         this.loop = loop;
         DigestCredentials creds = profile.password() == null ? null : new DigestCredentials(profile.authUser(), profile.password());
         Identity id = Identity.of(profile.aor(), profile.realm(), creds, o.userAgent());
-        this.ua = new UserAgent(loop, id, l -> new WebSocketTransport(profile.wsUri(), ssl, loop, l,
-                o.handshakeTimeout(), o.keepAlive()), publish, scenario, profile.wsUri().toString());
+        this.ua = new UserAgent(loop, id, transport, publish, scenario, profile.wsUri().toString());
         this.reg = !profile.needsRegister() ? null : new Registration(ua, o.expires(), publish, scenario,
                 new Registration.Listener() {
                     @Override

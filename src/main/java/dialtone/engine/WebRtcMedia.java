@@ -64,11 +64,57 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private Instant relayAskedAt;
     private boolean relayLost;
 
+    /**
+     * What the verdict and timer logic asks of libwebrtc: the seam its unit tests replace (every call of it may block
+     * or run elsewhere, never on the loop, but for {@link #remoteDescription}, which reads a stored string).
+     */
+    interface Native {
+        CompletableFuture<StatsSampler.Sample> sample();
+
+        String remoteDescription();
+
+        void stopSending();
+
+        boolean close(Duration max);
+    }
+
+    private final Native nat;
+
     private WebRtcMedia(Scheduler loop, Consumer<Event> publish, String scenario, Consumer<Failure> onFailure) {
         this.loop = loop;
         this.publish = publish;
         this.scenario = scenario;
         this.onFailure = onFailure;
+        this.nat = new Native() {
+            @Override
+            public CompletableFuture<StatsSampler.Sample> sample() {
+                return session.stats().sample();
+            }
+
+            @Override
+            public String remoteDescription() {
+                return session.remoteDescription();
+            }
+
+            @Override
+            public void stopSending() {
+                session.stopSending();
+            }
+
+            @Override
+            public boolean close(Duration max) {
+                return session.close(max);
+            }
+        };
+    }
+
+    /** The media's logic on {@code nat} instead of a WebRTC session (unit tests). */
+    WebRtcMedia(Scheduler loop, Consumer<Event> publish, String scenario, Consumer<Failure> onFailure, Native nat) {
+        this.loop = loop;
+        this.publish = publish;
+        this.scenario = scenario;
+        this.onFailure = onFailure;
+        this.nat = nat;
     }
 
     /** Creates the WebRTC session off the caller's thread (the native library loads on first use). */
@@ -120,7 +166,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
 
     @Override
     public String remoteDescription() {
-        return session.remoteDescription();
+        return nat.remoteDescription();
     }
 
     @Override
@@ -135,7 +181,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
 
     @Override
     public CompletableFuture<MediaStats> sample() {
-        return session.stats().sample().thenApply(StatsSampler.Sample::media);
+        return nat.sample().thenApply(StatsSampler.Sample::media);
     }
 
     @Override
@@ -216,7 +262,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             return;
         }
         sampleAskedAt = loop.now();
-        session.stats().sample().whenComplete((s, e) -> loop.execute(() -> {
+        nat.sample().whenComplete((s, e) -> loop.execute(() -> {
             sampleAskedAt = null;
             if (s != null && !stopped) {
                 if (connected && !ending) {
@@ -270,7 +316,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
 
     /** The far end's SDP says what to expect (direction, DTX, ptime); read again when it changes (hold, resume). */
     private void updateExpectation() {
-        String remote = session.remoteDescription();
+        String remote = nat.remoteDescription();
         if (remote != null && !remote.equals(expectedFrom)) {
             expectedFrom = remote;
             presence.expect(dialtone.media.MediaPresence.fromSdp(remote));
@@ -349,7 +395,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         if (!dtlsShown && "connected".equals(p.dtlsState()) && p.dtlsCipher() != null) {
             dtlsShown = true;
-            String sdpFp = Sdp.fingerprint(session.remoteDescription());
+            String sdpFp = Sdp.fingerprint(nat.remoteDescription());
             // hash the certificate with the SDP's algorithm (RFC 8122): the stats name the certificate's own one
             Fingerprint.Check check = Fingerprint.check(sdpFp, p.remoteCertificate());
             Boolean match = check.matches();
@@ -393,10 +439,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             connectTimer.cancel();
         }
         Thread t = new Thread(() -> {
-            session.stopSending();
+            nat.stopSending();
             StatsSampler.Sample x = null;
             try {
-                x = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
+                x = nat.sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
             } catch (Exception e) {
                 // keep the last periodic sample
             }
@@ -439,7 +485,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         // libwebrtc reports no inbound-rtp at all (-1 here) until the first packet arrives; a far end whose SDP
         // says it will not send (recvonly, inactive) is taken at its word
-        String farEndSends = Sdp.audioDirection(session.remoteDescription());
+        String farEndSends = Sdp.audioDirection(nat.remoteDescription());
         boolean silentByDesign = "recvonly".equals(farEndSends) || "inactive".equals(farEndSends);
         if (s != null && s.packetsReceived() <= 0 && !silentByDesign) {
             return Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "no RTP packet was received during the call");
@@ -478,7 +524,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             }
         }
         try {
-            StatsSampler.Sample s = session.stats().sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
+            StatsSampler.Sample s = nat.sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
             loop.execute(() -> {
                 last = s.media();
                 lastPath = s.path() == null ? lastPath : s.path();
@@ -513,7 +559,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         } catch (Exception e) {
             // the loop is gone (a head start no call took): its timers with it
         }
-        return session.close(Duration.ofSeconds(5));
+        return nat.close(Duration.ofSeconds(5));
     }
 
     // ---- native callbacks: enqueue only ---------------------------------------------------------------------------
@@ -588,7 +634,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     }
 
     private void sampleSoon() {
-        loop.schedule(Duration.ZERO, () -> session.stats().sample().whenComplete((s, e) -> loop.execute(() -> {
+        loop.schedule(Duration.ZERO, () -> nat.sample().whenComplete((s, e) -> loop.execute(() -> {
             if (s != null && s.path() != null && !stopped) {
                 lastPath = s.path();
                 showPath(s.path());

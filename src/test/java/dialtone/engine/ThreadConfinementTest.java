@@ -200,7 +200,7 @@ class ThreadConfinementTest {
         SipProfile p = new SipProfile("test", Mode.RUNTIME, URI.create("wss://example.invalid/ws"), "example.invalid", "alice",
                 null, "alice", false, "sip:alice@example.invalid", null, Map.of(), null, null, null, null, null);
         List<Event> ev = new ArrayList<>();
-        return new Session(Session.newLoop(ev::add, Clock.systemUTC(), "t"), p, null, ev::add, Clock.systemUTC(), "t",
+        return new Session(Session.newLoop(ev::add, Clock.systemUTC(), "t"), p, (javax.net.ssl.SSLContext) null, ev::add, Clock.systemUTC(), "t",
                 new Session.Options(Duration.ofSeconds(5), Duration.ofSeconds(30), 600, Duration.ofSeconds(5), "dialtone/test",
                         "not needed"), new Session.Listener() { });
     }
