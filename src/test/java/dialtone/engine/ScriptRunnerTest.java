@@ -151,4 +151,48 @@ class ScriptRunnerTest {
         assertEquals(2170, CallControl.sendingMs("1,", 100, 70));
         assertEquals(410, CallControl.sendingMs("12", 160, 90));
     }
+
+    /** A request from the far end inside the call's dialog. */
+    String inDialog(SipRequest invite, String method, int cseq, String contentType, String body) {
+        return method + " sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bK" + method + cseq
+                + "\nFrom: " + invite.header("To").orElseThrow() + ";tag=srv\nTo: " + invite.header("From").orElseThrow()
+                + "\nCall-ID: " + invite.callId() + "\nCSeq: " + cseq + " " + method + "\n"
+                + (contentType == null ? "" : "Content-Type: " + contentType + "\n") + "Content-Length: " + body.length()
+                + "\n\n" + body;
+    }
+
+    SipRequest invite() {
+        return (SipRequest) FakeTransport.parse(wire.sent.stream().filter(m -> m.startsWith("INVITE ")).findFirst().orElseThrow());
+    }
+
+    @Test
+    void expectDtmfTakesTheDigitsTheFarEndSendsInOrder() throws Exception {
+        Call c = scripted("info", "expect-dtmf 42 5s");
+        SipRequest invite = invite();
+        wire.deliver(inDialog(invite, "INFO", 3, "application/dtmf-relay", "Signal=4\r\nDuration=100\r\n"));
+        wire.deliver(inDialog(invite, "INFO", 4, "application/dtmf-relay", "Signal=2\r\nDuration=100\r\n"));
+        turnUntil(() -> !steps().isEmpty(), 5000);
+        assertTrue(steps().get(0).passed(), steps().toString());
+        assertEquals("received 42", steps().get(0).detail());
+        turnUntil(() -> wire.lastRequest().method().equals("BYE"), 5000);
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertNull(loop.await(c.finished(), Duration.ofSeconds(5)).failure());
+    }
+
+    @Test
+    void theCallEndingFailsThePendingExpectationAndThoseNotReachedAndThatIsTheVerdict() throws Exception {
+        Call c = scripted("info", "expect-dtmf 1 30s", "wait 1s", "expect-info done 1s");
+        SipRequest invite = invite();
+        turnUntil(() -> false, 100); // the script is waiting
+        wire.deliver(inDialog(invite, "BYE", 5, null, ""));
+        Call.Result r = loop.await(c.finished(), Duration.ofSeconds(10));
+        assertEquals(2, steps().size(), steps().toString());
+        assertFalse(steps().get(0).passed());
+        assertTrue(steps().get(0).detail().endsWith("before the call ended"), steps().get(0).detail());
+        assertEquals("not run: the call ended first", steps().get(1).detail());
+        // the script thread's failure reached the verdict through the loop
+        assertEquals(dialtone.event.Cause.ASSERTION_FAILED, r.failure().cause());
+        assertTrue(r.failure().message().startsWith("script line 1: "), r.failure().message());
+        assertEquals("remote", r.summary().get("endedBy"));
+    }
 }
