@@ -261,7 +261,7 @@ class CallTest {
     }
 
     @Test
-    void anInboundCallIsOfferedThenAnswered() throws Exception {
+    void anInboundCallIsOfferedThenRejected() throws Exception {
         String invite = "INVITE sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bKin9\n"
                 + "From: <sip:bob@example.com>;tag=b1\nTo: <sip:alice@example.com>\nCall-ID: in-9\nCSeq: 1 INVITE\n"
                 + "Contact: <sip:bob@192.0.2.9;transport=ws>\nMax-Forwards: 70\nContent-Type: application/sdp\n"
