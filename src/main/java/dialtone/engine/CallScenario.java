@@ -5,7 +5,7 @@ import dialtone.event.Cause;
 import dialtone.event.Event;
 import dialtone.event.Failure;
 import dialtone.event.Layer;
-import dialtone.media.IceServer;
+import dialtone.config.IceServer;
 import dialtone.media.MediaException;
 import dialtone.media.MediaOptions;
 import dialtone.sip.message.Header;

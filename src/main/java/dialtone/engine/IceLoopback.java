@@ -1,7 +1,8 @@
 package dialtone.engine;
 
 import dialtone.event.MediaStats;
-import dialtone.media.IceServer;
+import dialtone.config.IceServer;
+import dialtone.config.IceUrl;
 import dialtone.media.MediaListener;
 import dialtone.media.MediaOptions;
 import dialtone.media.MediaSession;
@@ -30,9 +31,9 @@ final class IceLoopback {
     private IceLoopback() {
     }
 
-    static Outcome run(String url, String user, Secret password, boolean tlsInsecure, Duration max) {
+    static Outcome run(IceUrl url, String user, Secret password, boolean tlsInsecure, Duration max) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        List<IceServer> servers = List.of(new IceServer(List.of(url), user, password, tlsInsecure));
+        List<IceServer> servers = List.of(new IceServer(url, user, password, tlsInsecure));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ice-loopback");
             t.setDaemon(true);
@@ -73,7 +74,7 @@ final class IceLoopback {
             String offer = pcs[0].offer().get(max.toMillis(), TimeUnit.MILLISECONDS);
             if (dialtone.media.Sdp.candidates(offer).stream().noneMatch(c -> "relay".equals(c.type()))) {
                 // relay-only and no relay candidate: the allocation through this server failed inside libwebrtc
-                boolean tls = url.startsWith("turns:");
+                boolean tls = url.scheme().equals("turns");
                 return new Outcome(false, "the media engine got no relay candidate from this server"
                         + (tls && !tlsInsecure ? ": the TLS relay could not be used (libwebrtc checks a turns: certificate"
                         + " against its own roots and cannot take --ca-file; for a private CA add --turns-insecure, the media"

@@ -1,6 +1,6 @@
 package dialtone.engine;
 
-import dialtone.media.IceServer;
+import dialtone.config.IceServer;
 import dialtone.media.MediaOptions;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dialtone.engine;
 
+import dialtone.config.IceUrl;
 import dialtone.config.SipProfile;
 import dialtone.event.Cause;
 import dialtone.event.Event;
@@ -7,7 +8,6 @@ import dialtone.event.Failure;
 import dialtone.event.Layer;
 import dialtone.event.ProbeEvent;
 import dialtone.event.RunEvent;
-import dialtone.probe.IceUrl;
 import dialtone.probe.NetworkChecks;
 import dialtone.sip.message.SipResponse;
 import dialtone.sip.ua.OutboundRequest;
@@ -35,7 +35,7 @@ import javax.net.ssl.SSLContext;
  * with a relay echo. Then a verdict: which ways media can take, whether TURN is required, the first broken layer.
  */
 public final class ProbeScenario {
-    public record Options(List<String> iceUrls, String turnUser, Secret turnPassword, Set<String> only, Set<String> skip,
+    public record Options(List<IceUrl> iceUrls, String turnUser, Secret turnPassword, Set<String> only, Set<String> skip,
                           Duration deadline, boolean register, int echoPackets, String userAgent, boolean turnsInsecure,
                           dialtone.support.PacketTap tap) {
         boolean wants(String check) {
@@ -101,8 +101,7 @@ public final class ProbeScenario {
                 return null;
             }));
         }
-        for (String u : o.iceUrls()) {
-            IceUrl url = IceUrl.parse(u);
+        for (IceUrl url : o.iceUrls()) {
             if (o.wants("stun") && url.transports().contains("udp")) {
                 expect("stun", url.hostPort(), "udp");
                 all.add(CompletableFuture.runAsync(() -> {
@@ -113,8 +112,7 @@ public final class ProbeScenario {
             }
             if (o.wants("ice") && url.turn()) {
                 for (String transport : url.transports()) {
-                    String single = url.scheme() + ":" + url.hostPort() + (url.scheme().equals("turns") ? "?transport=tcp"
-                            : "?transport=" + transport);
+                    IceUrl single = url.over(transport);
                     expect("ice", url.hostPort(), transport);
                     CompletableFuture<Boolean> allocated = turnResults.computeIfAbsent(url.hostPort() + "/" + transport,
                             k -> new CompletableFuture<>());
@@ -153,7 +151,7 @@ public final class ProbeScenario {
             }
         }
         // two different servers (or ports) are needed to tell how the NAT maps
-        List<IceUrl> udpServers = o.iceUrls().stream().map(IceUrl::parse).filter(u -> u.transports().contains("udp"))
+        List<IceUrl> udpServers = o.iceUrls().stream().filter(u -> u.transports().contains("udp"))
                 .filter(distinctHostPort()).toList();
         if (o.wants("stun") && udpServers.size() >= 2) {
             expect("nat", udpServers.get(0).hostPort() + " + " + udpServers.get(1).hostPort(), "udp");

@@ -1,5 +1,6 @@
 package dialtone.media;
 
+import dialtone.config.IceServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
