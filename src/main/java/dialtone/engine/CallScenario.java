@@ -8,7 +8,11 @@ import dialtone.event.Layer;
 import dialtone.config.IceServer;
 import dialtone.media.MediaException;
 import dialtone.media.MediaOptions;
+import dialtone.sip.message.Grammar;
 import dialtone.sip.message.Header;
+import dialtone.sip.message.SipUri;
+import dialtone.sip.parser.SipEncoder;
+import dialtone.support.Printable;
 import dialtone.support.UaLoop;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +35,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class CallScenario {
     /** Everything the call command decided. */
-    public record Options(String target, List<Header> headers, Duration talk, Duration setupTimeout, Play play,
+    public record Options(String target, List<ExtraHeader> headers, Duration talk, Duration setupTimeout, Play play,
                           Path record, List<IceServer> iceServers, boolean relayOnly, String iceBind, int minPort,
                           int maxPort, boolean noUdp, boolean noTcp, Duration expectAudio, Double expectTone,
                           List<Check> checks, int expires, Duration keepAlive, InCall inCall, Duration requestTimeout) {
@@ -187,8 +191,40 @@ public final class CallScenario {
         for (Map.Entry<String, String> h : profile.headers().entrySet()) {
             headers.add(new Header(h.getKey(), h.getValue()));
         }
-        headers.addAll(o.headers());
+        for (ExtraHeader h : o.headers()) {
+            headers.add(new Header(h.name(), h.value()));
+        }
         return headers;
+    }
+
+    /**
+     * Why {@code to} cannot be a call's TARGET (it becomes the Request-URI and the To header as written), as one line
+     * that starts with "TARGET"; null when it can. A SIP or SIPS URI with nothing that could break a line, no URI
+     * headers, and only the URI parameters {@link SipUri#requestTargetProblem} allows. {@code typed} is what the user
+     * wrote (shown, unless it carries a password).
+     */
+    public static String targetProblem(String to, String typed) {
+        if (!SipEncoder.lineSafe(to) || !Printable.isClean(to) || Grammar.hasWhitespace(to)) {
+            return "TARGET contains white space or control characters";
+        }
+        if (SipUri.parse(to).isEmpty()) {
+            return "TARGET " + (userinfoPassword(typed) ? "(a URI with a password, not shown)" : Printable.escape(typed))
+                    + " is not a SIP URI (sip:user@host) or a user name";
+        }
+        String problem = SipUri.requestTargetProblem(to);
+        if (problem != null) {
+            // a URI with a password is refused without being shown: the password would be on the terminal
+            return "TARGET " + (userinfoPassword(to) ? "(a URI with a password, not shown)" : Printable.escape(typed))
+                    + ": " + problem;
+        }
+        return null;
+    }
+
+    /** Whether {@code uri} looks like {@code scheme:user:password@...}: then it is not echoed. */
+    static boolean userinfoPassword(String uri) {
+        int colon = uri.indexOf(':');
+        int at = uri.lastIndexOf('@');
+        return colon >= 0 && at > colon && uri.substring(colon + 1, at).indexOf(':') >= 0;
     }
 
     private String callIdPrefix = "";
