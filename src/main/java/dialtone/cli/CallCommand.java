@@ -135,9 +135,7 @@ class CallCommand implements Callable<Integer> {
             CallScenario.InCall in = scriptLines == null ? inCall : new CallScenario.InCall(inCall.dtmf(), inCall.dtmfMode(),
                     inCall.delay(), inCall.infoText(), inCall.infoData(), dialtone.engine.CommandSource.of(scriptLines),
                     inCall.speech());
-            return new CallScenario.Options(to, extra, talk, c.setupTimeout, playSpec, c.record,
-                    media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
-                    media.noUdp(), media.noTcp(), c.expectAudio ? Duration.ofSeconds(5) : null, c.expectTone, checks,
+            return new CallScenario.Options(to, extra, talk, c.setupTimeout, playSpec, c.record, media, c.expectAudio ? Duration.ofSeconds(5) : null, c.expectTone, checks,
                     c.expires, Duration.ofSeconds(30), in, c.targetOptions.requestTimeout);
         }
     }
@@ -268,7 +266,7 @@ class CallCommand implements Callable<Integer> {
                     SSLContext ssl = TrustMaterial.sslContext(t.caFile());
                     SipProfile p = Runner.resolve(scope, t, ssl);
                     CallScenario.Options opts = early.withTarget(requestTarget(p));
-                    CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts,
+                    dialtone.engine.ScenarioResult r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts,
                             Runner.userAgent()).run(signal.stop, head);
                     return new Runner.Outcome(r.failure(), r.summary());
                 }

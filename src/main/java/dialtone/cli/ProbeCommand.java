@@ -123,7 +123,7 @@ final class ProbeCommand implements Callable<Integer> {
             ProbeScenario.Options o = new ProbeScenario.Options(urls, auth.user(), auth.password(),
                     Set.copyOf(only), skips, deadline, register, echoPackets, Runner.userAgent(), media.turnsInsecure,
                     scope.packetTap());
-            ProbeScenario.Result r = new ProbeScenario(scope::publish, io.clock(), scope.scenario(), o).run(() -> {
+            dialtone.engine.ScenarioResult r = new ProbeScenario(scope::publish, io.clock(), scope.scenario(), o).run(() -> {
                 if (!haveTarget) {
                     throw new IllegalStateException("no target");
                 }

@@ -1,13 +1,11 @@
 package dialtone.engine;
 
-import dialtone.event.MediaStats;
 import dialtone.config.IceServer;
 import dialtone.config.IceUrl;
+import dialtone.event.MediaStats;
 import dialtone.media.MediaListener;
 import dialtone.media.MediaOptions;
 import dialtone.media.MediaSession;
-import dialtone.media.SilenceSource;
-import dialtone.media.ToneSource;
 import dialtone.support.Secret;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,7 +31,8 @@ final class IceLoopback {
 
     static Outcome run(IceUrl url, String user, Secret password, boolean tlsInsecure, Duration max) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        List<IceServer> servers = List.of(new IceServer(url, user, password, tlsInsecure));
+        MediaSetup relayed = new MediaSetup(List.of(new IceServer(url, user, password, tlsInsecure)), true, null, 0, 0,
+                false, false);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ice-loopback");
             t.setDaemon(true);
@@ -44,8 +43,8 @@ final class IceLoopback {
         try {
             for (int i = 0; i < 2; i++) {
                 int me = i;
-                MediaOptions o = new MediaOptions(servers, true, null, 0, 0, false, false,
-                        me == 0 ? ToneSource.of(440) : new SilenceSource(), null, new double[] {440}, Duration.ofSeconds(5));
+                MediaOptions o = relayed.options(me == 0 ? Play.parse("tone:440", false) : Play.parse("silence", false), null,
+                        new double[] {440});
                 pcs[i] = MediaSession.create(o, new MediaListener() {
                     @Override
                     public void onGathering(String state) {

@@ -43,8 +43,6 @@ public final class ProbeScenario {
         }
     }
 
-    public record Result(Failure failure, Map<String, Object> summary) {
-    }
 
     private final Consumer<Event> publish;
     private final Clock clock;
@@ -62,7 +60,7 @@ public final class ProbeScenario {
     /**
      * @param profile resolves the configuration (the https check, or the direct flags); called on a worker thread
      */
-    public Result run(Supplier<SipProfile> profile, boolean fromEndpoint, SSLContext ssl) throws InterruptedException {
+    public ScenarioResult run(Supplier<SipProfile> profile, boolean fromEndpoint, SSLContext ssl) throws InterruptedException {
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "probe");
             t.setDaemon(true);
@@ -220,6 +218,8 @@ public final class ProbeScenario {
         publish.accept(c);
     }
 
+    private static final Failure NO_RESULT = Failure.of(Layer.INTERNAL, Cause.REQUEST_TIMEOUT, "no result within the deadline");
+
     /** WSS upgrade with sub-protocol sip, then an OPTIONS round trip (any answer counts); REGISTER with --register. */
     private void wss(SipProfile p, SSLContext ssl) {
         long t0 = System.nanoTime();
@@ -234,8 +234,9 @@ public final class ProbeScenario {
             }
         };
         // the engine's session, quiet, registering only when asked (after the OPTIONS round trip)
-        Session session = new Session(p, ssl, quiet, clock, scenario, new Session.Options(o.deadline(), Duration.ZERO,
-                60, Duration.ofSeconds(32), o.userAgent(), "", false), new Session.Listener() {
+        Session.Options so = new Session.Options(o.deadline(), Duration.ZERO, 60, Duration.ofSeconds(32), o.userAgent(), "",
+                false);
+        Session session = new Session(p, ssl, quiet, clock, scenario, so, new Session.Listener() {
                     @Override
                     public void onRegistered(int expires, boolean refresh) {
                         facts.put("registered", true);
@@ -247,20 +248,24 @@ public final class ProbeScenario {
                         done.complete("REGISTER failed: " + f.message());
                     }
                 });
-        session.ready().whenComplete((f, e) -> {
-            if (f != null || e != null) {
-                done.complete(f != null ? f.message() : String.valueOf(e));
-                return;
-            }
-            facts.put("upgradeMs", (System.nanoTime() - t0) / 1_000_000);
-            session.loop().execute(() -> options(session, p, facts, done));
-        });
         session.start();
+        // the readiness rule, capped by the probe's one deadline
+        Duration max = Readiness.timeout(so).compareTo(o.deadline()) < 0 ? Readiness.timeout(so) : o.deadline();
         String problem;
         try {
-            problem = done.get(o.deadline().toMillis(), TimeUnit.MILLISECONDS);
+            Failure f = Readiness.await(session.ready(), max, null, s -> NO_RESULT, null);
+            if (f != null) {
+                problem = f == NO_RESULT ? NO_RESULT.message() : f.message();
+            } else {
+                facts.put("upgradeMs", (System.nanoTime() - t0) / 1_000_000);
+                session.loop().execute(() -> options(session, p, facts, done));
+                problem = done.get(Math.max(1, t0 + o.deadline().toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (Exception e) {
-            problem = "no result within the deadline";
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            problem = NO_RESULT.message();
         }
         String detail = problem != null ? problem : "upgraded (sip) in " + facts.get("upgradeMs") + " ms, OPTIONS answered "
                 + facts.get("optionsStatus") + " in " + facts.get("optionsRttMs") + " ms"
@@ -297,7 +302,7 @@ public final class ProbeScenario {
                 });
     }
 
-    private synchronized Result verdict() {
+    private synchronized ScenarioResult verdict() {
         List<String> ways = new ArrayList<>();
         boolean stunRan = false;
         boolean direct = false;
@@ -349,6 +354,6 @@ public final class ProbeScenario {
         if (results.isEmpty()) {
             f = Failure.of(Layer.PROBE, Cause.CONFIG_INVALID, "nothing to probe: give --endpoint or --ws-uri, and/or --ice-server");
         }
-        return new Result(f, s);
+        return new ScenarioResult(f, s);
     }
 }
