@@ -1,12 +1,12 @@
 package dialtone.cli;
 
+import dialtone.config.MediaSetup;
 import dialtone.config.SipProfile;
 import dialtone.config.TargetSpec;
 import dialtone.config.TrustMaterial;
 import dialtone.engine.CallScenario;
 import dialtone.engine.Check;
 import dialtone.engine.ExtraHeader;
-import dialtone.engine.MediaSetup;
 import dialtone.engine.Play;
 import java.nio.file.Files;
 import java.nio.file.Path;

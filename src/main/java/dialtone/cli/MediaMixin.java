@@ -1,7 +1,7 @@
 package dialtone.cli;
 
 import dialtone.config.PasswordSource;
-import dialtone.engine.MediaSetup;
+import dialtone.config.MediaSetup;
 import dialtone.config.IceServer;
 import dialtone.config.IceUrl;
 import dialtone.support.Secret;

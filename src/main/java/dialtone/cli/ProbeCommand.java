@@ -82,7 +82,7 @@ final class ProbeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--echo-packets must be 0-1000");
         }
         // the same validation of ICE servers and credentials as call and register: nothing unchecked reaches libwebrtc
-        dialtone.engine.MediaSetup setup = media.toSetup(io.env(), io.redactor()::addSecret, cl);
+        dialtone.config.MediaSetup setup = media.toSetup(io.env(), io.redactor()::addSecret, cl);
         List<IceUrl> urls = setup.iceServers().stream().map(IceServer::url).toList();
         IceServer firstTurn = setup.iceServers().stream().filter(s -> s.username() != null).findFirst().orElse(null);
         boolean haveTargetFlags = target.endpoint != null || target.wsUri != null || io.env().get(TargetOptions.ENDPOINT_ENV) != null;

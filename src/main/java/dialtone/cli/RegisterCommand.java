@@ -130,7 +130,7 @@ final class RegisterCommand implements Callable<Integer> {
         if ((ttsCommand != null || sttCommand != null) && script == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tts-command and --stt-command need --script");
         }
-        dialtone.engine.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
+        dialtone.config.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
         dialtone.engine.AnswerMode answerMode = mode;
         StopSignal signal = new StopSignal(8);
         try {

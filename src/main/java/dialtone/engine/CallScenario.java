@@ -1,5 +1,6 @@
 package dialtone.engine;
 
+import dialtone.config.MediaSetup;
 import dialtone.config.SipProfile;
 import dialtone.event.Cause;
 import dialtone.event.Event;
@@ -176,7 +177,7 @@ public final class CallScenario {
     }
 
     MediaOptions mediaOptions(Path record) {
-        return o.media().options(o.play(), record, o.expectTone() == null ? new double[0] : new double[] {o.expectTone()});
+        return o.play().options(o.media(), record, o.expectTone() == null ? new double[0] : new double[] {o.expectTone()});
     }
 
     /** The INVITE's target and headers: the command's, else the endpoint's. */

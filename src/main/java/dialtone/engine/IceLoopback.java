@@ -2,6 +2,7 @@ package dialtone.engine;
 
 import dialtone.config.IceServer;
 import dialtone.config.IceUrl;
+import dialtone.config.MediaSetup;
 import dialtone.event.MediaStats;
 import dialtone.media.MediaListener;
 import dialtone.media.MediaOptions;
@@ -43,8 +44,7 @@ final class IceLoopback {
         try {
             for (int i = 0; i < 2; i++) {
                 int me = i;
-                MediaOptions o = relayed.options(me == 0 ? Play.parse("tone:440", false) : Play.parse("silence", false), null,
-                        new double[] {440});
+                MediaOptions o = Play.parse(me == 0 ? "tone:440" : "silence", false).options(relayed, null, new double[] {440});
                 pcs[i] = MediaSession.create(o, new MediaListener() {
                     @Override
                     public void onGathering(String state) {

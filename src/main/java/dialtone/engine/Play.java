@@ -1,8 +1,10 @@
 package dialtone.engine;
 
+import dialtone.config.MediaSetup;
 import dialtone.media.AudioSource;
 import dialtone.media.EchoSource;
 import dialtone.media.MediaException;
+import dialtone.media.MediaOptions;
 import dialtone.media.MicSource;
 import dialtone.media.SilenceSource;
 import dialtone.media.ToneSource;
@@ -53,6 +55,11 @@ public record Play(String kind, double hz, Path wav, boolean loop) {
         } catch (MediaException e) {
             return e.getMessage();
         }
+    }
+
+    /** The media options of a call that plays this, with the media settings {@code setup}. */
+    MediaOptions options(MediaSetup setup, Path record, double[] toneFreqs) {
+        return new MediaOptions(setup, source(), record, toneFreqs);
     }
 
     AudioSource source() {

@@ -1,5 +1,6 @@
 package dialtone.engine;
 
+import dialtone.config.MediaSetup;
 import dialtone.config.SipProfile;
 import dialtone.event.Cause;
 import dialtone.event.Event;
@@ -167,7 +168,7 @@ public final class RegisterScenario {
         if (options.answer() != null) {
             overload = new Overload(publish, clock, scenario);
             Overload o = overload;
-            answerer = new Answerer(session, publish, options.answer(), (play, n) -> options.media().options(play,
+            answerer = new Answerer(session, publish, options.answer(), (play, n) -> play.options(options.media(),
                     options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n),
                     new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls(), o::sustained,
                     System::nanoTime)
