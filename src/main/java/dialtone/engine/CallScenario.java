@@ -134,7 +134,6 @@ public final class CallScenario {
         }
     }
 
-
     private final SipProfile profile;
     private final SSLContext ssl;
     private final Consumer<Event> publish;

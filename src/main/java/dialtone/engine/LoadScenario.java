@@ -49,7 +49,6 @@ public final class LoadScenario {
         }
     }
 
-
     /** What a progress line shows. */
     public record Progress(int started, int active, int passed, int failed, double callsPerSecond, long setupP50,
                            long setupP95, long audioP50, long audioP95, boolean behind, int heldBack) {

@@ -43,7 +43,6 @@ public final class ProbeScenario {
         }
     }
 
-
     private final Consumer<Event> publish;
     private final Clock clock;
     private final String scenario;

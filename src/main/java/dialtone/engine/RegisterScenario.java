@@ -43,7 +43,6 @@ public final class RegisterScenario {
         }
     }
 
-
     private static final Duration TEARDOWN = Duration.ofSeconds(5);
 
     private final SipProfile profile;
