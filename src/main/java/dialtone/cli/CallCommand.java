@@ -1,13 +1,13 @@
 package dialtone.cli;
 
+import dialtone.config.MediaSetup;
 import dialtone.config.SipProfile;
 import dialtone.config.TargetSpec;
 import dialtone.config.TrustMaterial;
 import dialtone.engine.CallScenario;
 import dialtone.engine.Check;
-import dialtone.engine.MediaSetup;
+import dialtone.engine.ExtraHeader;
 import dialtone.engine.Play;
-import dialtone.sip.message.Header;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,44 +127,15 @@ class CallCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    /**
-     * The headers that the transaction and dialog layers write themselves (RFC 3261 §8.1.1), those that authenticate
-     * (the digest layer answers challenges), those that name extensions the user agent must implement, and every
-     * Content- header (the body is the SDP offer): lower case, compact forms expanded by {@link #ownedBy}.
-     */
-    static final java.util.Set<String> OWNED_HEADERS = java.util.Set.of("via", "call-id", "cseq", "from", "to",
-            "max-forwards", "contact", "content-length", "content-type", "authorization", "proxy-authorization",
-            "www-authenticate", "proxy-authenticate", "authentication-info", "user-agent", "allow", "supported",
-            "require", "proxy-require", "rack", "rseq");
-
-    /** The headers that decide where a request goes (RFC 3261 §16.12, RFC 3327, RFC 3608): the proxies' and the dialog's. */
-    static final java.util.Set<String> ROUTING_HEADERS = java.util.Set.of("route", "record-route", "path", "service-route");
-
-    /** Why --header cannot carry {@code name}: null when it can. */
-    static String ownedBy(String name) {
-        String n = dialtone.sip.message.HeaderNames.canonical(name).toLowerCase(java.util.Locale.ROOT);
-        if (ROUTING_HEADERS.contains(n) || n.equals("via") || n.equals("max-forwards") || n.equals("contact")) {
-            return "routing headers are owned by the SIP server and dialtone's dialog layer; a request's route cannot be"
-                    + " set by hand";
-        }
-        if (OWNED_HEADERS.contains(n) || n.startsWith("content-")) {
-            return "dialtone's transaction, dialog and authentication layers own that header; it cannot be replaced or"
-                    + " repeated";
-        }
-        return null;
-    }
-
     /** Everything the call options decided, checked. */
-    record Prepared(Io io, List<Header> extra, Play playSpec, List<Check> checks, MediaSetup media,
+    record Prepared(Io io, List<ExtraHeader> extra, Play playSpec, List<Check> checks, MediaSetup media,
                     CallScenario.InCall inCall, Duration talk, Console console, List<String> scriptLines) {
         /** The scenario options for one call (its own script reader). */
         CallScenario.Options options(CallCommand c, String to) {
             CallScenario.InCall in = scriptLines == null ? inCall : new CallScenario.InCall(inCall.dtmf(), inCall.dtmfMode(),
                     inCall.delay(), inCall.infoText(), inCall.infoData(), dialtone.engine.CommandSource.of(scriptLines),
                     inCall.speech());
-            return new CallScenario.Options(to, extra, talk, c.setupTimeout, playSpec, c.record,
-                    media.iceServers(), media.relayOnly(), media.iceBind(), media.minPort(), media.maxPort(),
-                    media.noUdp(), media.noTcp(), c.expectAudio ? Duration.ofSeconds(5) : null, c.expectTone, checks,
+            return new CallScenario.Options(to, extra, talk, c.setupTimeout, playSpec, c.record, media, c.expectAudio ? Duration.ofSeconds(5) : null, c.expectTone, checks,
                     c.expires, Duration.ofSeconds(30), in, c.targetOptions.requestTimeout);
         }
     }
@@ -177,7 +148,7 @@ class CallCommand implements Callable<Integer> {
         CallScenarioSupport.checkExpires(cl, expires);
         Play playSpec;
         List<Check> checks = new ArrayList<>();
-        List<Header> extra = new ArrayList<>();
+        List<ExtraHeader> extra = new ArrayList<>();
         try {
             playSpec = Play.parse(play, playOnce);
             for (String a : asserts) {
@@ -190,19 +161,11 @@ class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "load: --play mic is one device, not one source per call; use a tone or a WAV");
         }
         for (String h : headers) {
-            int c = h.indexOf(':');
-            // only spaces and tabs are trimmed: trim() would silently drop control characters at either end
-            String name = c < 0 ? "" : h.substring(0, c).strip();
-            String value = c < 0 ? "" : h.substring(c + 1).replaceAll("^[ \t]+|[ \t]+$", "");
-            if (!dialtone.sip.message.Grammar.isToken(name) || value.isEmpty() || dialtone.config.SipFields.headerValue(value) != null) {
-                throw new CommandLine.ParameterException(cl, "--header '" + dialtone.support.Printable.escape(h)
-                        + "' is not 'Name: value' (a token, a colon, printable text)");
+            try {
+                extra.add(ExtraHeader.parse(h));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--header " + e.getMessage());
             }
-            String owner = ownedBy(name);
-            if (owner != null) {
-                throw new CommandLine.ParameterException(cl, "--header " + name + ": " + owner);
-            }
-            extra.add(new Header(name, value));
         }
         if (playSpec.wav() != null) {
             checkWav(cl, "--play", playSpec.wav());
@@ -303,7 +266,7 @@ class CallCommand implements Callable<Integer> {
                     SSLContext ssl = TrustMaterial.sslContext(t.caFile());
                     SipProfile p = Runner.resolve(scope, t, ssl);
                     CallScenario.Options opts = early.withTarget(requestTarget(p));
-                    CallScenario.Result r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts,
+                    dialtone.engine.ScenarioResult r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts,
                             Runner.userAgent()).run(signal.stop, head);
                     return new Runner.Outcome(r.failure(), r.summary());
                 }
@@ -320,35 +283,12 @@ class CallCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * TARGET becomes the Request-URI and the To header as written: a SIP or SIPS URI with nothing that could break a
-     * line, no URI headers, and only the URI parameters {@link dialtone.sip.message.SipUri#requestTargetProblem}
-     * allows.
-     */
+    /** TARGET as the engine takes it (see {@link CallScenario#targetProblem}); a usage error when it is refused. */
     static void checkTarget(CommandLine cl, String to, String typed) {
-        if (!dialtone.sip.parser.SipEncoder.lineSafe(to) || !dialtone.support.Printable.isClean(to)
-                || dialtone.sip.message.Grammar.hasWhitespace(to)) {
-            throw new CommandLine.ParameterException(cl, "TARGET contains white space or control characters");
-        }
-        if (dialtone.sip.message.SipUri.parse(to).isEmpty()) {
-            throw new CommandLine.ParameterException(cl, "TARGET " + (userinfoPassword(typed)
-                    ? "(a URI with a password, not shown)" : dialtone.support.Printable.escape(typed))
-                    + " is not a SIP URI (sip:user@host) or a user name");
-        }
-        String problem = dialtone.sip.message.SipUri.requestTargetProblem(to);
+        String problem = CallScenario.targetProblem(to, typed);
         if (problem != null) {
-            // a URI with a password is refused without being shown: the password would be on the terminal
-            boolean secret = userinfoPassword(to);
-            throw new CommandLine.ParameterException(cl, "TARGET " + (secret ? "(a URI with a password, not shown)"
-                    : dialtone.support.Printable.escape(typed)) + ": " + problem);
+            throw new CommandLine.ParameterException(cl, problem);
         }
-    }
-
-    /** Whether {@code uri} looks like {@code scheme:user:password@...}: then it is not echoed. */
-    static boolean userinfoPassword(String uri) {
-        int colon = uri.indexOf(':');
-        int at = uri.lastIndexOf('@');
-        return colon >= 0 && at > colon && uri.substring(colon + 1, at).indexOf(':') >= 0;
     }
 
     /**
@@ -364,10 +304,9 @@ class CallCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, flag + " " + f + ": " + (Files.isDirectory(f) ? "a directory"
                     : "not a regular file (a device, a FIFO or a socket)") + ", not a WAV file");
         }
-        try {
-            dialtone.media.WavReader.read(f);
-        } catch (dialtone.media.MediaException e) {
-            throw new CommandLine.ParameterException(cl, flag + ": " + e.getMessage());
+        String problem = Play.wavProblem(f);
+        if (problem != null) {
+            throw new CommandLine.ParameterException(cl, flag + ": " + problem);
         }
     }
 

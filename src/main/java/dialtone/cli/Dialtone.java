@@ -140,6 +140,9 @@ public final class Dialtone implements Runnable {
             return "unknown subcommand '" + u.getUnmatched().get(0) + "' of " + c.getCommandSpec().qualifiedName()
                     + " (one of: " + names + ")";
         }
+        if (ex.getCause() instanceof IceUrlConverter.Refused r) {
+            return r.getMessage();
+        }
         return ex.getMessage();
     }
 

@@ -214,7 +214,7 @@ final class LoadCommand extends CallCommand {
                 if (io.terminal() && !output.json) {
                     ticker.scheduleAtFixedRate(() -> progress(io, load.progress(), false), 1, 1, TimeUnit.SECONDS);
                 }
-                LoadScenario.Result r = load.run(signal.stop);
+                dialtone.engine.ScenarioResult r = load.run(signal.stop);
                 ticker.shutdownNow();
                 if (io.terminal() && !output.json) {
                     progress(io, load.progress(), true);

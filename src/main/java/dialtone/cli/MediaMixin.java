@@ -1,8 +1,9 @@
 package dialtone.cli;
 
 import dialtone.config.PasswordSource;
-import dialtone.engine.MediaSetup;
-import dialtone.media.IceServer;
+import dialtone.config.MediaSetup;
+import dialtone.config.IceServer;
+import dialtone.config.IceUrl;
 import dialtone.support.Secret;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,9 +21,9 @@ import picocli.CommandLine.Option;
 
 /** ICE servers, TURN credentials, interfaces and ports: the media path's flags. */
 public final class MediaMixin {
-    @Option(names = "--ice-server", paramLabel = "URL",
+    @Option(names = "--ice-server", paramLabel = "URL", converter = IceUrlConverter.class,
             description = "STUN/TURN server, repeatable: stun:host:port, turn:host:port?transport=udp|tcp, turns:host:port.")
-    List<String> iceServers = new ArrayList<>();
+    List<IceUrl> iceServers = new ArrayList<>();
 
     @Option(names = "--turn-user", paramLabel = "USER", description = "TURN username (long-term credentials).")
     String turnUser;
@@ -118,22 +119,13 @@ public final class MediaMixin {
                 || password.reveal().chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
             throw new CommandLine.ParameterException(cl, "the TURN password is empty, too long, or contains control characters");
         }
-        for (String url : iceServers) {
-            dialtone.probe.IceUrl u;
-            try {
-                u = dialtone.probe.IceUrl.parse(url);
-            } catch (IllegalArgumentException e) {
-                // a URL with user:pass@ is refused without being shown: the password would be on the terminal
-                String shown = url.contains("@") ? "(a URL with credentials, not shown)" : dialtone.support.Printable.escape(url.strip());
-                throw new CommandLine.ParameterException(cl, "--ice-server " + shown + " " + e.getMessage());
-            }
+        for (IceUrl u : iceServers) {
             boolean turn = u.turn();
             if (turn && (user == null || password == null)) {
                 throw new CommandLine.ParameterException(cl, "--ice-server " + u.canonical()
                         + " needs TURN credentials: --turn-user with --turn-password-env/--turn-password-file, or --turn-secret-env");
             }
-            boolean tls = u.scheme().endsWith("s");
-            servers.add(new IceServer(List.of(u.canonical()), turn ? user : null, turn ? password : null, tls && turnsInsecure));
+            servers.add(new IceServer(u, turn ? user : null, turn ? password : null, u.tls() && turnsInsecure));
         }
         if (relayOnly && servers.stream().noneMatch(s -> s.username() != null)) {
             throw new CommandLine.ParameterException(cl, "--relay-only needs a TURN server (--ice-server turn:...)");

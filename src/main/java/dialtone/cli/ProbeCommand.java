@@ -1,5 +1,7 @@
 package dialtone.cli;
 
+import dialtone.config.IceServer;
+import dialtone.config.IceUrl;
 import dialtone.config.SipProfile;
 import dialtone.config.TargetSpec;
 import dialtone.config.TrustMaterial;
@@ -80,9 +82,9 @@ final class ProbeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--echo-packets must be 0-1000");
         }
         // the same validation of ICE servers and credentials as call and register: nothing unchecked reaches libwebrtc
-        dialtone.engine.MediaSetup setup = media.toSetup(io.env(), io.redactor()::addSecret, cl);
-        List<String> urls = setup.iceServers().stream().map(s -> s.urls().get(0)).toList();
-        dialtone.media.IceServer firstTurn = setup.iceServers().stream().filter(s -> s.username() != null).findFirst().orElse(null);
+        dialtone.config.MediaSetup setup = media.toSetup(io.env(), io.redactor()::addSecret, cl);
+        List<IceUrl> urls = setup.iceServers().stream().map(IceServer::url).toList();
+        IceServer firstTurn = setup.iceServers().stream().filter(s -> s.username() != null).findFirst().orElse(null);
         boolean haveTargetFlags = target.endpoint != null || target.wsUri != null || io.env().get(TargetOptions.ENDPOINT_ENV) != null;
         Set<String> available = new LinkedHashSet<>();
         if (target.endpoint != null || io.env().get(TargetOptions.ENDPOINT_ENV) != null) {
@@ -91,8 +93,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (haveTargetFlags) {
             available.add("wss");
         }
-        for (String u : urls) {
-            dialtone.probe.IceUrl iu = dialtone.probe.IceUrl.parse(u);
+        for (IceUrl iu : urls) {
             if (iu.transports().contains("udp")) {
                 available.add("stun");
             }
@@ -122,7 +123,7 @@ final class ProbeCommand implements Callable<Integer> {
             ProbeScenario.Options o = new ProbeScenario.Options(urls, auth.user(), auth.password(),
                     Set.copyOf(only), skips, deadline, register, echoPackets, Runner.userAgent(), media.turnsInsecure,
                     scope.packetTap());
-            ProbeScenario.Result r = new ProbeScenario(scope::publish, io.clock(), scope.scenario(), o).run(() -> {
+            dialtone.engine.ScenarioResult r = new ProbeScenario(scope::publish, io.clock(), scope.scenario(), o).run(() -> {
                 if (!haveTarget) {
                     throw new IllegalStateException("no target");
                 }

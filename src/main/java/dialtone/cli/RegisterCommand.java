@@ -130,7 +130,7 @@ final class RegisterCommand implements Callable<Integer> {
         if ((ttsCommand != null || sttCommand != null) && script == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tts-command and --stt-command need --script");
         }
-        dialtone.engine.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
+        dialtone.config.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
         dialtone.engine.AnswerMode answerMode = mode;
         StopSignal signal = new StopSignal(8);
         try {
@@ -142,7 +142,7 @@ final class RegisterCommand implements Callable<Integer> {
                 RegisterScenario s = new RegisterScenario(p, ssl, scope::publish, io.clock(), scope.scenario(),
                         new RegisterScenario.Options(duration, expires, keepAlive, Duration.ofSeconds(10), answerMode,
                                 mediaSetup, recordDir, answerScript, maxCalls, target.requestTimeout, speech), ua);
-                RegisterScenario.Result r = s.run(signal.stop);
+                dialtone.engine.ScenarioResult r = s.run(signal.stop);
                 return new Runner.Outcome(r.failure(), r.summary());
             });
         } finally {

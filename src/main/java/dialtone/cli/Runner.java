@@ -112,8 +112,7 @@ final class Runner {
         }
         if (out.report != null) {
             bus.add(new HtmlReporter(out.report, io.redactor(), out.reportAudio, f -> {
-                dialtone.media.WavReader.Pcm pcm = dialtone.media.WavReader.read(f);
-                return new dialtone.report.RecordingView.Pcm(pcm.samples(), pcm.rate());
+                return dialtone.engine.Engine.readWav(f, dialtone.report.RecordingView.Pcm::new);
             }));
         }
         if (out.report != null || out.junit != null) {

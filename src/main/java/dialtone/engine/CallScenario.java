@@ -1,14 +1,18 @@
 package dialtone.engine;
 
+import dialtone.config.MediaSetup;
 import dialtone.config.SipProfile;
 import dialtone.event.Cause;
 import dialtone.event.Event;
 import dialtone.event.Failure;
 import dialtone.event.Layer;
-import dialtone.media.IceServer;
 import dialtone.media.MediaException;
 import dialtone.media.MediaOptions;
+import dialtone.sip.message.Grammar;
 import dialtone.sip.message.Header;
+import dialtone.sip.message.SipUri;
+import dialtone.sip.parser.SipEncoder;
+import dialtone.support.Printable;
 import dialtone.support.UaLoop;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,14 +35,19 @@ import javax.net.ssl.SSLContext;
  */
 public final class CallScenario {
     /** Everything the call command decided. */
-    public record Options(String target, List<Header> headers, Duration talk, Duration setupTimeout, Play play,
-                          Path record, List<IceServer> iceServers, boolean relayOnly, String iceBind, int minPort,
-                          int maxPort, boolean noUdp, boolean noTcp, Duration expectAudio, Double expectTone,
+    public record Options(String target, List<ExtraHeader> headers, Duration talk, Duration setupTimeout, Play play,
+                          Path record, MediaSetup media, Duration expectAudio, Double expectTone,
                           List<Check> checks, int expires, Duration keepAlive, InCall inCall, Duration requestTimeout) {
         /** The same options calling {@code t} (known once the configuration is). */
         public Options withTarget(String t) {
-            return new Options(t, headers, talk, setupTimeout, play, record, iceServers, relayOnly, iceBind, minPort,
-                    maxPort, noUdp, noTcp, expectAudio, expectTone, checks, expires, keepAlive, inCall, requestTimeout);
+            return new Options(t, headers, talk, setupTimeout, play, record, media, expectAudio, expectTone, checks,
+                    expires, keepAlive, inCall, requestTimeout);
+        }
+
+        /** The same options talking for {@code t}. */
+        Options withTalk(Duration t) {
+            return new Options(target, headers, t, setupTimeout, play, record, media, expectAudio, expectTone, checks,
+                    expires, keepAlive, inCall, requestTimeout);
         }
     }
 
@@ -125,10 +134,6 @@ public final class CallScenario {
         }
     }
 
-    /** The verdict, the summary facts, and the call's own result (null when no call was placed). */
-    public record Result(Failure failure, Map<String, Object> summary, Call.Result call) {
-    }
-
     private final SipProfile profile;
     private final SSLContext ssl;
     private final Consumer<Event> publish;
@@ -171,10 +176,7 @@ public final class CallScenario {
     }
 
     MediaOptions mediaOptions(Path record) {
-        double[] freqs = o.expectTone() == null ? new double[0] : new double[] {o.expectTone()};
-        return new MediaOptions(o.iceServers(), o.relayOnly(), o.iceBind(), o.minPort(), o.maxPort(), o.noUdp(),
-                o.noTcp(), o.play().source(), record, freqs,
-                o.iceServers().isEmpty() ? Duration.ofSeconds(2) : Duration.ofSeconds(5));
+        return o.play().options(o.media(), record, o.expectTone() == null ? new double[0] : new double[] {o.expectTone()});
     }
 
     /** The INVITE's target and headers: the command's, else the endpoint's. */
@@ -187,8 +189,40 @@ public final class CallScenario {
         for (Map.Entry<String, String> h : profile.headers().entrySet()) {
             headers.add(new Header(h.getKey(), h.getValue()));
         }
-        headers.addAll(o.headers());
+        for (ExtraHeader h : o.headers()) {
+            headers.add(new Header(h.name(), h.value()));
+        }
         return headers;
+    }
+
+    /**
+     * Why {@code to} cannot be a call's TARGET (it becomes the Request-URI and the To header as written), as one line
+     * that starts with "TARGET"; null when it can. A SIP or SIPS URI with nothing that could break a line, no URI
+     * headers, and only the URI parameters {@link SipUri#requestTargetProblem} allows. {@code typed} is what the user
+     * wrote (shown, unless it carries a password).
+     */
+    public static String targetProblem(String to, String typed) {
+        if (!SipEncoder.lineSafe(to) || !Printable.isClean(to) || Grammar.hasWhitespace(to)) {
+            return "TARGET contains white space or control characters";
+        }
+        if (SipUri.parse(to).isEmpty()) {
+            return "TARGET " + (userinfoPassword(typed) ? "(a URI with a password, not shown)" : Printable.escape(typed))
+                    + " is not a SIP URI (sip:user@host) or a user name";
+        }
+        String problem = SipUri.requestTargetProblem(to);
+        if (problem != null) {
+            // a URI with a password is refused without being shown: the password would be on the terminal
+            return "TARGET " + (userinfoPassword(to) ? "(a URI with a password, not shown)" : Printable.escape(typed))
+                    + ": " + problem;
+        }
+        return null;
+    }
+
+    /** Whether {@code uri} looks like {@code scheme:user:password@...}: then it is not echoed. */
+    static boolean userinfoPassword(String uri) {
+        int colon = uri.indexOf(':');
+        int at = uri.lastIndexOf('@');
+        return colon >= 0 && at > colon && uri.substring(colon + 1, at).indexOf(':') >= 0;
     }
 
     private String callIdPrefix = "";
@@ -199,12 +233,20 @@ public final class CallScenario {
         return this;
     }
 
-    public Result run(CountDownLatch stop) throws InterruptedException {
+    /** The call's own result once {@link #run} returned (null when no call was placed). */
+    private Call.Result placed;
+
+    public ScenarioResult run(CountDownLatch stop) throws InterruptedException {
         return run(stop, null);
     }
 
+    /** The result of the call {@link #run} placed, null when none was. */
+    Call.Result placed() {
+        return placed;
+    }
+
     /** Runs the call, on the media of {@code head} when there is one (then this scenario owns it). */
-    public Result run(CountDownLatch stop, HeadStart head) throws InterruptedException {
+    public ScenarioResult run(CountDownLatch stop, HeadStart head) throws InterruptedException {
         AtomicReference<Call> current = new AtomicReference<>();
         UaLoop loop = head != null ? head.loop : Session.newLoop(publish, clock, scenario);
         Session session = new Session(loop, profile, ssl, publish, clock, scenario, sessionOptions(), new Session.Listener() {
@@ -232,10 +274,11 @@ public final class CallScenario {
         Failure interrupted = null;
         Call.Result result = null;
         try {
-            Failure f = waitFor(session.ready(), Duration.ofSeconds(15).plus(o.requestTimeout().multipliedBy(2)), stop,
-                    "connecting");
+            Failure f = Readiness.await(session.ready(), Readiness.timeout(sessionOptions()), stop,
+                    s -> Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "no outcome within " + s + " s while connecting"),
+                    () -> Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted while connecting"));
             if (f == null) {
-                f = dial(session, call, mediaReady, offer);
+                f = place(session, call, mediaReady, offer, target(), profile.aor(), headers());
             }
             if (f != null) {
                 closeMedia(mediaReady);
@@ -253,25 +296,35 @@ public final class CallScenario {
         }
         Failure f = interrupted != null ? interrupted : result == null
                 ? Failure.of(Layer.CALL, Cause.REQUEST_TIMEOUT, "the call did not end in time") : result.failure();
-        return new Result(f, result == null ? Map.of() : result.summary(), result);
+        placed = result;
+        return new ScenarioResult(f, result == null ? Map.of() : result.summary());
     }
 
-    /** Waits for the offer, then sends the INVITE; returns the failure that prevented it. */
-    private Failure dial(Session session, Call call, CompletableFuture<CallMedia> mediaReady,
-                         CompletableFuture<String> offer) throws InterruptedException {
+    /** How long a call waits for its media's offer before it gives up (the media layer's own fault: MEDIA). */
+    static final Duration OFFER_WAIT = Duration.ofSeconds(15);
+
+    /**
+     * The one way a call is placed (call, and every call of load): waits at most {@link #OFFER_WAIT} for the media's
+     * offer, then, on the session's loop, hands the call to the session and sends the INVITE. Returns the failure that
+     * prevented it, or null; on a failure the caller closes the media.
+     */
+    static Failure place(Session session, Call call, CompletableFuture<CallMedia> mediaReady,
+                         CompletableFuture<String> offer, String target, String aor, List<Header> headers)
+            throws InterruptedException {
         String sdp;
         CallMedia media;
         try {
-            sdp = offer.get(15, TimeUnit.SECONDS);
+            sdp = offer.get(OFFER_WAIT.toSeconds(), TimeUnit.SECONDS);
             media = mediaReady.get();
         } catch (java.util.concurrent.ExecutionException e) {
             return mediaSetupFailure(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            return Failure.of(Layer.MEDIA, Cause.INTERNAL_ERROR, "the WebRTC offer was not ready within 15 s");
+            return Failure.of(Layer.MEDIA, Cause.INTERNAL_ERROR, "the WebRTC offer was not ready within "
+                    + OFFER_WAIT.toSeconds() + " s");
         }
         session.loop().execute(() -> {
             session.add(call);
-            call.dial(target(), profile.aor(), headers(), media, sdp);
+            call.dial(target, aor, headers, media, sdp);
         });
         return null;
     }
@@ -331,17 +384,4 @@ public final class CallScenario {
         }
     }
 
-    private Failure waitFor(CompletableFuture<Failure> f, Duration max, CountDownLatch stop, String what)
-            throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            if (f.isDone()) {
-                return f.getNow(null);
-            }
-            if (stop.await(20, TimeUnit.MILLISECONDS)) {
-                return Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted while " + what);
-            }
-        }
-        return Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "no outcome within " + max.toSeconds() + " s while " + what);
-    }
 }

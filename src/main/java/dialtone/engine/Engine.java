@@ -41,6 +41,12 @@ public final class Engine {
         t.start();
     }
 
+    /** A WAV file's samples and rate (any format the call can play), as {@code as} makes them; MediaException if none. */
+    public static <T> T readWav(java.nio.file.Path file, java.util.function.BiFunction<short[], Integer, T> as) {
+        dialtone.media.WavReader.Pcm pcm = dialtone.media.WavReader.read(file);
+        return as.apply(pcm.samples(), pcm.rate());
+    }
+
     /** True once a scenario loaded the WebRTC native library in this process. */
     public static boolean mediaLoaded() {
         return dialtone.media.NativeState.loaded();

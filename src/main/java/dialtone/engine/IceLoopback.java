@@ -1,12 +1,12 @@
 package dialtone.engine;
 
+import dialtone.config.IceServer;
+import dialtone.config.IceUrl;
+import dialtone.config.MediaSetup;
 import dialtone.event.MediaStats;
-import dialtone.media.IceServer;
 import dialtone.media.MediaListener;
 import dialtone.media.MediaOptions;
 import dialtone.media.MediaSession;
-import dialtone.media.SilenceSource;
-import dialtone.media.ToneSource;
 import dialtone.support.Secret;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,9 +30,10 @@ final class IceLoopback {
     private IceLoopback() {
     }
 
-    static Outcome run(String url, String user, Secret password, boolean tlsInsecure, Duration max) {
+    static Outcome run(IceUrl url, String user, Secret password, boolean tlsInsecure, Duration max) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        List<IceServer> servers = List.of(new IceServer(List.of(url), user, password, tlsInsecure));
+        MediaSetup relayed = new MediaSetup(List.of(new IceServer(url, user, password, tlsInsecure)), true, null, 0, 0,
+                false, false);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ice-loopback");
             t.setDaemon(true);
@@ -43,8 +44,7 @@ final class IceLoopback {
         try {
             for (int i = 0; i < 2; i++) {
                 int me = i;
-                MediaOptions o = new MediaOptions(servers, true, null, 0, 0, false, false,
-                        me == 0 ? ToneSource.of(440) : new SilenceSource(), null, new double[] {440}, Duration.ofSeconds(5));
+                MediaOptions o = Play.parse(me == 0 ? "tone:440" : "silence", false).options(relayed, null, new double[] {440});
                 pcs[i] = MediaSession.create(o, new MediaListener() {
                     @Override
                     public void onGathering(String state) {
@@ -73,7 +73,7 @@ final class IceLoopback {
             String offer = pcs[0].offer().get(max.toMillis(), TimeUnit.MILLISECONDS);
             if (dialtone.media.Sdp.candidates(offer).stream().noneMatch(c -> "relay".equals(c.type()))) {
                 // relay-only and no relay candidate: the allocation through this server failed inside libwebrtc
-                boolean tls = url.startsWith("turns:");
+                boolean tls = url.scheme().equals("turns");
                 return new Outcome(false, "the media engine got no relay candidate from this server"
                         + (tls && !tlsInsecure ? ": the TLS relay could not be used (libwebrtc checks a turns: certificate"
                         + " against its own roots and cannot take --ca-file; for a private CA add --turns-insecure, the media"

@@ -49,10 +49,6 @@ public final class LoadScenario {
         }
     }
 
-    /** The verdict and the summary facts (percentiles, failures by layer and cause). */
-    public record Result(Failure failure, Map<String, Object> summary) {
-    }
-
     /** What a progress line shows. */
     public record Progress(int started, int active, int passed, int failed, double callsPerSecond, long setupP50,
                            long setupP95, long audioP50, long audioP95, boolean behind, int heldBack) {
@@ -142,7 +138,7 @@ public final class LoadScenario {
         }
     }
 
-    public Result run(CountDownLatch stop) throws InterruptedException {
+    public ScenarioResult run(CountDownLatch stop) throws InterruptedException {
         startNanos = System.nanoTime();
         Overload own = overload == null ? new Overload(publish, clock, "load").calls(active::get).start() : null;
         Overload monitor = overload != null ? overload : own;
@@ -150,16 +146,13 @@ public final class LoadScenario {
         Session shared = null;
         try {
             if (o.sharedConnection()) {
-                shared = new Session(base, ssl, publish, clock, "load", template(base).sessionOptions(), new Session.Listener() {
+                Session.Options so = template(base).sessionOptions();
+                shared = new Session(base, ssl, publish, clock, "load", so, new Session.Listener() {
                 }).start();
-                Failure f;
-                try {
-                    f = shared.ready().get(40, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    f = Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "the shared connection was not ready within 40 s");
-                }
+                Failure f = Readiness.await(shared.ready(), Readiness.timeout(so), null, s -> Failure.of(Layer.REGISTRATION,
+                        Cause.REQUEST_TIMEOUT, "the shared connection was not ready within " + s + " s"), null);
                 if (f != null) {
-                    return new Result(f, Map.of("calls", 0));
+                    return new ScenarioResult(f, Map.of("calls", 0));
                 }
             }
             if (o.ramp() == null) {
@@ -178,10 +171,10 @@ public final class LoadScenario {
     }
 
     /** The steps of {@code --ramp}, one after the other, until one fails. */
-    private Result ramp(Session shared, CountDownLatch stop, Overload monitor) throws InterruptedException {
+    private ScenarioResult ramp(Session shared, CountDownLatch stop, Overload monitor) throws InterruptedException {
         Ramp ramp = o.ramp();
         List<Map<String, Object>> steps = new ArrayList<>();
-        Result failed = null;
+        ScenarioResult failed = null;
         int next = 1;
         int n = 0;
         List<Integer> levels = ramp.levels();
@@ -193,7 +186,7 @@ public final class LoadScenario {
             }
             int base = numbers.get(0);
             Batch b = place(numbers, c, shared, stop, monitor, g -> ramp.talk(g - base, c, o.rate()));
-            Result r = verdict(b, monitor, c);
+            ScenarioResult r = verdict(b, monitor, c);
             @SuppressWarnings("unchecked")
             Map<String, Integer> failures = (Map<String, Integer>) r.summary().getOrDefault("failures", Map.of());
             Failure over = monitor.failure(b.start, b.end, failedWhileBehind(b, monitor));
@@ -224,8 +217,8 @@ public final class LoadScenario {
                 break;
             }
             if (!v.passed()) {
-                failed = over != null ? new Result(over, r.summary()) : r.failure() != null ? r
-                        : new Result(Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, v.reason()), r.summary());
+                failed = over != null ? new ScenarioResult(over, r.summary()) : r.failure() != null ? r
+                        : new ScenarioResult(Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, v.reason()), r.summary());
                 break;
             }
         }
@@ -234,14 +227,14 @@ public final class LoadScenario {
         s.put("stepsPlanned", levels.size());
         s.put("table", table(steps));
         if (failed == null) {
-            return new Result(null, s);
+            return new ScenarioResult(null, s);
         }
         Failure f = failed.failure();
         String side = (String) steps.get(steps.size() - 1).getOrDefault("saturated", "");
         String msg = f.layer() == Layer.INTERNAL && f.cause() == Cause.CANCELED ? f.message()
                 : "ramp stopped at " + steps.get(steps.size() - 1).get("concurrency") + " calls (capacity "
                         + s.get("capacity") + "; " + side + " saturated first): " + f.message();
-        return new Result(new Failure(f.layer(), f.cause(), f.originator(), f.status(), f.reason(), msg), s);
+        return new ScenarioResult(new Failure(f.layer(), f.cause(), f.originator(), f.status(), f.reason(), msg), s);
     }
 
     /** The steps as one line each, for people: "50 pass | 100 pass | 150 FAIL dialtone". */
@@ -391,12 +384,7 @@ public final class LoadScenario {
     /** The options of a call that talks for {@code talk} (null: as given). */
     private CallScenario.Options options(Duration talk) {
         CallScenario.Options x = perCall.get();
-        if (talk == null) {
-            return x;
-        }
-        return new CallScenario.Options(x.target(), x.headers(), talk, x.setupTimeout(), x.play(), x.record(),
-                x.iceServers(), x.relayOnly(), x.iceBind(), x.minPort(), x.maxPort(), x.noUdp(), x.noTcp(), x.expectAudio(),
-                x.expectTone(), x.checks(), x.expires(), x.keepAlive(), x.inCall(), x.requestTimeout());
+        return talk == null ? x : x.withTalk(talk);
     }
 
     private CallScenario template(SipProfile p) {
@@ -409,13 +397,14 @@ public final class LoadScenario {
 
     /** One call on a session of its own (as one browser): connect, register, call, unregister. */
     private Call.Result ownConnection(String scenario, int g, CountDownLatch stop, Duration talk) throws InterruptedException {
-        CallScenario.Result r = new CallScenario(profileFor(g), ssl, publish, clock, scenario, options(talk), userAgent,
-                mediaFactory).callIdPrefix(o.shard().callIdPrefix(g)).run(stop);
-        if (r.call() != null && (r.failure() == r.call().failure())) {
-            return r.call();
+        CallScenario cs = new CallScenario(profileFor(g), ssl, publish, clock, scenario, options(talk), userAgent,
+                mediaFactory).callIdPrefix(o.shard().callIdPrefix(g));
+        ScenarioResult r = cs.run(stop);
+        Call.Result c = cs.placed();
+        if (c != null && (r.failure() == c.failure())) {
+            return c;
         }
-        Map<String, Object> s = r.call() == null ? r.summary() : r.call().summary();
-        Call.Result c = r.call();
+        Map<String, Object> s = c == null ? r.summary() : c.summary();
         return new Call.Result(scenario, r.failure(), s, c != null && c.answered(), c == null ? -1 : c.setupMs(),
                 c == null ? -1 : c.firstAudioMs(), c == null ? 0 : c.talkMs(), c == null ? -1 : c.mos(), c == null ? null : c.stats(),
                 c == null ? null : c.presence());
@@ -428,22 +417,12 @@ public final class LoadScenario {
         Call call = new Call(s.loop(), s.ua(), publish, scenario, t.spec(), true).callIdPrefix(o.shard().callIdPrefix(g));
         CompletableFuture<CallMedia> media = mediaFactory.open(s.loop(), call.publisher(), scenario, t.mediaOptions(null),
                 call.failures());
-        String sdp;
-        CallMedia m;
-        try {
-            sdp = media.thenCompose(CallMedia::offer).get(15, TimeUnit.SECONDS);
-            m = media.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            return new Call.Result(scenario, CallScenario.mediaSetupFailure(e.getCause()), Map.of(), false, -1, -1, 0, -1, null);
-        } catch (java.util.concurrent.TimeoutException e) {
+        Failure f = CallScenario.place(s, call, media, media.thenCompose(CallMedia::offer), t.target(), s.profile().aor(),
+                t.headers());
+        if (f != null) {
             CallScenario.closeMedia(media);
-            return new Call.Result(scenario, Failure.of(Layer.MEDIA, Cause.INTERNAL_ERROR, "the WebRTC offer was not ready"
-                    + " within 15 s"), Map.of(), false, -1, -1, 0, -1, null);
+            return new Call.Result(scenario, f, Map.of(), false, -1, -1, 0, -1, null);
         }
-        s.loop().execute(() -> {
-            s.add(call);
-            call.dial(t.target(), s.profile().aor(), t.headers(), m, sdp);
-        });
         Duration longest = talk != null ? talk : callOptions.talk() == null ? Duration.ofHours(24) : callOptions.talk();
         Duration max = callOptions.setupTimeout().plus(longest).plus(Duration.ofSeconds(45));
         Call.Result r = CallScenario.awaitEnd(s, call, max, stop);
@@ -495,7 +474,7 @@ public final class LoadScenario {
         return dialtone.support.Percentiles.nearestRank(sorted, p);
     }
 
-    private Result verdict(Batch batch, Overload monitor, int planned) {
+    private ScenarioResult verdict(Batch batch, Overload monitor, int planned) {
         Batch bt = batch;
         boolean interrupted = bt.interrupted;
         List<Call.Result> done = new ArrayList<>();
@@ -585,6 +564,6 @@ public final class LoadScenario {
                     + String.format(Locale.ROOT, "%.1f", o.maxFailureRate() * 100) + " %); most often " + top + ": "
                     + ex.message());
         }
-        return new Result(f, s);
+        return new ScenarioResult(f, s);
     }
 }

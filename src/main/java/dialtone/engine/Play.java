@@ -1,10 +1,14 @@
 package dialtone.engine;
 
+import dialtone.config.MediaSetup;
 import dialtone.media.AudioSource;
 import dialtone.media.EchoSource;
+import dialtone.media.MediaException;
+import dialtone.media.MediaOptions;
 import dialtone.media.MicSource;
 import dialtone.media.SilenceSource;
 import dialtone.media.ToneSource;
+import dialtone.media.WavReader;
 import dialtone.media.WavSource;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -41,6 +45,21 @@ public record Play(String kind, double hz, Path wav, boolean loop) {
             return new Play("mic", 0, null, false);
         }
         return new Play("wav", 0, Path.of(s), !once);
+    }
+
+    /** Why {@code wav} cannot be played (the reader's own words), read and decoded once; null when it can. */
+    public static String wavProblem(Path wav) {
+        try {
+            WavReader.read(wav);
+            return null;
+        } catch (MediaException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The media options of a call that plays this, with the media settings {@code setup}. */
+    MediaOptions options(MediaSetup setup, Path record, double[] toneFreqs) {
+        return new MediaOptions(setup, source(), record, toneFreqs);
     }
 
     AudioSource source() {

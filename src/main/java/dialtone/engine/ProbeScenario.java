@@ -1,5 +1,6 @@
 package dialtone.engine;
 
+import dialtone.config.IceUrl;
 import dialtone.config.SipProfile;
 import dialtone.event.Cause;
 import dialtone.event.Event;
@@ -7,7 +8,6 @@ import dialtone.event.Failure;
 import dialtone.event.Layer;
 import dialtone.event.ProbeEvent;
 import dialtone.event.RunEvent;
-import dialtone.probe.IceUrl;
 import dialtone.probe.NetworkChecks;
 import dialtone.sip.message.SipResponse;
 import dialtone.sip.ua.OutboundRequest;
@@ -35,15 +35,12 @@ import javax.net.ssl.SSLContext;
  * with a relay echo. Then a verdict: which ways media can take, whether TURN is required, the first broken layer.
  */
 public final class ProbeScenario {
-    public record Options(List<String> iceUrls, String turnUser, Secret turnPassword, Set<String> only, Set<String> skip,
+    public record Options(List<IceUrl> iceUrls, String turnUser, Secret turnPassword, Set<String> only, Set<String> skip,
                           Duration deadline, boolean register, int echoPackets, String userAgent, boolean turnsInsecure,
                           dialtone.support.PacketTap tap) {
         boolean wants(String check) {
             return (only.isEmpty() || only.contains(check)) && !skip.contains(check);
         }
-    }
-
-    public record Result(Failure failure, Map<String, Object> summary) {
     }
 
     private final Consumer<Event> publish;
@@ -62,7 +59,7 @@ public final class ProbeScenario {
     /**
      * @param profile resolves the configuration (the https check, or the direct flags); called on a worker thread
      */
-    public Result run(Supplier<SipProfile> profile, boolean fromEndpoint, SSLContext ssl) throws InterruptedException {
+    public ScenarioResult run(Supplier<SipProfile> profile, boolean fromEndpoint, SSLContext ssl) throws InterruptedException {
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "probe");
             t.setDaemon(true);
@@ -101,8 +98,7 @@ public final class ProbeScenario {
                 return null;
             }));
         }
-        for (String u : o.iceUrls()) {
-            IceUrl url = IceUrl.parse(u);
+        for (IceUrl url : o.iceUrls()) {
             if (o.wants("stun") && url.transports().contains("udp")) {
                 expect("stun", url.hostPort(), "udp");
                 all.add(CompletableFuture.runAsync(() -> {
@@ -113,8 +109,7 @@ public final class ProbeScenario {
             }
             if (o.wants("ice") && url.turn()) {
                 for (String transport : url.transports()) {
-                    String single = url.scheme() + ":" + url.hostPort() + (url.scheme().equals("turns") ? "?transport=tcp"
-                            : "?transport=" + transport);
+                    IceUrl single = url.over(transport);
                     expect("ice", url.hostPort(), transport);
                     CompletableFuture<Boolean> allocated = turnResults.computeIfAbsent(url.hostPort() + "/" + transport,
                             k -> new CompletableFuture<>());
@@ -153,7 +148,7 @@ public final class ProbeScenario {
             }
         }
         // two different servers (or ports) are needed to tell how the NAT maps
-        List<IceUrl> udpServers = o.iceUrls().stream().map(IceUrl::parse).filter(u -> u.transports().contains("udp"))
+        List<IceUrl> udpServers = o.iceUrls().stream().filter(u -> u.transports().contains("udp"))
                 .filter(distinctHostPort()).toList();
         if (o.wants("stun") && udpServers.size() >= 2) {
             expect("nat", udpServers.get(0).hostPort() + " + " + udpServers.get(1).hostPort(), "udp");
@@ -222,6 +217,8 @@ public final class ProbeScenario {
         publish.accept(c);
     }
 
+    private static final Failure NO_RESULT = Failure.of(Layer.INTERNAL, Cause.REQUEST_TIMEOUT, "no result within the deadline");
+
     /** WSS upgrade with sub-protocol sip, then an OPTIONS round trip (any answer counts); REGISTER with --register. */
     private void wss(SipProfile p, SSLContext ssl) {
         long t0 = System.nanoTime();
@@ -236,8 +233,9 @@ public final class ProbeScenario {
             }
         };
         // the engine's session, quiet, registering only when asked (after the OPTIONS round trip)
-        Session session = new Session(p, ssl, quiet, clock, scenario, new Session.Options(o.deadline(), Duration.ZERO,
-                60, Duration.ofSeconds(32), o.userAgent(), "", false), new Session.Listener() {
+        Session.Options so = new Session.Options(o.deadline(), Duration.ZERO, 60, Duration.ofSeconds(32), o.userAgent(), "",
+                false);
+        Session session = new Session(p, ssl, quiet, clock, scenario, so, new Session.Listener() {
                     @Override
                     public void onRegistered(int expires, boolean refresh) {
                         facts.put("registered", true);
@@ -249,20 +247,24 @@ public final class ProbeScenario {
                         done.complete("REGISTER failed: " + f.message());
                     }
                 });
-        session.ready().whenComplete((f, e) -> {
-            if (f != null || e != null) {
-                done.complete(f != null ? f.message() : String.valueOf(e));
-                return;
-            }
-            facts.put("upgradeMs", (System.nanoTime() - t0) / 1_000_000);
-            session.loop().execute(() -> options(session, p, facts, done));
-        });
         session.start();
+        // the readiness rule, capped by the probe's one deadline
+        Duration max = Readiness.timeout(so).compareTo(o.deadline()) < 0 ? Readiness.timeout(so) : o.deadline();
         String problem;
         try {
-            problem = done.get(o.deadline().toMillis(), TimeUnit.MILLISECONDS);
+            Failure f = Readiness.await(session.ready(), max, null, s -> NO_RESULT, null);
+            if (f != null) {
+                problem = f == NO_RESULT ? NO_RESULT.message() : f.message();
+            } else {
+                facts.put("upgradeMs", (System.nanoTime() - t0) / 1_000_000);
+                session.loop().execute(() -> options(session, p, facts, done));
+                problem = done.get(Math.max(1, t0 + o.deadline().toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (Exception e) {
-            problem = "no result within the deadline";
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            problem = NO_RESULT.message();
         }
         String detail = problem != null ? problem : "upgraded (sip) in " + facts.get("upgradeMs") + " ms, OPTIONS answered "
                 + facts.get("optionsStatus") + " in " + facts.get("optionsRttMs") + " ms"
@@ -299,7 +301,7 @@ public final class ProbeScenario {
                 });
     }
 
-    private synchronized Result verdict() {
+    private synchronized ScenarioResult verdict() {
         List<String> ways = new ArrayList<>();
         boolean stunRan = false;
         boolean direct = false;
@@ -351,6 +353,6 @@ public final class ProbeScenario {
         if (results.isEmpty()) {
             f = Failure.of(Layer.PROBE, Cause.CONFIG_INVALID, "nothing to probe: give --endpoint or --ws-uri, and/or --ice-server");
         }
-        return new Result(f, s);
+        return new ScenarioResult(f, s);
     }
 }

@@ -1,5 +1,6 @@
 package dialtone.engine;
 
+import dialtone.config.MediaSetup;
 import dialtone.config.SipProfile;
 import dialtone.event.Cause;
 import dialtone.event.Event;
@@ -11,11 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
@@ -43,10 +41,6 @@ public final class RegisterScenario {
         public Options(Duration duration, int expires, Duration keepAlive, Duration handshakeTimeout) {
             this(duration, expires, keepAlive, handshakeTimeout, null, null, null, null, 1, Duration.ofSeconds(32));
         }
-    }
-
-    /** The verdict and the summary facts: registered, registrations, refreshes, reconnects, unregistered. */
-    public record Result(Failure failure, Map<String, Object> summary) {
     }
 
     private static final Duration TEARDOWN = Duration.ofSeconds(5);
@@ -78,8 +72,11 @@ public final class RegisterScenario {
         this.userAgent = userAgent;
     }
 
-    /** Runs to the end; {@code stop} ends it early (Ctrl-C). Returns the failure, or null. */
-    public Result run(CountDownLatch stop) throws InterruptedException {
+    /**
+     * Runs to the end; {@code stop} ends it early (Ctrl-C). The verdict, and the summary facts: registered,
+     * registrations, refreshes, reconnects, unregistered.
+     */
+    public ScenarioResult run(CountDownLatch stop) throws InterruptedException {
         java.time.Instant began = clock.instant();
         Failure f;
         try {
@@ -129,14 +126,13 @@ public final class RegisterScenario {
         if (profile.needsRegister()) {
             summary.put("unregistered", unregistered);
         }
-        return new Result(f, summary);
+        return new ScenarioResult(f, summary);
     }
 
     private Failure drive(CountDownLatch stop) throws InterruptedException {
-        CompletableFuture<Failure> first = new CompletableFuture<>();
-        Session session = new Session(profile, ssl, publish, clock, scenario, new Session.Options(options.handshakeTimeout(),
-                options.keepAlive(), options.expires(), options.requestTimeout(), userAgent,
-                "runtime endpoint: the SDK does not REGISTER (no credentials)"), new Session.Listener() {
+        Session.Options so = new Session.Options(options.handshakeTimeout(), options.keepAlive(), options.expires(),
+                options.requestTimeout(), userAgent, "runtime endpoint: the SDK does not REGISTER (no credentials)");
+        Session session = new Session(profile, ssl, publish, clock, scenario, so, new Session.Listener() {
                     @Override
                     public void onRegistered(int expires, boolean refresh) {
                         problem = null;
@@ -168,12 +164,10 @@ public final class RegisterScenario {
                         }
                     }
                 });
-        session.ready().whenComplete((f, e) -> first.complete(e != null ? Failure.of(Layer.INTERNAL,
-                Cause.INTERNAL_ERROR, "registration failed: " + e) : f));
         if (options.answer() != null) {
             overload = new Overload(publish, clock, scenario);
             Overload o = overload;
-            answerer = new Answerer(session, publish, options.answer(), (play, n) -> options.media().options(play,
+            answerer = new Answerer(session, publish, options.answer(), (play, n) -> play.options(options.media(),
                     options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n),
                     new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls(), o::sustained,
                     System::nanoTime)
@@ -183,17 +177,9 @@ public final class RegisterScenario {
             session.setInboundHandler(answerer);
         }
         session.start();
-        Duration firstOutcome = options.handshakeTimeout().plus(options.requestTimeout().multipliedBy(2)).plusSeconds(5);
         try {
-            Failure f;
-            try {
-                f = first.get(firstOutcome.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                f = Failure.of(Layer.REGISTRATION, Cause.REQUEST_TIMEOUT, "no registration outcome within "
-                        + firstOutcome.toSeconds() + " s");
-            } catch (ExecutionException e) {
-                f = Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR, "registration failed: " + e.getCause());
-            }
+            Failure f = Readiness.await(session.ready(), Readiness.timeout(so), null, s -> Failure.of(Layer.REGISTRATION,
+                    Cause.REQUEST_TIMEOUT, "no registration outcome within " + s + " s"), null);
             if (f != null) {
                 return f;
             }

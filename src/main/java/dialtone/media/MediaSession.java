@@ -1,5 +1,6 @@
 package dialtone.media;
 
+import dialtone.config.IceServer;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.PortAllocatorConfig;

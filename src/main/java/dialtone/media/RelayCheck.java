@@ -1,6 +1,7 @@
 package dialtone.media;
 
-import dialtone.probe.IceUrl;
+import dialtone.config.IceServer;
+import dialtone.config.IceUrl;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -28,23 +29,16 @@ public final class RelayCheck {
     public static Boolean answers(List<IceServer> servers, String relayProtocol, Duration max) {
         Boolean any = null;
         for (IceServer s : servers) {
-            for (String u : s.urls()) {
-                IceUrl url;
-                try {
-                    url = IceUrl.parse(u);
-                } catch (RuntimeException e) {
-                    continue;
-                }
-                if (!url.turn() || !fits(url, relayProtocol)) {
-                    continue;
-                }
-                String how = relayProtocol != null ? relayProtocol.toLowerCase(java.util.Locale.ROOT) : transport(url);
-                boolean ok = "udp".equals(how) ? udp(url.host(), url.port(), max) : tcp(url.host(), url.port(), max);
-                if (ok) {
-                    return true;
-                }
-                any = false;
+            IceUrl url = s.url();
+            if (!url.turn() || !fits(url, relayProtocol)) {
+                continue;
             }
+            String how = relayProtocol != null ? relayProtocol.toLowerCase(java.util.Locale.ROOT) : transport(url);
+            boolean ok = "udp".equals(how) ? udp(url.host(), url.port(), max) : tcp(url.host(), url.port(), max);
+            if (ok) {
+                return true;
+            }
+            any = false;
         }
         return any;
     }

@@ -1,5 +1,6 @@
 package dialtone.probe;
 
+import dialtone.config.IceUrl;
 import dialtone.support.PacketTap;
 import dialtone.support.TlsErrors;
 import java.io.IOException;

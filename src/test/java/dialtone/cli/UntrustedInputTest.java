@@ -249,8 +249,8 @@ class UntrustedInputTest {
                 "RSeq: 1")) {
             usage(CliRun.run(callTo("--header", h)), "own that header");
         }
-        assertEquals(null, CallCommand.ownedBy("X-Tenant"));
-        assertEquals(null, CallCommand.ownedBy("Subject"));
+        assertEquals(null, dialtone.engine.ExtraHeader.ownedBy("X-Tenant"));
+        assertEquals(null, dialtone.engine.ExtraHeader.ownedBy("Subject"));
     }
 
     // ---- case 8: a user's mistake about a local file is 2 or 3 with one line, never 70 --------------------------

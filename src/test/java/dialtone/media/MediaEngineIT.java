@@ -24,8 +24,8 @@ class MediaEngineIT {
 
     static Leg leg(double sendHz, double expectHz) {
         CompletableFuture<Void> connected = new CompletableFuture<>();
-        MediaOptions o = new MediaOptions(List.of(), false, "127.0.0.1", 0, 0, false, true, ToneSource.of(sendHz), null,
-                new double[] {expectHz}, Duration.ofSeconds(2));
+        MediaOptions o = new MediaOptions(new dialtone.config.MediaSetup(List.of(), false, "127.0.0.1", 0, 0, false, true),
+                ToneSource.of(sendHz), null, new double[] {expectHz});
         MediaSession s = MediaSession.open(o, new MediaListener() {
             @Override
             public void onGathering(String state) {

@@ -1,19 +1,29 @@
-package dialtone.probe;
+package dialtone.config;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A {@code stun:}, {@code stuns:}, {@code turn:} or {@code turns:} URL (RFC 7064, RFC 7065): scheme, host, port,
- * transports to try. {@code turn:} without {@code ?transport=} is probed over UDP and TCP; {@code turns:} over TLS.
+ * A {@code stun:}, {@code stuns:}, {@code turn:} or {@code turns:} URL (RFC 7064, RFC 7065), parsed once where the user
+ * gives it (the {@code --ice-server} flag's converter) and passed on as this value: scheme, host (an IPv6 literal
+ * without its brackets), port (the scheme's default when none is written) and the {@code ?transport=} given, or null.
  *
- * <p>The one check of every ICE server URL a user gives (call, register, probe): it is strict, because what passes
- * here goes into libwebrtc, whose URL parser crashed the process on an out-of-range port, an unknown transport or an
- * unclosed IPv6 bracket. {@link #canonical()} is what libwebrtc is given.
+ * <p>The one check of every ICE server URL (call, register, probe): it is strict, because what passes here goes into
+ * libwebrtc, whose URL parser crashed the process on an out-of-range port, an unknown transport or an unclosed IPv6
+ * bracket. {@link #canonical()} (also {@link #toString()}) is what libwebrtc is given. A URL never carries a
+ * credential: one with {@code user:pass@} is refused.
  */
-public record IceUrl(String scheme, String host, int port, String transport, List<String> transports) {
+public record IceUrl(String scheme, String host, int port, String transport) {
     private static final int MAX_LENGTH = 512;
+    private static final List<String> SCHEMES = List.of("stun", "stuns", "turn", "turns");
+
+    /** Checks the parts, so that no IceUrl exists that {@link #parse} would refuse. */
+    public IceUrl {
+        if (!SCHEMES.contains(scheme) || host == null || host.isEmpty() || port < 1 || port > 65535
+                || transport != null && (!scheme.startsWith("turn") || !transport.equals("udp") && !transport.equals("tcp"))) {
+            throw new IllegalArgumentException("is not a valid stun:, stuns:, turn: or turns: URL");
+        }
+    }
 
     /** Parses and validates; IllegalArgumentException with a one-line reason (the URL itself is not repeated). */
     public static IceUrl parse(String url) {
@@ -31,11 +41,8 @@ public record IceUrl(String scheme, String host, int port, String transport, Lis
             }
         }
         int colon = u.indexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("is not a stun:, stuns:, turn: or turns: URL");
-        }
-        String scheme = u.substring(0, colon).toLowerCase(Locale.ROOT);
-        if (!List.of("stun", "stuns", "turn", "turns").contains(scheme)) {
+        String scheme = colon < 0 ? "" : u.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!SCHEMES.contains(scheme)) {
             throw new IllegalArgumentException("is not a stun:, stuns:, turn: or turns: URL");
         }
         String rest = u.substring(colon + 1);
@@ -80,7 +87,7 @@ public record IceUrl(String scheme, String host, int port, String transport, Lis
             int pc = rest.indexOf(':');
             host = pc < 0 ? rest : rest.substring(0, pc);
             portText = pc < 0 ? null : rest.substring(pc + 1);
-            String problem = dialtone.config.SipFields.host(host);
+            String problem = SipFields.host(host);
             if (problem != null) {
                 throw new IllegalArgumentException("host " + problem);
             }
@@ -95,28 +102,46 @@ public record IceUrl(String scheme, String host, int port, String transport, Lis
                 throw new IllegalArgumentException("has a port outside 1-65535");
             }
         }
-        List<String> ts = new ArrayList<>();
-        switch (scheme) {
-            case "stun" -> ts.add("udp");
-            case "stuns", "turns" -> ts.add("tls");
-            default -> {
-                if (transport == null) {
-                    ts.add("udp");
-                    ts.add("tcp");
-                } else {
-                    ts.add(transport);
-                }
-            }
-        }
-        return new IceUrl(scheme, host, port, transport, List.copyOf(ts));
+        return new IceUrl(scheme, host, port, transport);
     }
 
     static int defaultPort(String scheme) {
         return scheme.endsWith("s") ? 5349 : 3478;
     }
 
+    /** A TURN server (turn: or turns:), which needs credentials and gives relay candidates. */
     public boolean turn() {
         return scheme.startsWith("turn");
+    }
+
+    /** Reached over TLS (stuns:, turns:). */
+    public boolean tls() {
+        return scheme.endsWith("s");
+    }
+
+    /**
+     * The transports to try, in order: stun: over UDP; stuns: and turns: over TLS; turn: over the one its
+     * {@code ?transport=} names, else UDP and TCP.
+     */
+    public List<String> transports() {
+        if (tls()) {
+            return List.of("tls");
+        }
+        if (!turn()) {
+            return List.of("udp");
+        }
+        return transport == null ? List.of("udp", "tcp") : List.of(transport);
+    }
+
+    /**
+     * This server reached over {@code t} only (one of {@link #transports()}), as libwebrtc takes it: turns: runs its
+     * TLS over TCP, so its {@code tls} is {@code ?transport=tcp}.
+     */
+    public IceUrl over(String t) {
+        if (!transports().contains(t)) {
+            throw new IllegalArgumentException(canonical() + " is not reached over " + t);
+        }
+        return turn() ? new IceUrl(scheme, host, port, tls() ? "tcp" : t) : this;
     }
 
     public String hostPort() {
@@ -126,5 +151,10 @@ public record IceUrl(String scheme, String host, int port, String transport, Lis
     /** The URL rebuilt from its checked parts: the only form that reaches libwebrtc. */
     public String canonical() {
         return scheme + ":" + hostPort() + (transport == null ? "" : "?transport=" + transport);
+    }
+
+    @Override
+    public String toString() {
+        return canonical();
     }
 }
