@@ -109,7 +109,8 @@ final class ServeCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Exporter exporter = new Exporter(new Exporter.Settings(config, address, web, maxInFlight, timeoutOffset,
-                Exporter.launcher(), io.env(), ServeCommand::checkFlags, io.redactor(), io.err(), verbose, history), modules);
+                Exporter.launcher(), io.env(), ServeCommand::checkFlags, io.redactor(), io.err(), verbose, history,
+                ServeCommand::inProcess), modules);
         InetSocketAddress bound;
         try {
             bound = exporter.start();
@@ -173,6 +174,26 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * A {@code config} module's run in this JVM: dialtone's own command line, as a child would run it, with the
+     * configuration fetch's phases handed over at full precision (nanoseconds, here as seconds).
+     */
+    static int inProcess(List<String> args, java.util.Map<String, String> env, java.io.Writer out, java.io.Writer err,
+                         java.util.function.Consumer<dialtone.serve.ProbeRun.FetchPhases> phases) {
+        dialtone.config.ConfigFetcher.observe(p -> phases.accept(new dialtone.serve.ProbeRun.FetchPhases(seconds(p.resolveNanos()),
+                seconds(p.connectNanos()), seconds(p.tlsNanos()), seconds(p.processingNanos()), seconds(p.transferNanos()),
+                seconds(p.totalNanos()))));
+        try {
+            return Dialtone.execute(args.toArray(new String[0]), out, err, env, false);
+        } finally {
+            dialtone.config.ConfigFetcher.observe(null);
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos < 0 ? -1 : nanos / 1e9;
     }
 
     /** Whether the command line would take these arguments (parsed as dialtone's picocli model parses them). */

@@ -58,7 +58,7 @@ public final class Exporter {
     /** What the exporter runs with. */
     public record Settings(Path configFile, InetSocketAddress listen, WebConfig web, int maxInFlight, Duration timeoutOffset,
                            List<String> launcher, Map<String, String> env, Function<List<String>, String> flags,
-                           Redactor redactor, PrintWriter log, boolean verbose, int history) {
+                           Redactor redactor, PrintWriter log, boolean verbose, int history, InProcessProbe.Runner inProcess) {
     }
 
     /** A recent probe, as /logs shows it (blackbox_exporter's "recent probes"): its debug text, redacted. */
@@ -197,7 +197,7 @@ public final class Exporter {
             log("stopping: waiting for " + inflight + " probe(s) in flight");
         }
         long end = System.nanoTime() + max.toNanos();
-        while (active.get() > 0 && System.nanoTime() < end) {
+        while ((active.get() > 0 || inFlight.get() > 0) && System.nanoTime() < end) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -308,8 +308,19 @@ public final class Exporter {
             }
             ChildProbe.Result r;
             inFlightGauge.set(inFlight.incrementAndGet());
+            // the slot is given back once: by this thread, or (a run in this JVM) by the run's own thread when it ends
+            java.util.concurrent.atomic.AtomicBoolean given = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable release = () -> {
+                if (given.compareAndSet(false, true)) {
+                    inFlightGauge.set(inFlight.decrementAndGet());
+                    slots.release();
+                }
+            };
+            boolean inJvm = s.inProcess() != null && InProcessProbe.applies(m);
             try {
-                r = ChildProbe.run(s.launcher(), m, target, s.env(), s.redactor(), System.nanoTime() + budget.toNanos());
+                long deadline = System.nanoTime() + budget.toNanos();
+                r = inJvm ? InProcessProbe.run(s.inProcess(), m, target, s.env(), s.redactor(), deadline, release)
+                        : ChildProbe.run(s.launcher(), m, target, s.env(), s.redactor(), deadline);
             } catch (IOException e) {
                 log("cannot start a probe of module " + m.name() + ": " + e.getMessage());
                 text(ex, 500, "cannot start the probe: " + e.getClass().getSimpleName());
@@ -319,8 +330,9 @@ public final class Exporter {
                 text(ex, 503, "interrupted");
                 return;
             } finally {
-                inFlightGauge.set(inFlight.decrementAndGet());
-                slots.release();
+                if (!inJvm) {
+                    release.run();
+                }
             }
             ProbeRun.Verdict v = r.verdict();
             probes.labelValues(m.name(), v.success() ? "success" : "failure").inc();
