@@ -45,7 +45,8 @@ import java.util.function.Function;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The HTTP side of {@code dialtone serve}: {@code /probe} runs one check (a child process, at most
+ * The HTTP side of {@code dialtone serve}: {@code /probe} runs one check (a child process, or for a {@code config}
+ * module the command line in this JVM: {@link InProcessProbe}; at most
  * {@code maxInFlight} at once; more are refused with 503, never queued), {@code /metrics} is the exporter's own,
  * {@code /-/healthy} says it is up. SIGHUP reloads the module file (a broken one is refused and the old one kept);
  * SIGTERM and SIGINT refuse new probes, wait for the ones in flight and stop.
@@ -83,6 +84,7 @@ public final class Exporter {
     private final Counter probes;
     private final Counter failures;
     private final Counter refused;
+    private final Counter timeouts;
     private final Gauge inFlightGauge;
     private final Histogram durations;
     private final Gauge reloadOk;
@@ -103,6 +105,10 @@ public final class Exporter {
         for (String r : List.of("module", "target", "busy", "draining", "request")) {
             refused.labelValues(r);
         }
+        timeouts = Counter.builder().name("dialtone_serve_probe_timeouts_total")
+                .help("Probes stopped at their deadline (the module's timeout or the scrape's), by module: with the load average, "
+                        + "tells a machine too busy to finish in time from a far end that does not answer")
+                .labelNames("module").register(registry);
         inFlightGauge = Gauge.builder().name("dialtone_serve_probes_in_flight").help("Probes running now").register(registry);
         Gauge.builder().name("dialtone_serve_max_in_flight").help("The limit on probes in flight (--max-in-flight)").register(registry)
                 .set(s.maxInFlight());
@@ -340,6 +346,9 @@ public final class Exporter {
                 failures.labelValues(m.name(), v.layer() == null ? "UNKNOWN" : v.layer()).inc();
             }
             durations.labelValues(m.name()).observe(r.wallSeconds());
+            if (r.timedOut()) {
+                timeouts.labelValues(m.name()).inc();
+            }
             if (s.verbose()) {
                 log("probe " + m.name() + (target == null ? "" : " " + target) + ": " + (v.success() ? "success" : "failure "
                         + v.layer() + "/" + v.cause()) + " in " + String.format(java.util.Locale.ROOT, "%.3f", r.wallSeconds()) + " s");

@@ -317,7 +317,8 @@ public final class ProbeRun {
         }
         if (!phases.isEmpty()) {
             Gauge g = Gauge.builder().name("dialtone_phase_seconds").unit(Unit.SECONDS)
-                    .help("Time of each phase reached: fetch (and fetch_resolve, _connect, _tls, _processing, _transfer), "
+                    .help("Time of each phase reached: fetch (and fetch_resolve, _connect, _tls, _processing, _transfer: "
+                            + "blackbox_exporter's probe_http_duration_seconds phases; _transfer for config probes only), "
                             + "wss (TCP+TLS+upgrade), register (REGISTER to 200), invite (INVITE to 200), ice and dtls "
                             + "(connected, from the INVITE), first_audio (from the answer)")
                     .labelNames("phase").register(r);

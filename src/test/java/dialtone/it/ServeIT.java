@@ -537,6 +537,11 @@ class ServeIT {
         assertEquals(200, r.statusCode());
         assertTrue(ms < 1500, "answered after " + ms + " ms, the scrape's timeout is 1.5 s");
         assertEquals(1.0, samples(r.body()).get("dialtone_probe_timed_out"));
+        // the exporter counts them as timed out and the two extra scrapes as refused for being busy: the soak's
+        // script tells a loaded machine's timeouts from the exporter's faults by these counters
+        Map<String, Double> own = samples(get("/metrics").body());
+        assertEquals(MAX_IN_FLIGHT + 1.0, own.get("dialtone_serve_probe_timeouts_total{module=\"hung\"}"), "probes of hung stopped at their deadline");
+        assertTrue(own.get("dialtone_serve_probes_refused_total{reason=\"busy\"}") >= 2.0, "scrapes refused as busy");
         // nothing of the killed probes is left
         Thread.sleep(500);
         assertEquals(0, descendants(serve.jvmPid()), "child processes left behind");
