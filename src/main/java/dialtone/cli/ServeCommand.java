@@ -25,9 +25,9 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "A long-running exporter in the blackbox_exporter's shape. Each module of the --config file is a subcommand",
             "(config, register, call, probe) with its flags exactly as on the command line; each scrape of",
-            "/probe?module=M&target=T runs it once, as a child process (config modules: in this JVM, as the command",
-            "line would; secrets from the environment, as on the command line; targets only those the module lists or",
-            "its target_pattern matches) and answers with probe_success,",
+            "/probe?module=M&target=T runs it once as a child process, or a config module in this JVM (secrets from",
+            "the environment, as on the command line; targets only those the module lists or its target_pattern",
+            "matches), and answers with probe_success,",
             "probe_duration_seconds, dialtone_phase_seconds, dialtone_failure_info, MOS, loss, jitter and RTT, before the",
             "scrape's X-Prometheus-Scrape-Timeout-Seconds. /metrics has the exporter's own. SIGHUP reloads the file",
             "(a broken one is refused, the old one kept); SIGTERM waits for the probes in flight, then exits 0."},
