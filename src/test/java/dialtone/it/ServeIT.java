@@ -147,6 +147,9 @@ class ServeIT {
     @AfterAll
     void stop() throws Exception {
         if (serve != null && serve.poll(Duration.ZERO) == null) {
+            // the launcher passes TERM on but cannot pass KILL: the JVM first, or it is left behind when a test ends early
+            long jvm = serve.jvmPid();
+            ProcessHandle.of(jvm).ifPresent(ProcessHandle::destroyForcibly);
             serve.signal("KILL");
         }
     }
