@@ -25,8 +25,9 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "A long-running exporter in the blackbox_exporter's shape. Each module of the --config file is a subcommand",
             "(config, register, call, probe) with its flags exactly as on the command line; each scrape of",
-            "/probe?module=M&target=T runs it once as a child process (secrets from the environment, as on the command",
-            "line; targets only those the module lists or its target_pattern matches) and answers with probe_success,",
+            "/probe?module=M&target=T runs it once as a child process, or a config module in this JVM (secrets from",
+            "the environment, as on the command line; targets only those the module lists or its target_pattern",
+            "matches), and answers with probe_success,",
             "probe_duration_seconds, dialtone_phase_seconds, dialtone_failure_info, MOS, loss, jitter and RTT, before the",
             "scrape's X-Prometheus-Scrape-Timeout-Seconds. /metrics has the exporter's own. SIGHUP reloads the file",
             "(a broken one is refused, the old one kept); SIGTERM waits for the probes in flight, then exits 0."},
@@ -109,7 +110,8 @@ final class ServeCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Exporter exporter = new Exporter(new Exporter.Settings(config, address, web, maxInFlight, timeoutOffset,
-                Exporter.launcher(), io.env(), ServeCommand::checkFlags, io.redactor(), io.err(), verbose, history), modules);
+                Exporter.launcher(), io.env(), ServeCommand::checkFlags, io.redactor(), io.err(), verbose, history,
+                ServeCommand::inProcess), modules);
         InetSocketAddress bound;
         try {
             bound = exporter.start();
@@ -173,6 +175,26 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * A {@code config} module's run in this JVM: dialtone's own command line, as a child would run it, with the
+     * configuration fetch's phases handed over at full precision (nanoseconds, here as seconds).
+     */
+    static int inProcess(List<String> args, java.util.Map<String, String> env, java.io.Writer out, java.io.Writer err,
+                         java.util.function.Consumer<dialtone.serve.ProbeRun.FetchPhases> phases) {
+        dialtone.config.ConfigFetcher.observe(p -> phases.accept(new dialtone.serve.ProbeRun.FetchPhases(seconds(p.resolveNanos()),
+                seconds(p.connectNanos()), seconds(p.tlsNanos()), seconds(p.processingNanos()), seconds(p.transferNanos()),
+                seconds(p.totalNanos()))));
+        try {
+            return Dialtone.execute(args.toArray(new String[0]), out, err, env, false);
+        } finally {
+            dialtone.config.ConfigFetcher.observe(null);
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos < 0 ? -1 : nanos / 1e9;
     }
 
     /** Whether the command line would take these arguments (parsed as dialtone's picocli model parses them). */

@@ -44,6 +44,29 @@ public final class ConfigFetcher {
     public record Response(int status, String contentType, byte[] body, HttpTiming timing, TlsFacts tls) {
     }
 
+    /**
+     * The phases of one fetch in nanoseconds, as blackbox_exporter's {@code probe_http_duration_seconds} splits a
+     * request: resolve (DNS), connect (from sending the request to the TLS handshake's start: TCP), tls (the
+     * handshake), processing (handshake done to the answer's headers), transfer (headers to the body's last byte).
+     * -1: not seen (connect and tls on plain HTTP, where processing runs from sending the request). The total also
+     * holds building the HTTP client, which is no phase.
+     */
+    public record Phases(long resolveNanos, long connectNanos, long tlsNanos, long processingNanos, long transferNanos,
+                         long totalNanos) {
+    }
+
+    /** Who wants this thread's fetches' phases at full precision (the exporter, which runs a fetch in-process). */
+    private static final ThreadLocal<java.util.function.Consumer<Phases>> OBSERVER = new ThreadLocal<>();
+
+    /** Hands the phases of every fetch this thread makes to {@code sink} (null: no longer). */
+    public static void observe(java.util.function.Consumer<Phases> sink) {
+        if (sink == null) {
+            OBSERVER.remove();
+        } else {
+            OBSERVER.set(sink);
+        }
+    }
+
     private final SSLContext ssl;
     private final Duration timeout;
     private final String userAgent;
@@ -78,13 +101,18 @@ public final class ConfigFetcher {
                 .timeout(remaining(deadline))
                 .build();
         long[] headersAt = {-1};
+        long[] bodyAt = {-1};
+        // the client is built: TCP connect is timed from here (building it is no network time)
+        long tSend = System.nanoTime();
         CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, info -> {
             headersAt[0] = System.nanoTime();
-            return new LimitedBody(MAX_BODY);
+            return new LimitedBody(MAX_BODY, bodyAt);
         });
         HttpResponse<byte[]> r;
+        long end;
         try {
             r = f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            end = System.nanoTime();
         } catch (TimeoutException e) {
             f.cancel(true);
             throw fail("no complete answer from " + shown + " within " + timeout.toSeconds() + " s", e);
@@ -94,24 +122,59 @@ public final class ConfigFetcher {
             throw fail("interrupted while fetching " + shown, e);
         } catch (ExecutionException e) {
             throw explain(e.getCause(), uri, shown);
+        } finally {
+            stopSelector(client);
         }
-        long end = System.nanoTime();
+        long last = bodyAt[0] > 0 ? bodyAt[0] : end;
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        long dns = ms(tDns - t0);
-        long connect = -1;
-        long tlsMs = -1;
-        long first;
+        Phases ph;
         if (tls && clock.startNanos() > 0 && clock.doneNanos() > 0) {
-            connect = ms(clock.startNanos() - tDns);
-            tlsMs = ms(clock.doneNanos() - clock.startNanos());
-            first = ms(headersAt[0] - clock.doneNanos());
+            ph = new Phases(tDns - t0, Math.max(0, clock.startNanos() - tSend), clock.doneNanos() - clock.startNanos(),
+                    Math.max(0, headersAt[0] - clock.doneNanos()), Math.max(0, last - headersAt[0]), end - t0);
         } else {
-            first = ms(headersAt[0] - tDns);
+            ph = new Phases(tDns - t0, -1, -1, Math.max(0, headersAt[0] - tSend), Math.max(0, last - headersAt[0]), end - t0);
         }
-        HttpTiming timing = new HttpTiming(dns, connect, tlsMs, first, ms(end - t0));
+        java.util.function.Consumer<Phases> sink = OBSERVER.get();
+        if (sink != null) {
+            sink.accept(ph);
+        }
+        HttpTiming timing = new HttpTiming(ms(ph.resolveNanos()), ph.connectNanos() < 0 ? -1 : ms(ph.connectNanos()),
+                ph.tlsNanos() < 0 ? -1 : ms(ph.tlsNanos()), ms(ph.processingNanos()), ms(ph.totalNanos()));
         TlsFacts facts = r.sslSession().map(TlsErrors::facts).orElse(null);
         String ct = r.headers().firstValue("Content-Type").orElse(null);
         return new Response(r.statusCode(), ct, r.body(), timing, facts);
+    }
+
+    /**
+     * JDK 17's HTTP client cannot be closed: its selector thread lives on until the client has been garbage collected,
+     * so a process that fetches again and again (dialtone serve, a fetch per scrape) held a thread per fetch until the
+     * next collection (measured: about 200 threads). This client is used once: its thread is told to stop now (an
+     * interrupt wakes the selector and ends the thread, as dialtone's exit does for every client). The JDK names
+     * the thread from the client's id, which the client's toString() ends with, in parentheses.
+     */
+    static void stopSelector(HttpClient client) {
+        String s = client.toString();
+        int open = s.lastIndexOf('(');
+        int close = s.lastIndexOf(')');
+        if (open < 0 || close <= open + 1) {
+            return;
+        }
+        String name = "HttpClient-" + s.substring(open + 1, close) + "-SelectorManager";
+        ThreadGroup g = Thread.currentThread().getThreadGroup();
+        while (g != null && g.getParent() != null) {
+            g = g.getParent();
+        }
+        if (g == null) {
+            return;
+        }
+        Thread[] all = new Thread[g.activeCount() + 16];
+        int n = g.enumerate(all, true);
+        for (int i = 0; i < n; i++) {
+            if (all[i].isDaemon() && name.equals(all[i].getName())) {
+                all[i].interrupt();
+                return;
+            }
+        }
     }
 
     private static void resolve(String host, long deadline, String shown) {
@@ -183,12 +246,14 @@ public final class ConfigFetcher {
     /** Collects the body, failing as soon as it passes the limit (a hostile server cannot make us buffer more). */
     private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final int limit;
+        private final long[] completedAt;
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
         private Flow.Subscription sub;
 
-        LimitedBody(int limit) {
+        LimitedBody(int limit, long[] completedAt) {
             this.limit = limit;
+            this.completedAt = completedAt;
         }
 
         @Override
@@ -223,6 +288,7 @@ public final class ConfigFetcher {
 
         @Override
         public void onComplete() {
+            completedAt[0] = System.nanoTime();
             result.complete(buf.toByteArray());
         }
     }

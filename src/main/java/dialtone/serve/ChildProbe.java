@@ -1,9 +1,6 @@
 package dialtone.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dialtone.report.Redactor;
-import dialtone.support.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -26,7 +23,6 @@ public final class ChildProbe {
     static final int MAX_ERR = 16 * 1024;
     /** How long a stopped child has between SIGTERM and SIGKILL (its teardown: unREGISTER, BYE). */
     static final long GRACE_MS = 1500;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How the child was run and what it said. */
     public record Result(ProbeRun run, ProbeRun.Verdict verdict, boolean timedOut, double wallSeconds, List<String> log,
@@ -58,46 +54,9 @@ public final class ChildProbe {
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         long start = System.nanoTime();
         Process p = pb.start();
-        ProbeRun run = new ProbeRun(module.command());
-        List<String> log = new ArrayList<>();
-        StringBuilder err = new StringBuilder();
-        int[] logSize = {0};
-        boolean[] logFull = {false};
-        Thread out = reader("probe-out-" + p.pid(), p.getInputStream(), line -> {
-            String shown = Printable.escape(redactor.redact(line));
-            synchronized (log) {
-                boolean fin = shown.contains("\"type\":\"run.finished\"");
-                if (logSize[0] + shown.length() <= MAX_LOG) {
-                    log.add(shown);
-                    logSize[0] += shown.length();
-                } else {
-                    if (!logFull[0]) {
-                        logFull[0] = true;
-                        log.add("... (the rest of the output is not kept: more than " + MAX_LOG + " characters)");
-                    }
-                    if (fin) {
-                        log.add(shown.length() > 4096 ? shown.substring(0, 4096) : shown);
-                    }
-                }
-            }
-            try {
-                JsonNode n = JSON.readTree(line);
-                if (n != null && n.isObject()) {
-                    synchronized (run) {
-                        run.accept(n);
-                    }
-                }
-            } catch (IOException ignored) {
-                // not JSON (a line of a dying JVM): kept in the log only
-            }
-        });
-        Thread errT = reader("probe-err-" + p.pid(), p.getErrorStream(), line -> {
-            synchronized (err) {
-                if (err.length() < MAX_ERR) {
-                    err.append(Printable.escape(redactor.redact(line))).append('\n');
-                }
-            }
-        });
+        ProbeOutput o = new ProbeOutput(module.command(), redactor);
+        Thread out = reader("probe-out-" + p.pid(), p.getInputStream(), o::out);
+        Thread errT = reader("probe-err-" + p.pid(), p.getErrorStream(), o::err);
         boolean timedOut = false;
         long termAt = deadlineNanos - TimeUnit.MILLISECONDS.toNanos(Math.min(GRACE_MS, Math.max(0, (deadlineNanos - start) / 4_000_000)));
         if (!p.waitFor(Math.max(0, termAt - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -118,22 +77,15 @@ public final class ChildProbe {
         }
         Integer exit = p.isAlive() ? null : p.exitValue();
         double wall = (System.nanoTime() - start) / 1e9;
+        ProbeRun run = o.run;
         ProbeRun.Verdict v;
-        List<String> logCopy;
         synchronized (run) {
             v = run.verdict(timedOut ? null : exit, timedOut);
             if (timedOut && exit != null) {
                 v = new ProbeRun.Verdict(false, exit, v.layer(), v.cause(), v.message());
             }
         }
-        synchronized (log) {
-            logCopy = List.copyOf(log);
-        }
-        String e;
-        synchronized (err) {
-            e = err.toString();
-        }
-        return new Result(run, v, timedOut, wall, logCopy, e, List.copyOf(args));
+        return new Result(run, v, timedOut, wall, o.log(), o.stderr(), List.copyOf(args));
     }
 
     /** SIGTERM (or SIGKILL) to the child and every process below it (the launcher's JVM). */

@@ -45,7 +45,8 @@ import java.util.function.Function;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The HTTP side of {@code dialtone serve}: {@code /probe} runs one check (a child process, at most
+ * The HTTP side of {@code dialtone serve}: {@code /probe} runs one check (a child process, or for a {@code config}
+ * module the command line in this JVM: {@link InProcessProbe}; at most
  * {@code maxInFlight} at once; more are refused with 503, never queued), {@code /metrics} is the exporter's own,
  * {@code /-/healthy} says it is up. SIGHUP reloads the module file (a broken one is refused and the old one kept);
  * SIGTERM and SIGINT refuse new probes, wait for the ones in flight and stop.
@@ -58,7 +59,7 @@ public final class Exporter {
     /** What the exporter runs with. */
     public record Settings(Path configFile, InetSocketAddress listen, WebConfig web, int maxInFlight, Duration timeoutOffset,
                            List<String> launcher, Map<String, String> env, Function<List<String>, String> flags,
-                           Redactor redactor, PrintWriter log, boolean verbose, int history) {
+                           Redactor redactor, PrintWriter log, boolean verbose, int history, InProcessProbe.Runner inProcess) {
     }
 
     /** A recent probe, as /logs shows it (blackbox_exporter's "recent probes"): its debug text, redacted. */
@@ -83,6 +84,7 @@ public final class Exporter {
     private final Counter probes;
     private final Counter failures;
     private final Counter refused;
+    private final Counter timeouts;
     private final Gauge inFlightGauge;
     private final Histogram durations;
     private final Gauge reloadOk;
@@ -103,6 +105,10 @@ public final class Exporter {
         for (String r : List.of("module", "target", "busy", "draining", "request")) {
             refused.labelValues(r);
         }
+        timeouts = Counter.builder().name("dialtone_serve_probe_timeouts_total")
+                .help("Probes stopped at their deadline (the module's timeout or the scrape's), by module: with the load average, "
+                        + "tells a machine too busy to finish in time from a far end that does not answer")
+                .labelNames("module").register(registry);
         inFlightGauge = Gauge.builder().name("dialtone_serve_probes_in_flight").help("Probes running now").register(registry);
         Gauge.builder().name("dialtone_serve_max_in_flight").help("The limit on probes in flight (--max-in-flight)").register(registry)
                 .set(s.maxInFlight());
@@ -197,7 +203,7 @@ public final class Exporter {
             log("stopping: waiting for " + inflight + " probe(s) in flight");
         }
         long end = System.nanoTime() + max.toNanos();
-        while (active.get() > 0 && System.nanoTime() < end) {
+        while ((active.get() > 0 || inFlight.get() > 0) && System.nanoTime() < end) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -308,8 +314,19 @@ public final class Exporter {
             }
             ChildProbe.Result r;
             inFlightGauge.set(inFlight.incrementAndGet());
+            // the slot is given back once: by this thread, or (a run in this JVM) by the run's own thread when it ends
+            java.util.concurrent.atomic.AtomicBoolean given = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable release = () -> {
+                if (given.compareAndSet(false, true)) {
+                    inFlightGauge.set(inFlight.decrementAndGet());
+                    slots.release();
+                }
+            };
+            boolean inJvm = s.inProcess() != null && InProcessProbe.applies(m);
             try {
-                r = ChildProbe.run(s.launcher(), m, target, s.env(), s.redactor(), System.nanoTime() + budget.toNanos());
+                long deadline = System.nanoTime() + budget.toNanos();
+                r = inJvm ? InProcessProbe.run(s.inProcess(), m, target, s.env(), s.redactor(), deadline, release)
+                        : ChildProbe.run(s.launcher(), m, target, s.env(), s.redactor(), deadline);
             } catch (IOException e) {
                 log("cannot start a probe of module " + m.name() + ": " + e.getMessage());
                 text(ex, 500, "cannot start the probe: " + e.getClass().getSimpleName());
@@ -319,8 +336,9 @@ public final class Exporter {
                 text(ex, 503, "interrupted");
                 return;
             } finally {
-                inFlightGauge.set(inFlight.decrementAndGet());
-                slots.release();
+                if (!inJvm) {
+                    release.run();
+                }
             }
             ProbeRun.Verdict v = r.verdict();
             probes.labelValues(m.name(), v.success() ? "success" : "failure").inc();
@@ -328,6 +346,9 @@ public final class Exporter {
                 failures.labelValues(m.name(), v.layer() == null ? "UNKNOWN" : v.layer()).inc();
             }
             durations.labelValues(m.name()).observe(r.wallSeconds());
+            if (r.timedOut()) {
+                timeouts.labelValues(m.name()).inc();
+            }
             if (s.verbose()) {
                 log("probe " + m.name() + (target == null ? "" : " " + target) + ": " + (v.success() ? "success" : "failure "
                         + v.layer() + "/" + v.cause()) + " in " + String.format(java.util.Locale.ROOT, "%.3f", r.wallSeconds()) + " s");

@@ -68,20 +68,23 @@ public final class ProbeRun {
             case "config.fetched" -> {
                 configFetched = true;
                 JsonNode tm = e.path("timing");
-                if (tm.isObject()) {
-                    long dns = tm.path("dnsMs").asLong(-1);
-                    long connect = tm.path("connectMs").asLong(-1);
-                    long tls = tm.path("tlsMs").asLong(-1);
-                    long first = tm.path("firstByteMs").asLong(-1);
-                    long total = tm.path("totalMs").asLong(-1);
-                    phase("fetch", total);
-                    phase("fetch_resolve", dns);
-                    phase("fetch_connect", connect);
-                    phase("fetch_tls", tls);
-                    phase("fetch_processing", first);
-                    if (total >= 0 && first >= 0) {
-                        phase("fetch_transfer", Math.max(0, total - Math.max(0, dns) - Math.max(0, connect) - Math.max(0, tls) - first));
-                    }
+                if (fetchPhases != null) {
+                    // measured in this JVM at full precision (an in-process config probe): the same fetch as the line
+                    FetchPhases p = fetchPhases;
+                    phaseSeconds("fetch", p.total());
+                    phaseSeconds("fetch_resolve", p.resolve());
+                    phaseSeconds("fetch_connect", p.connect());
+                    phaseSeconds("fetch_tls", p.tls());
+                    phaseSeconds("fetch_processing", p.processing());
+                    phaseSeconds("fetch_transfer", p.transfer());
+                } else if (tm.isObject()) {
+                    // whole milliseconds from a child's JSON line; no transfer: it is in no field, and the total less
+                    // the others would be whole-millisecond rounding plus building the HTTP client, not the body
+                    phase("fetch", tm.path("totalMs").asLong(-1));
+                    phase("fetch_resolve", tm.path("dnsMs").asLong(-1));
+                    phase("fetch_connect", tm.path("connectMs").asLong(-1));
+                    phase("fetch_tls", tm.path("tlsMs").asLong(-1));
+                    phase("fetch_processing", tm.path("firstByteMs").asLong(-1));
                 }
             }
             case "config.tls" -> expiry(e.path("tls"));
@@ -171,6 +174,26 @@ public final class ProbeRun {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The configuration fetch's phases in seconds (negative: not seen), as blackbox_exporter's
+     * {@code probe_http_duration_seconds} defines them, measured at full precision by a fetch in this JVM.
+     */
+    public record FetchPhases(double resolve, double connect, double tls, double processing, double transfer, double total) {
+    }
+
+    private FetchPhases fetchPhases;
+
+    /** The precise phases of the fetch the next {@code config.fetched} line reports (an in-process probe). */
+    public void fetchPhases(FetchPhases p) {
+        fetchPhases = p;
+    }
+
+    private void phaseSeconds(String name, double s) {
+        if (s >= 0) {
+            phases.put(name, s);
         }
     }
 
@@ -294,7 +317,8 @@ public final class ProbeRun {
         }
         if (!phases.isEmpty()) {
             Gauge g = Gauge.builder().name("dialtone_phase_seconds").unit(Unit.SECONDS)
-                    .help("Time of each phase reached: fetch (and fetch_resolve, _connect, _tls, _processing, _transfer), "
+                    .help("Time of each phase reached: fetch (and fetch_resolve, _connect, _tls, _processing, _transfer: "
+                            + "blackbox_exporter's probe_http_duration_seconds phases; _transfer for config probes only), "
                             + "wss (TCP+TLS+upgrade), register (REGISTER to 200), invite (INVITE to 200), ice and dtls "
                             + "(connected, from the INVITE), first_audio (from the answer)")
                     .labelNames("phase").register(r);

@@ -110,6 +110,8 @@ class ProbeRunTest {
         assertEquals(t.path("tlsMs").asLong() / 1000.0, m.get("dialtone_phase_seconds{phase=\"fetch_tls\"}"));
         assertEquals(t.path("connectMs").asLong() / 1000.0, m.get("dialtone_phase_seconds{phase=\"fetch_connect\"}"));
         assertEquals(t.path("firstByteMs").asLong() / 1000.0, m.get("dialtone_phase_seconds{phase=\"fetch_processing\"}"));
+        assertFalse(m.containsKey("dialtone_phase_seconds{phase=\"fetch_transfer\"}"),
+                "a child's line has no transfer: the total less the whole-millisecond phases would be rounding, not the body");
     }
 
     @Test
