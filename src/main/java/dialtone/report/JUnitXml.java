@@ -11,8 +11,8 @@ import javax.xml.stream.XMLStreamWriter;
  * The one JUnit XML writer (the Ant/Surefire schema CI systems read), for a run's report ({@link JUnitXmlReporter})
  * and a merge of runs ({@link MergeReport}). Callers hand it plain text; every attribute and text is made
  * printable here ({@link Printable#escape}: control characters, which XML 1.0 forbids and a hostile server may send,
- * and bidi overrides become visible escapes), the XML writer escapes markup, and {@code ]]>} inside
- * {@code <system-out>} is split across two CDATA sections. Each element starts on its own line, indented two spaces a
+ * and bidi overrides become visible escapes; in {@code <system-out>} line by line, so a timeline keeps its lines), the
+ * XML writer escapes markup, and {@code ]]>} inside {@code <system-out>} is split across two CDATA sections. Each element starts on its own line, indented two spaces a
  * level; an element without children stays on one line.
  */
 final class JUnitXml {
@@ -128,7 +128,7 @@ final class JUnitXml {
             if (c.systemOut() != null) {
                 indent(w, depth + 1);
                 w.writeStartElement("system-out");
-                w.writeCData(Printable.escape(c.systemOut()).replace("]]>", "]]]]><![CDATA[>"));
+                w.writeCData(lines(c.systemOut()).replace("]]>", "]]]]><![CDATA[>"));
                 w.writeEndElement();
                 w.writeCharacters("\n");
             }
@@ -136,6 +136,15 @@ final class JUnitXml {
         }
         w.writeEndElement();
         w.writeCharacters("\n");
+    }
+
+    /** Each line made printable on its own: the line breaks of a timeline stay line breaks. */
+    private static String lines(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (String line : text.split("\n", -1)) {
+            b.append(Printable.escape(line)).append('\n');
+        }
+        return b.substring(0, b.length() - 1);
     }
 
     private static void attribute(XMLStreamWriter w, String name, String value) throws XMLStreamException {
