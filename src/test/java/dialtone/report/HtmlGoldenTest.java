@@ -72,6 +72,15 @@ class HtmlGoldenTest {
         return l;
     }
 
+    /** Map.of's order changes from one JVM to the next. */
+    static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     static String oneCall() {
         List<Event> l = new ArrayList<>();
         l.add(new RunEvent.Started(T0, "call", 1, "dialtone", "test", "call"));
@@ -94,7 +103,7 @@ class HtmlGoldenTest {
         l.addAll(withScenario(call("call#2", 500, true), "call#2"));
         l.addAll(HtmlReportTest.lines(List.of(
                 new RunEvent.LoadStep(T0.plusSeconds(20), "load", 1, 2, 2, 1, 1, false, true, null, null,
-                        Map.of("frameLateMsP95Max", 12, "cpuCoresMax", 0.8, "mosMin", 4.2)),
+                        ordered("frameLateMsP95Max", 12, "cpuCoresMax", 0.8, "mosMin", 4.2)),
                 new RunEvent.Finished(T0.plusSeconds(21), "load", false, 4, 21_000, Failure.of(Layer.MEDIA,
                         dialtone.event.Cause.ICE_FAILED, "1 of 2 calls failed"), Map.of("capacity", 2)))));
         return HtmlReport.render(l, List.of(), 0).text();
