@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The dependency rules of design.md §2.1, checked by scanning the imports of every main source file. */
+/** The dependency rules of the README's layer table, checked by scanning the imports of every main source file. */
 class ArchitectureTest {
     /** package prefix → dialtone packages it must not import. */
     static final Map<String, List<String>> FORBIDDEN = Map.of(
