@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Reads the endpoint-configuration JSON and validates it with the SDK's newest rules (click-to-call-sdk.md §2.4):
+ * Reads the endpoint-configuration JSON and validates it with the click-to-call SDK's newest rules:
  * required {@code organisationId}, {@code projectId}, {@code endpointSettings.sipConnectivityInfo.wsUri}; the SIP
  * credentials, realm and applicationSid unless the endpoint is a runtime one; {@code webrtcWidgetConfig.active};
  * a {@code wss://} URI. Parse errors never quote the document (it carries the password).

@@ -1,6 +1,6 @@
 package dialtone.config;
 
-/** How an endpoint is reached (click-to-call-sdk.md §2.4–2.5). */
+/** How an endpoint is reached, as its endpoint configuration says. */
 public enum Mode {
     /** Credentials, realm and applicationSid: REGISTER, then INVITE {@code app-<applicationSid>}. */
     LEGACY,

@@ -2,15 +2,16 @@ package dialtone.media;
 
 /**
  * Measures the received audio as it arrives (called on the audio thread, cheap): the level (RMS), when audio first
- * rose above a threshold, and the Goertzel power at the frequencies asked for, compared with the total power, to
- * decide whether a tone is present.
+ * rose above a threshold, and the Goertzel power at the frequencies asked for ({@link ToneDetector}), summed over the
+ * audible frames and compared with their total power by {@link ToneDetector}'s one criterion.
  */
 public final class AudioAnalyzer {
     /** Received audio counts as "audio" above this RMS (about -50 dBFS). */
-    public static final double SILENCE_RMS = 0.003;
+    public static final double SILENCE_RMS = ToneDetector.MIN_RMS;
 
     private final double[] freqs;
     private final double[] tonePower;
+    private ToneDetector detector;
     private double totalPower;
     private long frames;
     private long toneFrames;
@@ -28,37 +29,24 @@ public final class AudioAnalyzer {
         if (bitsPerSample != 16 || n <= 0) {
             return;
         }
-        double sumSq = 0;
-        double[] s1 = new double[freqs.length];
-        double[] s2 = new double[freqs.length];
-        double[] coeff = new double[freqs.length];
-        for (int f = 0; f < freqs.length; f++) {
-            coeff[f] = 2 * Math.cos(2 * Math.PI * freqs[f] / rate);
+        if (detector == null) {
+            detector = new ToneDetector(rate, freqs);
+        } else {
+            detector.rate(rate);
         }
-        for (int i = 0; i < n; i++) {
-            int o = i * channels * 2;
-            double x = (short) ((data[o] & 0xff) | (data[o + 1] << 8)) / 32768.0;
-            sumSq += x * x;
-            for (int f = 0; f < freqs.length; f++) {
-                double s0 = x + coeff[f] * s1[f] - s2[f];
-                s2[f] = s1[f];
-                s1[f] = s0;
-            }
-        }
-        double rms = Math.sqrt(sumSq / n);
-        lastRms = rms;
+        detector.add(data, channels, n);
+        double meanSquare = detector.meanSquare();
+        lastRms = Math.sqrt(meanSquare);
         samples += n;
         frames++;
-        if (rms > SILENCE_RMS) {
+        if (ToneDetector.audible(meanSquare)) {
             if (firstAudioNanos < 0) {
                 firstAudioNanos = System.nanoTime();
             }
-            totalPower += sumSq / n;
+            totalPower += meanSquare;
             toneFrames++;
             for (int f = 0; f < freqs.length; f++) {
-                // Goertzel power normalised to the mean square of a full-scale sine at that bin (n^2/4 * A^2 / 2)
-                double p = s1[f] * s1[f] + s2[f] * s2[f] - coeff[f] * s1[f] * s2[f];
-                tonePower[f] += 2 * p / ((double) n * n);
+                tonePower[f] += detector.power(f);
             }
         }
     }
@@ -81,6 +69,11 @@ public final class AudioAnalyzer {
      */
     public synchronized double toneShare(int i) {
         return totalPower <= 0 ? 0 : Math.min(1, tonePower[i] / totalPower);
+    }
+
+    /** Whether {@code freqs[i]} carries the received audio by {@link ToneDetector#isTone(double, double)}. */
+    public synchronized boolean carriesTone(int i) {
+        return ToneDetector.isTone(tonePower[i], totalPower);
     }
 
     public synchronized long audibleFrames() {

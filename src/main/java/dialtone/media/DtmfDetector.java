@@ -3,7 +3,7 @@ package dialtone.media;
 import java.util.function.Consumer;
 
 /**
- * Detects DTMF digits in received audio (ITU-T Q.23 frequencies) with the Goertzel algorithm over a 25 ms window
+ * Detects DTMF digits in received audio (ITU-T Q.23 frequencies) with {@link ToneDetector} over a 25 ms window
  * moved in 10 ms steps. RFC 4733 telephone-events arrive this way too: libwebrtc's jitter buffer plays them out as
  * tones, often only 50-80 ms long. A digit is reported once, when two consecutive windows see it; it must then go
  * away before it can repeat.
@@ -20,6 +20,8 @@ public final class DtmfDetector {
     private final double[] block;
     private final double[] ring;
     private final double[] powers = new double[8];
+    /** The four row tones, then the four column tones. */
+    private final ToneDetector tones;
     private final int hop;
     private int fill;
     private int pos;
@@ -40,6 +42,7 @@ public final class DtmfDetector {
         this.block = new double[this.rate / 40];
         this.ring = new double[block.length];
         this.hop = this.rate / 100;
+        this.tones = new ToneDetector(this.rate, LOW[0], LOW[1], LOW[2], LOW[3], HIGH[0], HIGH[1], HIGH[2], HIGH[3]);
     }
 
     private void push(double x) {
@@ -78,23 +81,22 @@ public final class DtmfDetector {
     }
 
     private void analyse() {
-        double energy = 0;
+        tones.reset();
         for (double x : block) {
-            energy += x * x;
+            tones.add(x);
         }
-        double total = energy / block.length;
         char digit = 0;
-        if (total > 1e-5) {
-            for (int i = 0; i < 4; i++) {
-                powers[i] = power(LOW[i]);
-                powers[4 + i] = power(HIGH[i]);
+        if (ToneDetector.audible(tones.meanSquare())) {
+            for (int i = 0; i < 8; i++) {
+                powers[i] = tones.power(i);
             }
             int lo = strongest(0);
             int hi = strongest(4);
             double pl = powers[lo];
             double ph = powers[4 + hi];
-            // both tones present, together most of the energy, neither more than 8 dB above the other (twist)
-            if (pl + ph > 0.4 * total && pl > 0.15 * ph && ph > 0.15 * pl && secondBest(0, lo) < 0.2 * pl
+            // the pair carries the frame (ToneDetector's criterion), neither tone more than 8 dB above the other
+            // (twist), and no other row or column tone within 7 dB of the row's or column's strongest
+            if (tones.carries(lo, 4 + hi) && pl > 0.15 * ph && ph > 0.15 * pl && secondBest(0, lo) < 0.2 * pl
                     && secondBest(4, hi) < 0.2 * ph) {
                 digit = KEYS[lo].charAt(hi);
             }
@@ -141,19 +143,5 @@ public final class DtmfDetector {
             }
         }
         return m;
-    }
-
-    /** Mean-square power of the block at {@code hz} (a full-scale sine of amplitude A gives A^2/2). */
-    private double power(double hz) {
-        double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);
-        double s1 = 0;
-        double s2 = 0;
-        for (double x : block) {
-            double s0 = x + coeff * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        double n = block.length;
-        return 2 * (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (n * n);
     }
 }

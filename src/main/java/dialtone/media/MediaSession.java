@@ -485,7 +485,7 @@ public final class MediaSession {
     }
 
     /**
-     * Releases everything, in the order that works with webrtc-java 0.14 (webrtc-java-notes.md item 7): stop the
+     * Releases everything, in the order that works with webrtc-java 0.14: stop the
      * pump, remove the sender's track, close the peer connection, then dispose the track and the source. Runs on
      * a {@code media-close} thread with a watchdog: a native close that hangs (webrtc-java #234) is abandoned after
      * {@code max} and the caller goes on.

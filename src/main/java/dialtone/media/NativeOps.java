@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Where webrtc-java's native calls run: never on a UA loop (a native call that blocks must not stop SIP), never on
+ * Where webrtc-java's native calls run (but stats requests, on {@link StatsSampler}'s two threads, and the close, on
+ * a {@code media-close} thread with a watchdog): never on a UA loop (a native call that blocks must not stop SIP), never on
  * one of libwebrtc's own callback threads (a call from there that waits for the signalling thread deadlocks). A
  * pool of daemon threads that grows with what is in flight and shrinks when idle; one stuck call costs one thread.
  */

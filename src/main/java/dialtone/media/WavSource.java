@@ -3,7 +3,7 @@ package dialtone.media;
 import java.nio.file.Path;
 
 /**
- * A WAV file, resampled once to 48 kHz mono with libwebrtc's resampler (10 ms chunks), played looped or once.
+ * A WAV file, resampled once to 48 kHz mono in Java (a windowed sinc, {@link #resample}), played looped or once.
  */
 public final class WavSource implements AudioSource {
     private final short[] pcm;

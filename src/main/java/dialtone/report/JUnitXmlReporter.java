@@ -6,7 +6,6 @@ import dialtone.event.EventSink;
 import dialtone.event.Failure;
 import dialtone.event.RunEvent;
 import dialtone.support.OutputFile;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,9 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 
 /**
  * A JUnit XML report (the Ant/Surefire schema that CI systems read): one {@code <testsuite>}, one
@@ -115,102 +111,56 @@ public final class JUnitXmlReporter implements EventSink {
     }
 
     String render() {
-        try {
-            StringWriter sw = new StringWriter();
-            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(sw);
-            w.writeStartDocument("UTF-8", "1.0");
-            w.writeCharacters("\n");
-            // a scenario fails with the run's failure (its own scenario) or, for the calls of a multi-call run, its own
-            Map<String, Failure> failed = new LinkedHashMap<>();
-            for (Map.Entry<String, List<Event>> sc : byScenario.entrySet()) {
-                for (Event e : sc.getValue()) {
-                    if (e instanceof CallEvent.Failed f && !failed.containsKey(sc.getKey())) {
-                        failed.put(sc.getKey(), f.failure());
-                    }
+        // a scenario fails with the run's failure (its own scenario) or, for the calls of a multi-call run, its own
+        Map<String, Failure> failed = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Event>> sc : byScenario.entrySet()) {
+            for (Event e : sc.getValue()) {
+                if (e instanceof CallEvent.Failed f && !failed.containsKey(sc.getKey())) {
+                    failed.put(sc.getKey(), f.failure());
                 }
             }
-            if (finished != null && !finished.passed()) {
-                failed.put(finished.scenario(), finished.failure());
-            }
-            int failures = failed.size();
-            java.util.List<CallEvent> checks = new ArrayList<>();
-            for (List<Event> l : byScenario.values()) {
-                for (Event e : l) {
-                    if (e instanceof CallEvent.Check || e instanceof CallEvent.Step) {
-                        checks.add((CallEvent) e);
-                    }
-                }
-            }
-            int checkFailures = (int) checks.stream().filter(c -> c instanceof CallEvent.Check k ? !k.passed()
-                    : !((CallEvent.Step) c).passed()).count();
-            w.writeStartElement("testsuite");
-            w.writeAttribute("name", suite);
-            w.writeAttribute("tests", Integer.toString(Math.max(1, byScenario.size()) + checks.size()));
-            w.writeAttribute("failures", Integer.toString(failures + checkFailures));
-            w.writeAttribute("errors", "0");
-            w.writeAttribute("skipped", "0");
-            w.writeAttribute("time", secs(finished == null ? 0 : finished.durationMs()));
-            if (start != null) {
-                w.writeAttribute("timestamp", start.toString());
-            }
-            w.writeCharacters("\n");
-            for (Map.Entry<String, List<Event>> sc : byScenario.entrySet()) {
-                List<Event> events = sc.getValue();
-                Instant first = events.isEmpty() ? start : events.get(0).at();
-                Instant last = events.isEmpty() ? start : events.get(events.size() - 1).at();
-                w.writeCharacters("  ");
-                w.writeStartElement("testcase");
-                w.writeAttribute("classname", suite.replace(' ', '.'));
-                w.writeAttribute("name", xml(sc.getKey()));
-                w.writeAttribute("time", secs(Duration.between(first, last).toMillis()));
-                w.writeCharacters("\n");
-                if (failed.containsKey(sc.getKey())) {
-                    Failure f = failed.get(sc.getKey());
-                    w.writeCharacters("    ");
-                    w.writeStartElement("failure");
-                    w.writeAttribute("type", f == null ? "FAILED" : f.layer() + "/" + f.cause());
-                    w.writeAttribute("message", xml(f == null ? "failed" : f.message()));
-                    w.writeCharacters(xml(f == null ? "" : f.message() + (f.status() > 0 ? " (SIP " + f.status() + ")" : "")));
-                    w.writeEndElement();
-                    w.writeCharacters("\n");
-                }
-                w.writeCharacters("    ");
-                w.writeStartElement("system-out");
-                w.writeCData(xml(timeline(events) + dropped(sc.getKey())).replace("]]>", "]]]]><![CDATA[>"));
-                w.writeEndElement();
-                w.writeCharacters("\n  ");
-                w.writeEndElement();
-                w.writeCharacters("\n");
-            }
-            for (CallEvent c : checks) {
-                String name = c instanceof CallEvent.Check k ? k.name() : "step " + ((CallEvent.Step) c).command();
-                boolean ok = c instanceof CallEvent.Check k ? k.passed() : ((CallEvent.Step) c).passed();
-                String detail = c instanceof CallEvent.Check k ? k.detail() : ((CallEvent.Step) c).detail();
-                w.writeCharacters("  ");
-                w.writeStartElement("testcase");
-                w.writeAttribute("classname", xml(suite.replace(' ', '.') + "." + c.scenario()));
-                w.writeAttribute("name", xml(name));
-                w.writeAttribute("time", "0");
-                if (!ok) {
-                    w.writeCharacters("\n    ");
-                    w.writeStartElement("failure");
-                    w.writeAttribute("type", "AUDIO/ASSERTION_FAILED");
-                    w.writeAttribute("message", xml(name + ": " + detail));
-                    w.writeCharacters(xml(detail == null ? "" : detail));
-                    w.writeEndElement();
-                    w.writeCharacters("\n  ");
-                }
-                w.writeEndElement();
-                w.writeCharacters("\n");
-            }
-            w.writeEndElement();
-            w.writeCharacters("\n");
-            w.writeEndDocument();
-            w.close();
-            return sw.toString();
-        } catch (XMLStreamException ex) {
-            throw new IllegalStateException("cannot render the JUnit report", ex);
         }
+        if (finished != null && !finished.passed()) {
+            failed.put(finished.scenario(), finished.failure());
+        }
+        List<CallEvent> checks = new ArrayList<>();
+        for (List<Event> l : byScenario.values()) {
+            for (Event e : l) {
+                if (e instanceof CallEvent.Check || e instanceof CallEvent.Step) {
+                    checks.add((CallEvent) e);
+                }
+            }
+        }
+        String classname = suite.replace(' ', '.');
+        List<JUnitXml.TestCase> cases = new ArrayList<>();
+        for (Map.Entry<String, List<Event>> sc : byScenario.entrySet()) {
+            List<Event> events = sc.getValue();
+            Instant first = events.isEmpty() ? start : events.get(0).at();
+            Instant last = events.isEmpty() ? start : events.get(events.size() - 1).at();
+            JUnitXml.Failure failure = null;
+            if (failed.containsKey(sc.getKey())) {
+                Failure f = failed.get(sc.getKey());
+                failure = new JUnitXml.Failure(f == null ? "FAILED" : f.layer() + "/" + f.cause(),
+                        f == null ? "failed" : f.message(),
+                        f == null ? "" : f.message() + (f.status() > 0 ? " (SIP " + f.status() + ")" : ""));
+            }
+            cases.add(new JUnitXml.TestCase(classname, sc.getKey(),
+                    JUnitXml.seconds(Duration.between(first, last).toMillis()), failure,
+                    timeline(events) + dropped(sc.getKey())));
+        }
+        int checkFailures = 0;
+        for (CallEvent c : checks) {
+            String name = c instanceof CallEvent.Check k ? k.name() : "step " + ((CallEvent.Step) c).command();
+            boolean ok = c instanceof CallEvent.Check k ? k.passed() : ((CallEvent.Step) c).passed();
+            String detail = c instanceof CallEvent.Check k ? k.detail() : ((CallEvent.Step) c).detail();
+            checkFailures += ok ? 0 : 1;
+            cases.add(new JUnitXml.TestCase(classname + "." + c.scenario(), name, "0", ok ? null
+                    : new JUnitXml.Failure("AUDIO/ASSERTION_FAILED", name + ": " + detail, detail == null ? "" : detail),
+                    null));
+        }
+        return JUnitXml.suite(new JUnitXml.TestSuite(suite, Math.max(1, byScenario.size()) + checks.size(),
+                failed.size() + checkFailures, JUnitXml.seconds(finished == null ? 0 : finished.durationMs()),
+                start == null ? null : start.toString(), cases));
     }
 
     /** The note at the end of a scenario's timeline on what was left out, by type. */
@@ -240,17 +190,5 @@ public final class JUnitXmlReporter implements EventSink {
             }
         }
         return sb.toString();
-    }
-
-    /**
-     * Text as XML 1.0 can carry it: control characters (which XML forbids, and which a hostile server may send) and
-     * bidi overrides are written as visible escapes; the rest is escaped by the XML writer.
-     */
-    static String xml(String s) {
-        return dialtone.support.Printable.escape(s);
-    }
-
-    private static String secs(long ms) {
-        return String.format(java.util.Locale.ROOT, "%.3f", ms / 1000.0);
     }
 }

@@ -10,9 +10,9 @@ import dialtone.event.Failure;
 import dialtone.event.Layer;
 import dialtone.event.Originator;
 import dialtone.support.DialtoneException;
+import dialtone.support.Percentiles;
 import dialtone.support.Printable;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 
 /**
  * {@code dialtone report merge}: one summary from many runs' JSON lines (CI matrix legs, shards of a load run,
@@ -100,8 +97,8 @@ public final class MergeReport {
         }
         if (mos.length > 0) {
             fig.put("mosMin", mos[0]);
-            fig.put("mosP5", mos[(int) Math.floor(0.05 * (mos.length - 1))]);
-            fig.put("mosP50", mos[(mos.length - 1) / 2]);
+            fig.put("mosP5", Percentiles.nearestRank(mos, 5));
+            fig.put("mosP50", Percentiles.nearestRank(mos, 50));
         }
         Map<String, Integer> hist = new LinkedHashMap<>();
         for (String b : new String[] {"4.3-4.5", "4.0-4.3", "3.6-4.0", "3.1-3.6", "2.6-3.1", "1.0-2.6"}) {
@@ -459,7 +456,7 @@ public final class MergeReport {
     }
 
     private static long pct(long[] sorted, int p) {
-        return dialtone.support.Percentiles.nearestRank(sorted, p);
+        return Percentiles.nearestRank(sorted, p);
     }
 
     private static DialtoneException input(String message) {
@@ -520,56 +517,21 @@ public final class MergeReport {
 
     /** JUnit XML: one test case per unit, grouped in one suite per input file. */
     public static String junit(Summary s) {
-        try {
-            StringWriter sw = new StringWriter();
-            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(sw);
-            w.writeStartDocument("UTF-8", "1.0");
-            w.writeCharacters("\n");
-            w.writeStartElement("testsuites");
-            w.writeAttribute("name", "dialtone report merge");
-            w.writeAttribute("tests", Integer.toString(s.calls()));
-            w.writeAttribute("failures", Integer.toString(s.callsFailed()));
-            Map<String, List<Unit>> byFile = new LinkedHashMap<>();
-            for (Unit u : s.units()) {
-                byFile.computeIfAbsent(u.file(), k -> new ArrayList<>()).add(u);
-            }
-            for (Map.Entry<String, List<Unit>> f : byFile.entrySet()) {
-                w.writeCharacters("\n  ");
-                w.writeStartElement("testsuite");
-                w.writeAttribute("name", xml(f.getKey()));
-                w.writeAttribute("tests", Integer.toString(f.getValue().size()));
-                w.writeAttribute("failures", Long.toString(f.getValue().stream().filter(u -> !u.passed()).count()));
-                for (Unit u : f.getValue()) {
-                    w.writeCharacters("\n    ");
-                    w.writeStartElement("testcase");
-                    w.writeAttribute("classname", xml(f.getKey()));
-                    w.writeAttribute("name", xml(u.scenario()));
-                    if (u.setupMs() >= 0) {
-                        w.writeAttribute("time", String.format(Locale.ROOT, "%.3f", u.setupMs() / 1000.0));
-                    }
-                    if (!u.passed()) {
-                        w.writeStartElement("failure");
-                        w.writeAttribute("type", xml(u.layer() + "/" + u.cause()));
-                        w.writeAttribute("message", xml(u.message() == null ? "" : u.message()));
-                        w.writeEndElement();
-                    }
-                    w.writeEndElement();
-                }
-                w.writeCharacters("\n  ");
-                w.writeEndElement();
-            }
-            w.writeCharacters("\n");
-            w.writeEndElement();
-            w.writeCharacters("\n");
-            w.writeEndDocument();
-            w.close();
-            return sw.toString();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException(e);
+        Map<String, List<Unit>> byFile = new LinkedHashMap<>();
+        for (Unit u : s.units()) {
+            byFile.computeIfAbsent(u.file(), k -> new ArrayList<>()).add(u);
         }
-    }
-
-    private static String xml(String s) {
-        return Printable.escape(s == null ? "" : s);
+        List<JUnitXml.TestSuite> suites = new ArrayList<>();
+        for (Map.Entry<String, List<Unit>> f : byFile.entrySet()) {
+            List<JUnitXml.TestCase> cases = new ArrayList<>();
+            for (Unit u : f.getValue()) {
+                cases.add(new JUnitXml.TestCase(f.getKey(), u.scenario(),
+                        u.setupMs() >= 0 ? JUnitXml.seconds(u.setupMs()) : null, u.passed() ? null
+                        : new JUnitXml.Failure(u.layer() + "/" + u.cause(), u.message(), null), null));
+            }
+            suites.add(new JUnitXml.TestSuite(f.getKey(), f.getValue().size(),
+                    (int) f.getValue().stream().filter(u -> !u.passed()).count(), null, null, cases));
+        }
+        return JUnitXml.suites("dialtone report merge", s.calls(), s.callsFailed(), suites);
     }
 }

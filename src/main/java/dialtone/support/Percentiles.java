@@ -10,7 +10,15 @@ public final class Percentiles {
         if (sorted.length == 0) {
             return -1;
         }
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        return sorted[rank(sorted.length, p)];
+    }
+
+    /** The {@code p}th percentile (0-100) of ascending {@code sorted}; -1 when there is nothing. */
+    public static double nearestRank(double[] sorted, double p) {
+        return sorted.length == 0 ? -1 : sorted[rank(sorted.length, p)];
+    }
+
+    private static int rank(int n, double p) {
+        return Math.max(0, Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1));
     }
 }

@@ -75,4 +75,46 @@ class DtmfDetectorTest {
         d.accept(noise);
         assertEquals("", got.toString());
     }
+
+    /** RFC 4733 section 3.2 table 3: event code, key; ITU-T Q.23: the key's row and column frequencies. */
+    static final Object[][] RFC4733 = {
+        {0, '0', 941, 1336}, {1, '1', 697, 1209}, {2, '2', 697, 1336}, {3, '3', 697, 1477},
+        {4, '4', 770, 1209}, {5, '5', 770, 1336}, {6, '6', 770, 1477}, {7, '7', 852, 1209},
+        {8, '8', 852, 1336}, {9, '9', 852, 1477}, {10, '*', 941, 1209}, {11, '#', 941, 1477},
+        {12, 'A', 697, 1633}, {13, 'B', 770, 1633}, {14, 'C', 852, 1633}, {15, 'D', 941, 1633},
+    };
+
+    static short[] pair(double lo, double hi, int rate, int ms, double loAmp, double hiAmp) {
+        short[] a = new short[rate * ms / 1000 + rate * 80 / 1000];
+        for (int i = 0; i < rate * ms / 1000; i++) {
+            a[i] = (short) (32767 * (loAmp * Math.sin(2 * Math.PI * lo * i / rate)
+                    + hiAmp * Math.sin(2 * Math.PI * hi * i / rate)));
+        }
+        return a;
+    }
+
+    @Test
+    void everyRfc4733EventsFrequencyPairIsItsKey() {
+        for (int rate : new int[] {8000, 16000, 48000}) {
+            for (Object[] e : RFC4733) {
+                StringBuilder got = new StringBuilder();
+                DtmfDetector d = new DtmfDetector(rate, got::append);
+                d.accept(pair((int) e[2], (int) e[3], rate, 70, 0.3, 0.3));
+                assertEquals(String.valueOf(e[1]), got.toString(), "event " + e[0] + " at " + rate);
+            }
+        }
+    }
+
+    @Test
+    void aRowToneBetweenTwoRowsOrAPairWithTooMuchTwistIsNoDigit() {
+        StringBuilder got = new StringBuilder();
+        DtmfDetector d = new DtmfDetector(48000, got::append);
+        d.accept(pair(733, 1209, 48000, 200, 0.3, 0.3)); // halfway between 697 and 770
+        d.accept(pair(697, 1270, 48000, 200, 0.3, 0.3)); // halfway between 1209 and 1336
+        d.accept(pair(697, 1209, 48000, 200, 0.5, 0.05)); // 20 dB twist
+        d.accept(pair(627, 1209, 48000, 200, 0.3, 0.3)); // row tone 10 % low
+        assertEquals("", got.toString());
+        d.accept(pair(697, 1209, 48000, 200, 0.4, 0.2)); // 6 dB twist is within the 8 dB allowed
+        assertEquals("1", got.toString());
+    }
 }

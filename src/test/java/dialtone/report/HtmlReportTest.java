@@ -90,7 +90,7 @@ class HtmlReportTest {
 
     @Test
     void eachArrowGoesToThePartyItsHeadersName() {
-        List<HtmlReport.Msg> msgs = HtmlReport.messages(lines(call()));
+        List<SipLadder.Msg> msgs = SipLadder.messages(lines(call()));
         String parties = msgs.stream().map(m -> m.farEnd() ? "F" : "S").reduce("", String::concat);
         // REGISTER 401 REGISTER 200 | OPTIONS 200 (the server's keep-alive) | INVITE 407 ACK (hop-by-hop) |
         // INVITE 100 (hop-by-hop) 180 200 ACK (end-to-end) | INFO 200 | BYE 200

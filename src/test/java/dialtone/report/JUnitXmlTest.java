@@ -36,5 +36,7 @@ class JUnitXmlTest {
         assertTrue(d.getElementsByTagName("testcase").getLength() >= 2, xml);
         assertFalse(xml.contains("\u001b") || xml.contains("\u0000"), xml);
         assertTrue(xml.contains("\\e[2J"), xml);
+        String timeline = d.getElementsByTagName("system-out").item(0).getTextContent();
+        assertTrue(timeline.lines().count() >= 3 && timeline.lines().anyMatch(l -> l.contains("183 Busy\\e[2J")), timeline);
     }
 }

@@ -141,31 +141,9 @@ public final class WebSocketTransport implements SipTransport {
         listener.onConnected(proto, ms, tls, ends[0], ends[1]);
     }
 
-    /**
-     * The TCP connection's local and remote address ("ip:port"), for the timeline and the pcapng. The WebSocket API
-     * does not expose them; Tyrus's Grizzly connection does, four private fields down. Read reflectively, and
-     * {@code null}s when this Tyrus is shaped differently: nothing but those two facts depends on it.
-     */
+    /** The TCP connection's local and remote address ("ip:port"), for the timeline and the pcapng; nulls unknown. */
     static String[] endpoints(Session s) {
-        try {
-            Object o = s;
-            for (String[] step : new String[][] {{"org.glassfish.tyrus.core.TyrusSession", "asyncRemote"},
-                    {"org.glassfish.tyrus.core.TyrusRemoteEndpoint", "webSocket"},
-                    {"org.glassfish.tyrus.core.TyrusWebSocket", "protocolHandler"},
-                    {"org.glassfish.tyrus.core.ProtocolHandler", "writer"},
-                    {"org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter", "connection"}}) {
-                java.lang.reflect.Field f = Class.forName(step[0]).getDeclaredField(step[1]);
-                f.setAccessible(true);
-                o = f.get(o);
-                if (o == null) {
-                    return new String[2];
-                }
-            }
-            org.glassfish.grizzly.Connection<?> c = (org.glassfish.grizzly.Connection<?>) o;
-            return new String[] {hostPort(c.getLocalAddress()), hostPort(c.getPeerAddress())};
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return new String[2];
-        }
+        return TyrusInternals.endpoints(s);
     }
 
     /** {@code 127.0.0.1:5060}, {@code [::1]:5060}; null when not an IP socket address. */
@@ -324,22 +302,9 @@ public final class WebSocketTransport implements SipTransport {
         private static final java.util.concurrent.ScheduledExecutorService SCHED =
                 java.util.concurrent.Executors.newScheduledThreadPool(2, DAEMONS);
 
-        /**
-         * Tyrus takes its container (the Grizzly one) by class name only, in a constructor a subclass cannot call; the
-         * one reflective step of this class that a check depends on puts {@link FrameGuard} around it. Should this
-         * Tyrus be shaped differently, {@code guarded} is false (FrameGuardTest fails on it) and frames go unguarded.
-         */
+        /** {@link FrameGuard} around Tyrus's container ({@link TyrusInternals#guard}); FrameGuardTest checks it. */
         SharedExecutorsClient() {
-            boolean ok;
-            try {
-                java.lang.reflect.Field f = ClientManager.class.getDeclaredField("container");
-                f.setAccessible(true);
-                f.set(this, new FrameGuard.Container((org.glassfish.tyrus.spi.ClientContainer) f.get(this), MAX_MESSAGE));
-                ok = true;
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                ok = false;
-            }
-            guarded = ok;
+            guarded = TyrusInternals.guard(this, MAX_MESSAGE);
         }
 
         final boolean guarded;
@@ -365,23 +330,15 @@ public final class WebSocketTransport implements SipTransport {
 
     /**
      * At process exit: stops Tyrus's shared Grizzly transport, whose selector threads sit in native code; the JVM's
-     * exit waits up to 300 ms for every such thread (a call used to end 300 ms after its last event). Tyrus does
-     * this itself after an idle timeout, through a method that is not public; it is called here once, bounded, and
-     * any failure leaves things as they were.
+     * exit waits up to 300 ms for every such thread (a call used to end 300 ms after its last event). Bounded; any
+     * failure leaves things as they were ({@link TyrusInternals#closeSharedTransport}).
      */
     public static void stopSharedTransport(long maxMillis) {
         if (!opened) {
             return;
         }
         dialtone.support.Bounded.run("ws-stop", () -> {
-            try {
-                java.lang.reflect.Method m = Class.forName("org.glassfish.tyrus.container.grizzly.client.GrizzlyClientSocket")
-                        .getDeclaredMethod("closeSharedTransport");
-                m.setAccessible(true);
-                m.invoke(null);
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                // another Tyrus: the exit just waits as before
-            }
+            TyrusInternals.closeSharedTransport();
         }, maxMillis);
     }
 

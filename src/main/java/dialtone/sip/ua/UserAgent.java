@@ -18,6 +18,7 @@ import dialtone.sip.parser.SipParser;
 import dialtone.sip.transaction.ClientTransactionUser;
 import dialtone.sip.transaction.ServerTransaction;
 import dialtone.sip.transaction.TransactionLayer;
+import dialtone.sip.transport.Reconnection;
 import dialtone.sip.transport.SipTransport;
 import dialtone.sip.transport.TransportListener;
 import dialtone.support.RandomTokens;
@@ -34,8 +35,8 @@ import java.util.function.Function;
 /**
  * A SIP user agent over one WebSocket (RFC 3261, RFC 7118): sends requests through client transactions with one
  * digest retry, routes responses by branch, answers the requests nobody else takes (OPTIONS 200, INVITE 480,
- * in-dialog requests 481, CANCEL), and reconnects with backoff (2 s doubling to 30 s, as JsSIP) when the socket
- * drops. All state lives on the {@link Scheduler} loop.
+ * in-dialog requests 481, CANCEL), and comes back when the socket drops ({@link Reconnection}'s policy). Responses
+ * are built by {@link Responses}. All state lives on the {@link Scheduler} loop.
  */
 public final class UserAgent implements TransportListener {
     public static final String ALLOW = "INVITE,ACK,CANCEL,BYE,UPDATE,MESSAGE,OPTIONS,INFO,NOTIFY";
@@ -52,10 +53,7 @@ public final class UserAgent implements TransportListener {
     private UaListener listener;
     private RequestHandler handler;
     private Consumer<ServerTransaction> cancelListener;
-    private boolean everConnected;
-    private boolean stopping;
-    private int reconnectAttempt;
-    private Scheduler.Cancellable reconnectTimer;
+    private final Reconnection reconnection;
 
     public UserAgent(Scheduler loop, Identity id, Function<TransportListener, SipTransport> transportFactory,
                      Consumer<Event> publish, String scenario, String url) {
@@ -65,6 +63,17 @@ public final class UserAgent implements TransportListener {
         this.scenario = scenario;
         this.url = url;
         this.transport = transportFactory.apply(this);
+        this.reconnection = new Reconnection(loop, transport, new Reconnection.Attempts() {
+            @Override
+            public void connecting(int n) {
+                publish.accept(new TransportEvent.Connecting(loop.now(), scenario, url, n));
+            }
+
+            @Override
+            public void reconnecting(int n, long delayMs) {
+                publish.accept(new TransportEvent.Reconnecting(loop.now(), scenario, n, delayMs));
+            }
+        });
         this.tx = new TransactionLayer(loop, this::wire);
     }
 
@@ -100,18 +109,13 @@ public final class UserAgent implements TransportListener {
 
     public void start() {
         loop.assertOnLoop();
-        publish.accept(new TransportEvent.Connecting(loop.now(), scenario, url, 1));
-        transport.connect();
+        reconnection.start();
     }
 
     /** Stops reconnecting and closes the socket. */
     public void stop() {
         loop.assertOnLoop();
-        stopping = true;
-        if (reconnectTimer != null) {
-            reconnectTimer.cancel();
-        }
-        transport.close();
+        reconnection.stop();
     }
 
     // ---- transport events -----------------------------------------------------------------------------------
@@ -120,9 +124,7 @@ public final class UserAgent implements TransportListener {
     public void onConnected(String subprotocol, long handshakeMs, TlsFacts tls, String local, String remote) {
         publish.accept(new TransportEvent.Connected(loop.now(), scenario, url, subprotocol, handshakeMs, tls, local,
                 remote));
-        reconnectAttempt = 0;
-        if (!everConnected) {
-            everConnected = true;
+        if (reconnection.connected()) {
             if (listener != null) {
                 listener.onConnected();
             }
@@ -134,39 +136,25 @@ public final class UserAgent implements TransportListener {
     @Override
     public void onConnectFailed(Failure failure) {
         publish.accept(new TransportEvent.Failed(loop.now(), scenario, failure));
-        if (!everConnected) {
+        if (!reconnection.everConnected()) {
             if (listener != null) {
                 listener.onConnectFailed(failure);
             }
-        } else if (!stopping) {
-            scheduleReconnect();
+        } else {
+            reconnection.lost();
         }
     }
 
     @Override
     public void onClosed(int code, String reason, boolean byLocal) {
-        publish.accept(new TransportEvent.Closed(loop.now(), scenario, code, reason, byLocal || stopping));
-        if (stopping || byLocal) {
+        publish.accept(new TransportEvent.Closed(loop.now(), scenario, code, reason, byLocal || reconnection.stopping()));
+        if (reconnection.stopping() || byLocal) {
             return;
         }
         if (listener != null) {
             listener.onDisconnected(code, reason);
         }
-        if (!stopping) {
-            scheduleReconnect();
-        }
-    }
-
-    private void scheduleReconnect() {
-        reconnectAttempt++;
-        long delay = Math.min(30, 1L << Math.min(reconnectAttempt, 5));
-        publish.accept(new TransportEvent.Reconnecting(loop.now(), scenario, reconnectAttempt, delay * 1000));
-        reconnectTimer = loop.schedule(Duration.ofSeconds(delay), () -> {
-            if (!stopping) {
-                publish.accept(new TransportEvent.Connecting(loop.now(), scenario, url, reconnectAttempt + 1));
-                transport.connect();
-            }
-        });
+        reconnection.lost();
     }
 
     @Override
@@ -391,36 +379,6 @@ public final class UserAgent implements TransportListener {
 
     SipResponse response(SipRequest req, int status, String reason, List<Header> extra, String contentType, byte[] body,
                          String tag) {
-        List<Header> hs = new ArrayList<>();
-        for (String v : req.headers().lines("Via")) {
-            hs.add(new Header("Via", v));
-        }
-        for (String rr : req.headers().lines("Record-Route")) {
-            if (status > 100 && status < 300) {
-                hs.add(new Header("Record-Route", rr));
-            }
-        }
-        req.header("From").ifPresent(v -> hs.add(new Header("From", v)));
-        String to = req.header("To").orElse("");
-        if (status > 100 && req.to().flatMap(t -> t.tag()).isEmpty() && !to.isEmpty()) {
-            to = to + ";tag=" + (tag != null ? tag : tagFor(req));
-        }
-        hs.add(new Header("To", to));
-        hs.add(new Header("Call-ID", req.callId()));
-        req.header("CSeq").ifPresent(v -> hs.add(new Header("CSeq", v)));
-        hs.addAll(extra);
-        if (id.userAgent() != null) {
-            hs.add(new Header("Server", id.userAgent()));
-        }
-        if (contentType != null) {
-            hs.add(new Header("Content-Type", contentType));
-        }
-        return new SipResponse(status, reason, new Headers(hs), body == null ? new byte[0] : body);
-    }
-
-    /** A To tag for a final response; a retransmitted request is answered from its server transaction, same tag. */
-    private static String tagFor(SipRequest req) {
-        return Integer.toHexString((req.callId() + req.header("CSeq").orElse("") + req.topVia().flatMap(v -> v.branch()).orElse("")).hashCode() & 0x7fffffff)
-                + RandomTokens.lower(4);
+        return Responses.build(req, status, reason, extra, contentType, body, tag, id.userAgent());
     }
 }

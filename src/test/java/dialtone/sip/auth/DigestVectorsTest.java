@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dialtone.support.Secret;
 import org.junit.jupiter.api.Test;
 
-/** RFC 2617 §3.5 and RFC 7616 §3.9.1 vectors (../shared/testdata/digest-vectors.md), cnonce injected. */
+/** RFC 2617 §3.5 and RFC 7616 §3.9.1 vectors, cnonce injected. */
 class DigestVectorsTest {
     static String response(String header) {
         int i = header.indexOf("response=\"") + 10;
