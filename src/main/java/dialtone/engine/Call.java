@@ -696,7 +696,7 @@ public final class Call implements InviteSession.Listener {
         if (spec.expectTone() != null) {
             double share = m.analyzer().toneShare(0);
             long frames = m.analyzer().audibleFrames();
-            boolean ok = share >= 0.5 && frames >= 30;
+            boolean ok = m.analyzer().carriesTone(0) && frames >= 30;
             String detail = String.format("%.0f Hz carries %.0f%% of the received power over %.1f s of audio",
                     spec.expectTone(), share * 100, frames / 100.0);
             check("expect-tone " + Math.round(spec.expectTone()), ok, detail);

@@ -92,7 +92,7 @@ final class IceLoopback {
             facts.put("audioFrames", frames);
             StatsCheck stats = StatsCheck.of(pcs[1]);
             facts.putAll(stats.facts);
-            boolean ok = frames >= 50 && share > 0.5;
+            boolean ok = frames >= 50 && pcs[1].analyzer().carriesTone(0);
             return new Outcome(ok, ok ? "ICE+DTLS connected in " + facts.get("connectMs") + " ms over " + stats.path
                     + ", 440 Hz tone carried" : "connected, but the tone did not arrive (" + frames + " frames)", facts);
         } catch (java.util.concurrent.ExecutionException e) {

@@ -524,7 +524,7 @@ public final class LoadScenario {
         }
         if (mos.length > 0) {
             s.put("mosMin", mos[0]);
-            s.put("mosP50", mos[(mos.length - 1) / 2]);
+            s.put("mosP50", dialtone.support.Percentiles.nearestRank(mos, 50));
         }
         conversation(done, s);
         Map<String, Object> failures = new LinkedHashMap<>();

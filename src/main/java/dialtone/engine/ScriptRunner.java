@@ -329,21 +329,7 @@ final class ScriptRunner {
         ended.thenRun(() -> f.complete(false));
         int[] run = {0};
         MediaSession.AudioTap tap = (data, rate, channels, frames) -> {
-            double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);
-            double s1 = 0;
-            double s2 = 0;
-            double sum = 0;
-            for (int i = 0; i < frames; i++) {
-                int o = i * channels * 2;
-                double x = (short) ((data[o] & 0xff) | (data[o + 1] << 8)) / 32768.0;
-                sum += x * x;
-                double s0 = x + coeff * s1 - s2;
-                s2 = s1;
-                s1 = s0;
-            }
-            double total = sum / frames;
-            double p = 2 * (s1 * s1 + s2 * s2 - coeff * s1 * s2) / ((double) frames * frames);
-            if (total > 1e-5 && p > 0.5 * total) {
+            if (dialtone.media.ToneDetector.isTone(data, rate, channels, frames, hz)) {
                 if (++run[0] >= 20) {
                     f.complete(true);
                 }
