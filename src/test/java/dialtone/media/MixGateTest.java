@@ -130,6 +130,10 @@ class MixGateTest {
         assertEquals(false, PeerFactory.MixGate.runnable(other[0]));
         sleeper.interrupt();
         sleeper.join();
+        // a thread that has ended (its kernel task goes a moment after Thread.join returns)
+        for (int i = 0; i < 100 && PeerFactory.MixGate.runnable(other[0]); i++) {
+            Thread.sleep(10);
+        }
         assertEquals(false, PeerFactory.MixGate.runnable(other[0]), "a thread that has ended");
     }
 }
