@@ -18,6 +18,9 @@ final class AudioPump {
         private final CustomAudioSource out;
         private final short[] frame = new short[AudioSource.FRAME];
         private final byte[] bytes = new byte[AudioSource.FRAME * 2];
+        /** The source's frames as pushed, shared by every call that sends the same (a tone, silence); else null. */
+        private final byte[][] shared;
+        private int sharedAt;
         volatile boolean muted;
         private boolean ended;
         /** Speech to send instead of the source (a script's {@code say}), or null. */
@@ -26,12 +29,19 @@ final class AudioPump {
         Feed(AudioSource source, CustomAudioSource out) {
             this.source = source;
             this.out = out;
+            this.shared = SharedFrames.of(source);
         }
 
         private void push() {
             Clip c = clip;
             if (c != null) {
                 pushClip(c);
+                return;
+            }
+            if (shared != null) { // nothing to make: the frame every such call sends, as bytes already
+                byte[] b = muted ? SharedFrames.SILENCE : shared[sharedAt];
+                sharedAt = sharedAt + 1 == shared.length ? 0 : sharedAt + 1;
+                out.pushAudio(b, 16, AudioSource.RATE, 1, AudioSource.FRAME);
                 return;
             }
             boolean more = !ended && source.next(frame);
@@ -64,6 +74,47 @@ final class AudioPump {
                 // a frame pushed at t is the audio of [t, t + 10 ms): the speech ends n samples into the last one
                 c.done.complete(new long[] {c.firstPush, now + n * 1_000_000_000L / AudioSource.RATE});
             }
+        }
+    }
+
+    /**
+     * The frames of a source that is the same for every call, made once per process as the bytes the pump pushes: a
+     * whole-number tone at the default level (one second: 100 frames, then it repeats exactly) and silence. A call
+     * sending them costs the pump one native push per 10 ms and nothing else (before: the samples copied, then
+     * converted to bytes, per call and frame).
+     */
+    static final class SharedFrames {
+        static final byte[] SILENCE = new byte[AudioSource.FRAME * 2];
+        private static final byte[][] SILENT = {SILENCE};
+        private static final java.util.Map<short[], byte[][]> TONES =
+                java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+        private SharedFrames() {
+        }
+
+        /** The shared frames for {@code s}, or null when its frames are its own (a WAV, the echo, an odd tone). */
+        static byte[][] of(AudioSource s) {
+            if (s instanceof SilenceSource) {
+                return SILENT;
+            }
+            if (s instanceof ToneSource t) {
+                short[] second = t.sharedSecond();
+                if (second != null && second.length % AudioSource.FRAME == 0 && t.phase()[0] == 0) {
+                    return TONES.computeIfAbsent(second, SharedFrames::frames);
+                }
+            }
+            return null;
+        }
+
+        static byte[][] frames(short[] pcm) {
+            byte[][] f = new byte[pcm.length / AudioSource.FRAME][AudioSource.FRAME * 2];
+            for (int i = 0; i < pcm.length; i++) {
+                byte[] b = f[i / AudioSource.FRAME];
+                int o = 2 * (i % AudioSource.FRAME);
+                b[o] = (byte) pcm[i];
+                b[o + 1] = (byte) (pcm[i] >> 8);
+            }
+            return f;
         }
     }
 

@@ -205,22 +205,38 @@ public final class PeerFactory {
     static final class MixGate {
         static final long SETTLE_NANOS = 4_000_000L;
         static final long AFTER_NANOS = 50_000_000L;
+        /**
+         * The longest a newcomer waits for the other thread to get off the CPU: more than one period of a CFS quota
+         * (100 ms), during which a throttled thread stays runnable and makes no progress.
+         */
+        static final long MAX_RUNNING_NANOS = 150_000_000L;
         private final java.util.function.LongSupplier clock;
         private final java.util.function.LongConsumer park;
+        private final java.util.function.LongPredicate running;
+        private final java.util.function.LongSupplier tid;
         private volatile boolean open;
         private volatile long closedAt = Long.MIN_VALUE / 2;
         private volatile Thread last;
+        private volatile long lastTid = -1;
         private volatile long lastNanos;
         private volatile long waits;
 
         MixGate() {
-            this(System::nanoTime, LockSupport::parkNanos);
+            this(System::nanoTime, LockSupport::parkNanos, MixGate::runnable, MixGate::currentTid);
         }
 
-        /** For tests: a clock and a way to wait. */
+        /** For tests: a clock and a way to wait; no thread is ever seen running. */
         MixGate(java.util.function.LongSupplier clock, java.util.function.LongConsumer park) {
+            this(clock, park, t -> false, () -> -1);
+        }
+
+        /** For tests: also whether a thread (by its id) is runnable, and the current thread's id. */
+        MixGate(java.util.function.LongSupplier clock, java.util.function.LongConsumer park,
+                java.util.function.LongPredicate running, java.util.function.LongSupplier tid) {
             this.clock = clock;
             this.park = park;
+            this.running = running;
+            this.tid = tid;
         }
 
         void open() {
@@ -232,24 +248,64 @@ public final class PeerFactory {
             open = false;
         }
 
+        /**
+         * Called by every sink, inside the mixer. When the mixing thread changes in or just after a window, the
+         * newcomer waits until the other one has been quiet for {@link #SETTLE_NANOS} and is off the CPU (sleeping,
+         * blocked on the mixer's lock that the newcomer holds, or gone): a wall-clock settle alone is not enough when
+         * the other thread is preempted in the middle of its resampling. Under a CPU quota (0.15 core: a process runs
+         * 15 ms of every 100) a thread stays runnable, without running, for up to 85 ms; that was the starved
+         * {@code LoadIT} run that ended without {@code run.finished}.
+         */
         void enter() {
             Thread t = Thread.currentThread();
             Thread prev = last;
             if (prev != t) {
                 long now = clock.getAsLong();
                 long since = now - lastNanos;
+                long prevTid = lastTid;
                 boolean guarded = open || now - closedAt < AFTER_NANOS;
-                if (prev != null && guarded && since < SETTLE_NANOS) {
+                if (prev != null && guarded && (since < SETTLE_NANOS || running.test(prevTid))) {
                     waits++;
-                    park.accept(SETTLE_NANOS - since);
+                    if (since < SETTLE_NANOS) {
+                        park.accept(SETTLE_NANOS - since);
+                    }
+                    long until = now + MAX_RUNNING_NANOS;
+                    while (running.test(prevTid) && clock.getAsLong() < until) {
+                        park.accept(200_000L);
+                    }
                 }
                 last = t;
+                lastTid = tid.getAsLong();
             }
             lastNanos = clock.getAsLong();
         }
 
         long waits() {
             return waits;
+        }
+
+        /** The calling thread's kernel id (from {@code /proc/thread-self}), or -1. */
+        static long currentTid() {
+            try {
+                String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+                return Long.parseLong(link.substring(link.lastIndexOf('/') + 1));
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** Whether this process's thread {@code tid} is runnable (state R: running or waiting for a CPU). */
+        static boolean runnable(long tid) {
+            if (tid < 0) {
+                return false;
+            }
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + tid + "/stat"));
+                int i = stat.lastIndexOf(')');
+                return i > 0 && i + 2 < stat.length() && stat.charAt(i + 2) == 'R';
+            } catch (java.io.IOException | RuntimeException e) {
+                return false; // gone: the recording thread of a window ends after its iteration
+            }
         }
     }
 

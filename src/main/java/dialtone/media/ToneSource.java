@@ -9,6 +9,11 @@ public record ToneSource(double hz, double amplitude, double[] phase) implements
     /** One second of each whole-number tone at the default level, shared by every call that sends it. */
     private static final java.util.Map<Long, short[]> TABLES = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** One second of this tone when it is the same for every call (a whole number of hertz at the default level), else null. */
+    short[] sharedSecond() {
+        return table();
+    }
+
     private short[] table() {
         if (hz != Math.rint(hz) || amplitude != 0.25 || hz <= 0 || hz >= RATE / 2.0 || TABLES.size() > 64) {
             return null;

@@ -64,12 +64,50 @@ class LoadIT {
     void thirtyOpusCallsAtOnceAllPass() throws Exception {
         answer("tone:1000", 50);
         Path junit = dir.resolve("load.xml");
-        JarRun load = JarRun.start(dir, "load", ENV, load(callee, "--calls", "30", "--concurrency", "30", "--rate", "10",
-                "--duration", "10s", "--play", "tone:440", "--expect-tone", "1000", "--json", "--junit", junit.toString()));
-        int rc = load.waitFor(Duration.ofSeconds(120));
-        List<JsonNode> ev = Events.parse(load.out());
-        assumeTheMachineLetItKeepUp(Events.finished(ev));
-        assertEquals(0, rc, load::toString); // stdout and stderr: a native abort names itself on stderr
+        List<JsonNode> ev;
+        boolean callerPassed;
+        try (Machine machine = Machine.watch()) {
+            JarRun load = JarRun.start(dir, "load", ENV, load(callee, "--calls", "30", "--concurrency", "30", "--rate", "10",
+                    "--duration", "10s", "--play", "tone:440", "--expect-tone", "1000", "--json", "--junit", junit.toString()));
+            int rc = load.waitFor(Duration.ofSeconds(120));
+            ev = Events.parse(load.out());
+            assertTrue(rc == 0 || rc == 10, load::toString); // stdout and stderr: a native abort names itself on stderr
+            callerPassed = passedOrOverloadedByOthers("the caller", rc, ev, machine);
+            // the answering side is judged the same way, whatever the caller said
+            assertTrue(answerer.poll(Duration.ZERO) == null, "the answerer is still running: " + answerer);
+            awaitCallsEnded(answerer);
+            answerer.signal("TERM");
+            int arc = answerer.waitFor(Duration.ofSeconds(20));
+            List<JsonNode> answered = Events.parse(answerer.out());
+            JsonNode afin = Events.finished(answered);
+            boolean answererPassed;
+            assertTrue(afin.get("summary").has("answered"), "the answerer's verdict, not a teardown cut short: " + afin);
+            if (!callerPassed && arc != 10) {
+                // the caller fell behind: the calls it starved may fail on the answering side too, and must say so
+                JsonNode a = afin.get("summary");
+                assertEquals(a.get("failed").asInt() == 0 ? 0 : 7, arc, afin.toString());
+                answererPassed = false;
+            } else {
+                answererPassed = passedOrOverloadedByOthers("the answerer", stoppedClean(arc, afin) ? 0 : arc, answered,
+                        machine);
+            }
+            if (answererPassed) {
+                JsonNode a = afin.get("summary");
+                assertEquals(30, a.get("answered").asInt(), a.toString());
+                assertEquals(0, a.get("failed").asInt(), a.toString());
+                assertEquals(0, a.get("refusedOverloaded").asInt(), a.toString());
+                assertTrue(a.get("overloadedSeconds").asInt() < 3, "the answering dialtone kept up: " + a);
+                // and sent one stream each, in full: both sides run the same media engine
+                List<JsonNode> inbound = Events.of(answered, "call.summary");
+                assertEquals(30, inbound.size());
+                inbound.forEach(LoadIT::assertOneProducer);
+                inbound.forEach(LoadIT::assertFullMedia);
+            }
+            if (!callerPassed) {
+                assertTrue(Files.readString(junit).contains("type=\"OVERLOAD/OVERLOADED\""), "the JUnit file says so too");
+                return;
+            }
+        }
         assertKeptUp(ev);
         JsonNode fin = Events.finished(ev);
         JsonNode s = fin.get("summary");
@@ -89,37 +127,121 @@ class LoadIT {
         String xml = Files.readString(junit);
         assertEquals(30, xml.split("classname=\"dialtone.load\" name=\"call#").length - 1, "one test case per call");
         assertTrue(xml.contains("failures=\"0\""), xml.substring(0, 400));
-        // the answering side took all 30 at once and judged each one a pass
-        assertTrue(answerer.poll(Duration.ZERO) == null, "the answerer is still running: " + answerer);
-        answerer.signal("TERM");
-        answerer.waitFor(Duration.ofSeconds(20));
-        List<JsonNode> answered = Events.parse(answerer.out());
-        assumeTheMachineLetItKeepUp(Events.finished(answered));
-        JsonNode a = Events.finished(answered).get("summary");
-        assertEquals(30, a.get("answered").asInt(), a.toString());
-        assertEquals(0, a.get("failed").asInt(), a.toString());
-        assertEquals(0, a.get("refusedOverloaded").asInt(), a.toString());
-        assertTrue(a.get("overloadedSeconds").asInt() < 3, "the answering dialtone kept up: " + a);
-        // and sent one stream each, in full: both sides run the same media engine
-        List<JsonNode> inbound = Events.of(answered, "call.summary");
-        assertEquals(30, inbound.size());
-        inbound.forEach(LoadIT::assertOneProducer);
-        inbound.forEach(LoadIT::assertFullMedia);
     }
 
     /**
-     * A stress test judges dialtone's media engine only when dialtone had the CPU: a run that says it was overloaded
-     * while other processes took the machine (it used under half of its cores, the machine 90 % busy or more: "with
-     * other processes") is inconclusive, reported as such (aborted, with the verdict), not passed and not failed. An
-     * overload of dialtone's own making (its CPU used up, or the pump held by its own calls connecting on an idle
-     * machine) still fails the test.
+     * A stress run's verdict, asserted whichever it is, never skipped: a pass (returns true: the test goes on to assert
+     * all that a pass claims), or dialtone overloaded because other processes took the machine (returns false), asserted
+     * with its figures and against the test's own view of the machine: exit 10, layer OVERLOAD, the seconds behind or
+     * the calls that failed meanwhile, a {@code run.overloaded} event, the cores it had, and {@code /proc/stat} seen by
+     * this test at 90 % busy or more while it ran. An overload of dialtone's own making (its CPU used up, or the pump
+     * held by its own calls connecting) fails the test: these loads are well within one process's capacity.
      */
-    static void assumeTheMachineLetItKeepUp(JsonNode finished) {
-        JsonNode f = finished.get("failure");
-        boolean othersTookIt = finished.get("exitCode").asInt() == 10 && f != null
-                && f.get("message").asText().contains("with other processes");
-        org.junit.jupiter.api.Assumptions.assumeFalse(othersTookIt, () -> "inconclusive, the machine was busy with other "
-                + "processes: " + f.get("message").asText());
+    static boolean passedOrOverloadedByOthers(String who, int rc, List<JsonNode> ev, Machine machine) {
+        JsonNode fin = Events.finished(ev);
+        if (rc == 0) {
+            assertTrue(fin.get("passed").asBoolean() || stoppedClean(143, fin), who + ": " + fin);
+            return true;
+        }
+        JsonNode f = fin.get("failure");
+        assertEquals(10, rc, who + " neither passed nor said it was overloaded: " + fin);
+        assertEquals("OVERLOAD", f.get("layer").asText(), fin.toString());
+        assertEquals("OVERLOADED", f.get("cause").asText(), fin.toString());
+        String m = f.get("message").asText();
+        assertTrue(m.startsWith("dialtone overloaded at ") && m.matches(".*frames \\d+ ms late \\(p95.*"), m);
+        JsonNode s = fin.get("summary");
+        assertTrue(s.get("overloadedSeconds").asInt() >= 3 || m.contains("failures while behind"), fin.toString());
+        assertTrue(s.get("frameLateMsP95Max").asDouble() > 0 && s.get("cpuCoresMax").asDouble() >= 0, s.toString());
+        assertEquals(Machine.cores(), s.get("coresAvailable").asDouble(), 0.001, s.toString());
+        assertTrue(!Events.of(ev, "run.overloaded", e -> e.get("state").asText().equals("behind")).isEmpty(),
+                who + ": a run.overloaded event when it fell behind");
+        assertTrue(m.contains("with other processes"), who + " was overloaded by its own load: " + m);
+        assertTrue(machine.maxBusy() >= 0.9, who + " says other processes took the machine, but this test saw it at most "
+                + Math.round(machine.maxBusy() * 100) + " % busy: " + m);
+        System.out.println("LoadIT: " + who + " said it was overloaded by other processes (machine up to "
+                + Math.round(machine.maxBusy() * 100) + " % busy as this test saw it, load average "
+                + machine.loadAverage() + "): " + m);
+        return false;
+    }
+
+    /**
+     * An answerer stopped by SIGTERM whose calls all passed: exit 143 ("interrupted before --duration ended"), its
+     * summary with no call failed and no overload, which is its pass.
+     */
+    static boolean stoppedClean(int rc, JsonNode fin) {
+        JsonNode f = fin.get("failure");
+        JsonNode s = fin.get("summary");
+        return rc == 143 && f != null && f.get("cause").asText().equals("CANCELED") && s.has("failed")
+                && s.get("failed").asInt() == 0 && s.get("overloadedSeconds").asInt() < 3;
+    }
+
+    /** The machine as this test sees it while a run goes on: the busiest second of {@code /proc/stat}. */
+    static final class Machine implements AutoCloseable {
+        private final Thread thread;
+        private volatile double maxBusy;
+        private volatile boolean stop;
+
+        private Machine() {
+            thread = new Thread(() -> {
+                long[] prev = ticks();
+                while (!stop) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    long[] now = ticks();
+                    long total = now[0] - prev[0];
+                    if (total > 0) {
+                        maxBusy = Math.max(maxBusy, 1.0 - (double) (now[1] - prev[1]) / total);
+                    }
+                    prev = now;
+                }
+            }, "loadit-machine");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static Machine watch() {
+            return new Machine();
+        }
+
+        /** All ticks and the idle ones (idle + iowait), from the first line of /proc/stat. */
+        static long[] ticks() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < f.length && i <= 8; i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** The cores dialtone may use here when nothing limits it: the CPUs this process may run on. */
+        static double cores() {
+            return Runtime.getRuntime().availableProcessors();
+        }
+
+        double maxBusy() {
+            return maxBusy;
+        }
+
+        static String loadAverage() {
+            try {
+                return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            } catch (java.io.IOException e) {
+                return "?";
+            }
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            thread.interrupt();
+        }
     }
 
     /**
@@ -171,13 +293,18 @@ class LoadIT {
     /** The same at G.711 through rtpengine to SIPp's echo (the path real voice gateways use): every call hears itself. */
     @Test
     void fiftyG711CallsThroughTheGatewayEchoAllPass() throws Exception {
-        JarRun load = JarRun.start(dir, "load-g711", ENV, load("sip:echo@" + dialtone.testing.Lab.get("LAB_REALM"),
-                "--calls", "50", "--concurrency", "50", "--rate", "10", "--duration", "10s", "--play", "tone:440",
-                "--expect-tone", "440", "--json"));
-        int rc = load.waitFor(Duration.ofSeconds(120));
-        List<JsonNode> ev = Events.parse(load.out());
-        assumeTheMachineLetItKeepUp(Events.finished(ev));
-        assertEquals(0, rc, load::toString);
+        List<JsonNode> ev;
+        try (Machine machine = Machine.watch()) {
+            JarRun load = JarRun.start(dir, "load-g711", ENV, load("sip:echo@" + dialtone.testing.Lab.get("LAB_REALM"),
+                    "--calls", "50", "--concurrency", "50", "--rate", "10", "--duration", "10s", "--play", "tone:440",
+                    "--expect-tone", "440", "--json"));
+            int rc = load.waitFor(Duration.ofSeconds(120));
+            ev = Events.parse(load.out());
+            assertTrue(rc == 0 || rc == 10, load::toString);
+            if (!passedOrOverloadedByOthers("the caller", rc, ev, machine)) {
+                return;
+            }
+        }
         assertKeptUp(ev);
         List<JsonNode> summaries = Events.of(ev, "call.summary");
         assertEquals(50, summaries.size());
@@ -232,8 +359,16 @@ class LoadIT {
             assertTrue(answerer.await("registration.registered", Duration.ofSeconds(40)), answerer.toString());
             JarRun load = JarRun.start(dir, "load", ENV, load(callee, "--calls", "20", "--concurrency", "20", "--rate", "5",
                     "--duration", "8s", "--play", "tone:440", "--expect-tone", "1000", "--json"));
-            int rc = load.waitFor(Duration.ofSeconds(90));
-            JsonNode fin = Events.finished(Events.parse(load.out()));
+            int rc;
+            boolean callerKeptUp;
+            List<JsonNode> ev;
+            try (Machine machine = Machine.watch()) {
+                rc = load.waitFor(Duration.ofSeconds(90));
+                ev = Events.parse(load.out());
+                callerKeptUp = rc != 10 || passedOrOverloadedByOthers("the caller", rc, ev, machine);
+            }
+            JsonNode fin = Events.finished(ev);
+            awaitCallsEnded(answerer);
             answerer.signal("TERM");
             int arc = answerer.waitFor(Duration.ofSeconds(40));
             JsonNode afin = Events.finished(Events.parse(answerer.out()));
@@ -243,11 +378,114 @@ class LoadIT {
             assertTrue(a.get("refusedOverloaded").asInt() >= 1, a.toString());
             assertTrue(a.get("answered").asInt() >= 1, "it took the calls it could: " + a);
             assertTrue(a.get("answered").asInt() + a.get("refusedOverloaded").asInt() <= 20, a.toString());
+            if (!callerKeptUp) {
+                return; // the caller's overload (others took the machine) asserted above; its calls judge nothing
+            }
             // the caller kept up: its verdict is the far end's refusals, not its own overload
             assertEquals(6, rc, fin.toString());
             assertEquals(false, fin.get("summary").get("overloaded").asBoolean(), fin.toString());
             assertEquals(a.get("refusedOverloaded").asInt(), fin.get("summary").get("failures").get("CALL/SIP_FAILURE_CODE")
                     .asInt(), fin.toString());
+        }
+    }
+
+    /**
+     * Degrade, never collapse, in CI's time: 60 Opus calls at once to a dialtone answering them all (echo), both on this
+     * 2-core machine, which is past what the two of them carry together (about 1 % of a core per Opus call per side,
+     * README). Whatever happens, both end with a verdict and not a native crash: neither exit code is 70, 134 or 139 and
+     * no hs_err file is written (each has its own TMPDIR, where the launcher puts the JVM's crash report),
+     * {@code run.finished} is the last line of both, every file asked for is written, and the verdict is a documented
+     * one: a pass, dialtone overloaded (10, with its figures), or for the caller the answerer's refusals (6, every
+     * failure a SIP refusal, no more than the answerer counted). {@code scripts/stress-answerer} runs 150 and 300.
+     */
+    @Test
+    void sixtyOpusCallsToAnAnswererEndWithAVerdictNotACrash() throws Exception {
+        Map<String, String> ansEnv = new java.util.HashMap<>(ENV);
+        Map<String, String> loadEnv = new java.util.HashMap<>(ENV);
+        ansEnv.put("TMPDIR", Files.createDirectories(dir.resolve("tmp-answerer")).toString());
+        loadEnv.put("TMPDIR", Files.createDirectories(dir.resolve("tmp-load")).toString());
+        Path ajunit = dir.resolve("answerer.xml");
+        Path areport = dir.resolve("answerer.html");
+        Path junit = dir.resolve("load.xml");
+        Path report = dir.resolve("load.html");
+        answerer = JarRun.start(dir, "answerer", ansEnv, LabCall.answerer(callee, "echo", "--max-calls", "60",
+                "--duration", "120s", "--json", "--junit", ajunit.toString(), "--report", areport.toString()));
+        assertTrue(answerer.await("registration.registered", Duration.ofSeconds(15)), answerer.toString());
+        JarRun load = JarRun.start(dir, "load", loadEnv, load(callee, "--calls", "60", "--concurrency", "60", "--rate",
+                "20", "--duration", "8s", "--play", "tone:440", "--expect-tone", "440", "--setup-timeout", "15s", "--json",
+                "--junit", junit.toString(), "--report", report.toString()));
+        int rc = load.waitFor(Duration.ofSeconds(90));
+        awaitCallsEnded(answerer);
+        answerer.signal("TERM");
+        int arc = answerer.waitFor(Duration.ofSeconds(30));
+        for (Object[] side : new Object[][] {{"the caller", rc, load, dir.resolve("tmp-load"), junit, report},
+                {"the answerer", arc, answerer, dir.resolve("tmp-answerer"), ajunit, areport}}) {
+            String who = (String) side[0];
+            int code = (Integer) side[1];
+            JarRun run = (JarRun) side[2];
+            try (var files = Files.walk((Path) side[3])) {
+                List<Path> crash = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
+                assertTrue(crash.isEmpty() && code != 70 && code != 134 && code != 139,
+                        who + " crashed: exit " + code + ", " + crash + "\n" + run);
+            }
+            Events.finished(Events.parse(run.out())); // the last line
+            for (int i = 4; i < 6; i++) {
+                Path f = (Path) side[i];
+                assertTrue(Files.isRegularFile(f) && Files.size(f) > 0, who + ": " + f.getFileName() + " written");
+            }
+        }
+        JsonNode fin = Events.finished(Events.parse(load.out()));
+        JsonNode afin = Events.finished(Events.parse(answerer.out()));
+        JsonNode a = afin.get("summary");
+        assertTrue(a.has("answered"), "the answerer's verdict, not a teardown cut short: " + afin);
+        long refused = a.get("refusedOverloaded").asLong() + a.get("refusedBusy").asLong();
+        String both = "load: " + fin + "\nanswerer: " + afin;
+        System.out.println("LoadIT: 60 Opus calls to an answerer, load average " + Machine.loadAverage() + ": caller exit "
+                + rc + " " + fin.get("summary") + "; answerer exit " + arc + " " + a);
+        switch (rc) {
+            case 0 -> assertEquals(60, fin.get("summary").get("passed").asInt(), both);
+            case 10 -> {
+                assertEquals("OVERLOAD", fin.get("failure").get("layer").asText(), both);
+                assertEquals(true, fin.get("summary").get("overloaded").asBoolean(), both);
+                assertTrue(fin.get("failure").get("message").asText().startsWith("dialtone overloaded at "), both);
+            }
+            case 6 -> {
+                long sip = 0;
+                for (var e : fin.get("summary").get("failures").properties()) {
+                    sip += e.getKey().startsWith("CALL/") ? e.getValue().asLong() : 0;
+                }
+                assertEquals(fin.get("summary").get("failed").asLong(), sip, "every failure a refusal: " + both);
+                assertTrue(sip > 0 && sip <= refused, "no more refusals than the answerer counted: " + both);
+            }
+            default -> throw new AssertionError("the caller's exit " + rc + " is not a documented outcome: " + both);
+        }
+        switch (stoppedClean(arc, afin) ? 0 : arc) {
+            case 0 -> assertEquals(0, a.get("failed").asInt(), both);
+            case 10 -> {
+                assertEquals("OVERLOAD", afin.get("failure").get("layer").asText(), both);
+                assertTrue(a.get("overloadedSeconds").asInt() > 0, both);
+            }
+            default -> {
+                // its calls failed without it falling behind: only because the caller was overloaded (its far end)
+                assertEquals(10, rc, "the answerer's exit " + arc + " with a caller that kept up: " + both);
+                assertTrue(arc == 7 || arc == 8, both);
+            }
+        }
+    }
+
+    /**
+     * Waits (at most 30 s) until every call the answerer took has its summary, so that a stop signal finds nothing to
+     * tear down but the registration: a teardown still running 300 ms after the signal is cut short, and the run's
+     * end then carries the signal's code without the answerer's verdict (README, stop signals).
+     */
+    static void awaitCallsEnded(JarRun answerer) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end && answerer.poll(Duration.ZERO) == null) {
+            List<JsonNode> ev = Events.parseSoFar(answerer.out());
+            if (Events.of(ev, "call.summary").size() >= Events.of(ev, "call.answered").size()) {
+                return;
+            }
+            Thread.sleep(200);
         }
     }
 
@@ -301,13 +539,26 @@ class LoadIT {
      */
     @Test
     void theRampStepsUpAndReportsTheCapacity() throws Exception {
-        JarRun load = JarRun.start(dir, "ramp", ENV, load("sip:echo@" + dialtone.testing.Lab.get("LAB_REALM"),
-                "--ramp", "2:6:2:6s", "--rate", "10", "--play", "tone:440", "--expect-tone", "440", "--json"));
-        int rc = load.waitFor(Duration.ofSeconds(120));
-        List<JsonNode> ev = Events.parse(load.out());
+        List<JsonNode> ev;
+        try (Machine machine = Machine.watch()) {
+            JarRun load = JarRun.start(dir, "ramp", ENV, load("sip:echo@" + dialtone.testing.Lab.get("LAB_REALM"),
+                    "--ramp", "2:6:2:6s", "--rate", "10", "--play", "tone:440", "--expect-tone", "440", "--json"));
+            int rc = load.waitFor(Duration.ofSeconds(120));
+            ev = Events.parse(load.out());
+            assertTrue(rc == 0 || rc == 10, load::toString);
+            if (!passedOrOverloadedByOthers("the ramp", rc, ev, machine)) {
+                // the step it fell behind at failed and names dialtone; the steps before it passed
+                JsonNode fin = Events.finished(ev);
+                List<JsonNode> steps = Events.of(ev, "load.step");
+                JsonNode last = steps.get(steps.size() - 1);
+                assertEquals(false, last.get("stepPassed").asBoolean(), last.toString());
+                assertEquals("dialtone", last.get("saturated").asText(), last.toString());
+                assertEquals("dialtone", fin.get("summary").get("saturatedFirst").asText(), fin.toString());
+                assertEquals((steps.size() - 1) * 2, fin.get("summary").get("capacity").asInt(), fin.toString());
+                return;
+            }
+        }
         JsonNode fin = Events.finished(ev);
-        assumeTheMachineLetItKeepUp(fin);
-        assertEquals(0, rc, fin.toString());
         List<JsonNode> steps = Events.of(ev, "load.step");
         assertEquals(List.of(2, 4, 6), steps.stream().map(e -> e.get("concurrency").asInt()).toList());
         for (JsonNode st : steps) {

@@ -72,4 +72,68 @@ class MixGateTest {
         }
         assertEquals(0, gate.waits());
     }
+
+    /**
+     * The other thread preempted in the middle of its resampling (runnable, not running: a CPU quota throttles it for up
+     * to 85 ms of 100) is waited for past the settling time until it is off the CPU, at most 150 ms.
+     */
+    @Test
+    void aNewcomerWaitsUntilTheOtherThreadIsOffTheCpu() throws Exception {
+        java.util.Map<Thread, Long> ids = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicLong runnableUntil = new AtomicLong();
+        PeerFactory.MixGate g = new PeerFactory.MixGate(now::get, n -> {
+            synchronized (parked) {
+                parked.add(n);
+            }
+            now.addAndGet(n);
+        }, id -> id == 1 && now.get() < runnableUntil.get(), () -> ids.computeIfAbsent(Thread.currentThread(),
+                x -> (long) ids.size() + 1));
+        g.enter(); // the playout thread (id 1) mixes, then is throttled in its resampling for 30 ms
+        runnableUntil.set(now.get() + 30 * MS);
+        g.open();
+        now.addAndGet(10 * MS);
+        Thread rec = new Thread(g::enter);
+        rec.start();
+        rec.join();
+        assertEquals(1, g.waits());
+        assertEquals(30 * MS, now.get() - (1_000 * MS), "the recording thread waited until the playout thread slept");
+        // one that stays runnable is waited for at most 150 ms
+        g.enter(); // the playout thread again (just after the recording thread: it waits its settling time)
+        runnableUntil.set(Long.MAX_VALUE);
+        long before = now.get();
+        Thread rec2 = new Thread(g::enter);
+        rec2.start();
+        rec2.join();
+        assertEquals(true, now.get() - before >= PeerFactory.MixGate.MAX_RUNNING_NANOS
+                && now.get() - before < PeerFactory.MixGate.MAX_RUNNING_NANOS + 5 * MS, (now.get() - before) / MS + " ms");
+    }
+
+    @Test
+    void theRealProbesSeeThisThreadRunningAndASleepingOneNot() throws Exception {
+        long me = PeerFactory.MixGate.currentTid();
+        assertEquals(true, me > 0);
+        assertEquals(true, PeerFactory.MixGate.runnable(me));
+        long[] other = new long[1];
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        Thread sleeper = new Thread(() -> {
+            other[0] = PeerFactory.MixGate.currentTid();
+            ready.countDown();
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                // ends
+            }
+        });
+        sleeper.start();
+        ready.await();
+        Thread.sleep(100);
+        assertEquals(false, PeerFactory.MixGate.runnable(other[0]));
+        sleeper.interrupt();
+        sleeper.join();
+        // a thread that has ended (its kernel task goes a moment after Thread.join returns)
+        for (int i = 0; i < 100 && PeerFactory.MixGate.runnable(other[0]); i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(false, PeerFactory.MixGate.runnable(other[0]), "a thread that has ended");
+    }
 }
