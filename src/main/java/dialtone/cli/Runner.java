@@ -177,7 +177,7 @@ final class Runner {
                 try {
                     Failure f = Failure.of(Layer.INTERNAL, Cause.CANCELED, "interrupted ("
                             + dialtone.support.Signals.describe() + "); the teardown was cut short after "
-                            + StopSignal.GRACE_MILLIS + " ms");
+                            + StopSignal.graceMillis() + " ms");
                     finish(io, out, bus, scenario, start, f, Map.of(), dialtone.support.Signals.exitCode(), null,
                             OVERDUE_WRITE_MILLIS);
                 } finally {

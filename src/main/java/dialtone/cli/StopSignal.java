@@ -9,15 +9,32 @@ import java.util.concurrent.TimeUnit;
  * the JVM's, which would exit behind the command's back): a signal counts down {@link #stop}, the command does its
  * teardown (BYE or CANCEL, unREGISTER, media close, reporters drained) and returns 130, 143 or 129 itself.
  *
- * <p>Within a second, whatever the far end does: should the teardown not be over {@link #GRACE_MILLIS} after the
- * signal (a server that never answers the CANCEL, a flood), the run's end is written without it (Runner's
+ * <p>Within a second, whatever the far end does: should the teardown not be over {@link #graceMillis()} after the
+ * signal (300 ms; up to 2 s in a process with less than a core) (a server that never answers the CANCEL, a flood), the run's end is written without it (Runner's
  * {@link #onOverdue} hook: {@code run.finished} with the signal's code and every file, in at most
  * {@link Runner#OVERDUE_WRITE_MILLIS}) and the process ends with that code. A JVM shutdown that comes another way
  * (System.exit elsewhere) still runs the hook, which does the same, bounded by {@code waitSeconds}.
  */
 final class StopSignal implements AutoCloseable {
-    /** How long the teardown may take after a signal before the run's end is written without it. */
+    /** How long the teardown may take after a signal before the run's end is written without it, on a whole core. */
     static final long GRACE_MILLIS = 300;
+    /** The most {@link #graceMillis()} gives a process with a small CPU quota. */
+    static final long MAX_GRACE_MILLIS = 2000;
+    private static volatile long grace = GRACE_MILLIS;
+
+    /**
+     * The grace of this process: {@link #GRACE_MILLIS} of one core's work, so longer in a process whose cgroup quota or
+     * affinity gives it less than one core (300 ms at 0.15 core is 45 ms of CPU: a starved answerer could not write its
+     * verdict in it), at most {@link #MAX_GRACE_MILLIS}.
+     */
+    static long graceMillis() {
+        return grace;
+    }
+
+    static long graceFor(double coresAvailable) {
+        return coresAvailable > 0 && coresAvailable < 1
+                ? Math.min(MAX_GRACE_MILLIS, Math.round(GRACE_MILLIS / coresAvailable)) : GRACE_MILLIS;
+    }
 
     final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -28,6 +45,11 @@ final class StopSignal implements AutoCloseable {
 
     StopSignal(long waitSeconds) {
         this.waitSeconds = waitSeconds;
+        try {
+            grace = graceFor(new dialtone.support.CpuMeter().coresAvailable());
+        } catch (RuntimeException e) {
+            grace = GRACE_MILLIS; // no /proc: a whole core assumed
+        }
         hook = new Thread(() -> {
             stop.countDown();
             try {
@@ -65,7 +87,7 @@ final class StopSignal implements AutoCloseable {
         stop.countDown();
         Thread watchdog = new Thread(() -> {
             try {
-                if (finished.await(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (finished.await(grace, TimeUnit.MILLISECONDS)) {
                     return;
                 }
                 java.util.function.BooleanSupplier r = overdue;

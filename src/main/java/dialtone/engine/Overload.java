@@ -127,6 +127,10 @@ public final class Overload implements AutoCloseable {
     private volatile int consecutive;
     /** Seconds behind in a row that make it more than a moment (see {@link #sustained()}). */
     static final int SUSTAINED_SECONDS = 2;
+    /** A second in which dialtone used this share of the cores it may use leaves no headroom for another call. */
+    static final double HEADROOM_SHARE = 0.8;
+    /** The last judged second's CPU as a share of the cores available; -1 when unknown. */
+    private volatile double cpuShare = -1;
     private Instant since;
     private Instant lastAt;
     /** The seconds judged (the last two hours of them), for a step's own figures. */
@@ -222,6 +226,7 @@ public final class Overload implements AutoCloseable {
             recent.removeFirst();
         }
         consecutive = s.isBehind() ? consecutive + 1 : 0;
+        cpuShare = s.cpuCores() >= 0 && s.coresAvailable() > 0 ? s.cpuCores() / s.coresAvailable() : -1;
         if (s.isBehind()) {
             secondsBehind++;
             if (!behind) {
@@ -269,6 +274,16 @@ public final class Overload implements AutoCloseable {
      */
     public boolean sustained() {
         return behind && consecutive >= SUSTAINED_SECONDS;
+    }
+
+    /**
+     * Whether the last second judged used {@link #HEADROOM_SHARE} or more of the cores dialtone may use (its cgroup
+     * quota or affinity): no room for one more call's set-up (ICE, DTLS, a new encoder) without falling behind. The
+     * answering side sheds on it before the calls it carries suffer, not two seconds after (issue #23: a starved answerer
+     * took 10 calls in the two seconds {@link #sustained()} waits, and carried them with outages).
+     */
+    public boolean noHeadroom() {
+        return cpuShare >= HEADROOM_SHARE;
     }
 
     /** Whether any second between {@code from} and {@code to} was behind. */

@@ -92,6 +92,16 @@ public final class RegisterScenario {
             int whileBehind = (int) answerer.timedFailures().stream().filter(t -> (t.failure().layer() == Layer.MEDIA
                     || t.failure().layer() == Layer.AUDIO) && overload.behindBetween(t.start(), t.end())).count();
             over = overload.failure(began, ended, whileBehind);
+            if (over == null && answerer.refusedOverloaded() > 0) {
+                // it shed calls for its own limit before it fell behind for long: still its limit, never a pass
+                Map<String, Object> pace = overload.summary(began, ended);
+                over = new Failure(Layer.OVERLOAD, Cause.OVERLOADED, dialtone.event.Originator.LOCAL, 0, null,
+                        "dialtone refused " + answerer.refusedOverloaded() + " of " + answerer.calls()
+                        + " calls it could not carry (503 Service Unavailable) at " + answerer.answered() + " answered"
+                        + (pace.containsKey("cpuCoresMax") && pace.containsKey("coresAvailable") ? ": "
+                        + pace.get("cpuCoresMax") + " of " + pace.get("coresAvailable") + " cores" : "")
+                        + " (fewer calls per process, or more CPU)");
+            }
         }
         if (answerer != null && !answerer.failures().isEmpty()
                 && (f == null || (f.layer() == Layer.INTERNAL && f.cause() == Cause.CANCELED))) {
@@ -169,7 +179,7 @@ public final class RegisterScenario {
             Overload o = overload;
             answerer = new Answerer(session, publish, options.answer(), (play, n) -> play.options(options.media(),
                     options.recordDir() == null ? null : dialtone.media.WavRecorder.fresh(options.recordDir(), "inbound-" + n),
-                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls(), o::sustained,
+                    new double[0]), CallMedia.Factory.WEBRTC, options.script(), options.maxCalls(), () -> o.sustained() || o.noHeadroom(),
                     System::nanoTime)
                     .speech(options.speech());
             Answerer a = answerer;
