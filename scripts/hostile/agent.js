@@ -4,14 +4,17 @@
 // configured reaction time. It logs its true times, on its own clock, to a file per call:
 //   <log dir>/<id>.jsonl   one JSON object a line:
 //     {"ev":"answered","t":...}                        the 200 OK was sent
-//     {"ev":"said","start":...,"end":...,"text":..., "interrupted":bool}   first and last sample it sent of a prompt
+//     {"ev":"said","start":...,"end":...,"text":..., "interrupted":bool, "think":ms}   first and last audible sample
+//                                                       it sent of a prompt; the think time it waited (none: greeting)
 //     {"ev":"heard","start":...,"end":...}             a caller utterance, as it received it (its own detector)
-//     {"ev":"barge","heard":...,"stopped":...}         the caller spoke into a prompt; when it stopped sending it
+//     {"ev":"barge","heard":...,"stopped":...}         the caller spoke into a prompt; the end of the last audible
+//                                                       sample it sent of it (cut short in a pause: before the cut)
 //     {"ev":"bye","t":...}
 // Times are milliseconds on the agent's clock (performance.timeOrigin + performance.now()); only differences matter.
 //
 // The call is configured by the WebSocket URL: ws://127.0.0.1:PORT/agent?id=NAME&think=800&react=300&codec=pcmu
-//   id        the log file's name ([A-Za-z0-9-], required)     think  think time after the caller stopped (ms)
+//   id        the log file's name ([A-Za-z0-9-], required)     think  think time after the caller stopped (ms); a
+//                                                               list (think=200,3000) is taken in turn, reply by reply
 //   react     how long it keeps talking over a barge-in (ms)   codec  opus (default), pcmu or pcma
 //   greet     delay from the answer to the greeting (ms, 1000)  hold   how long the caller must be quiet (ms, 500)
 //   relay=0   host candidates only (no TURN relay in the path)
@@ -127,7 +130,9 @@ const seen = new Map();
 class AgentCall {
   constructor(ws, q) {
     this.ws = ws;
-    this.think = num(q, 'think', 800, 10000);
+    const thinks = String(q.get('think') || '800').split(',').slice(0, 20).map(Number)
+      .filter((v) => Number.isFinite(v) && v >= 0 && v <= 10000);
+    this.thinks = thinks.length ? thinks : [800];
     this.react = num(q, 'react', 300, 10000);
     this.greetAfter = num(q, 'greet', 1000, 10000);
     this.hold = num(q, 'hold', 500, 5000);
@@ -172,7 +177,7 @@ class AgentCall {
     this.ws.send(reply(req, 200, 'OK', ['Contact: <sip:agent@127.0.0.1;transport=ws>', 'Content-Type: application/sdp'],
       this.pc.localDescription.sdp));
     this.answeredAt = now();
-    this.write({ ev: 'answered', t: this.answeredAt, think: this.think, react: this.react, codec: this.codec });
+    this.write({ ev: 'answered', t: this.answeredAt, think: this.thinks, react: this.react, codec: this.codec });
     this.startPump();
     this.greetTimer = setTimeout(() => this.say(greeting), this.greetAfter);
   }
@@ -184,6 +189,7 @@ class AgentCall {
     const tick = () => {
       if (this.closed) return;
       const due = Math.floor((now() - t0) / 10) + 1;
+      this.pumpLate = Math.max(this.pumpLate || 0, now() - (t0 + sent * 10)); // how late this tick's first frame is
       for (let k = 0; sent < due && k < 20; k++, sent++) this.pushFrame();
       if (due - sent > 20) sent = due; // a long stall: drop the backlog, as a sound card would
       this.pumpTimer = setTimeout(tick, Math.max(1, t0 + sent * 10 - now()));
@@ -200,11 +206,19 @@ class AgentCall {
       const n = Math.min(FRAME, s.prompt.pcm.length - s.pos);
       samples.set(s.prompt.pcm.subarray(s.pos, s.pos + n));
       s.pos += n;
+      // the frame pushed at t is the audio of [t, t + 10 ms): its last audible sample ends k samples into it
+      let k = n;
+      while (k > 0 && Math.abs(samples[k - 1]) < 66) k--;
+      if (k > 0) s.lastAudible = t + (k * 1000) / RATE;
       const stopNow = s.stopAt !== undefined && t >= s.stopAt;
       if (s.pos >= s.prompt.pcm.length || stopNow) {
-        // the frame pushed at t is the audio of [t, t + 10 ms): the prompt ends n samples into it
-        const end = t + (n * 1000) / RATE;
-        this.write({ ev: 'said', start: s.start, end, text: s.prompt.text, interrupted: !!stopNow });
+        // what it said ends with the last audible sample it sent: cut short between two words, that is the end of
+        // the word before the cut, not the moment it stopped sending (a listener cannot hear it stop in a pause)
+        const end = s.lastAudible === undefined ? t : s.lastAudible;
+        this.write({ ev: 'said', start: s.start, end, text: s.prompt.text, interrupted: !!stopNow, think: s.think,
+          pumpLateMaxMs: Math.round(this.pumpLate || 0) });
+        this.pumpLate = 0;
+        this.jitterBuffer('said');
         if (stopNow) this.write({ ev: 'barge', heard: s.bargeHeard, stopped: end });
         this.speaking = null;
       }
@@ -212,9 +226,26 @@ class AgentCall {
     try { this.source.onData({ samples, sampleRate: RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME }); } catch (e) { /* closed */ }
   }
 
-  say(prompt) {
+  // The receiving jitter buffer's average delay since the last sample (getStats: jitterBufferDelay over
+  // jitterBufferEmittedCount), logged beside the event that asked for it: how much of the path is the buffer.
+  jitterBuffer(at) {
+    if (!this.pc || this.closed) return;
+    this.pc.getStats().then((r) => {
+      r.forEach((x) => {
+        if (x.type !== 'inbound-rtp' || x.kind !== 'audio' || x.jitterBufferEmittedCount === undefined) return;
+        const d = x.jitterBufferDelay - (this.jbDelay || 0);
+        const n = x.jitterBufferEmittedCount - (this.jbCount || 0);
+        this.jbDelay = x.jitterBufferDelay;
+        this.jbCount = x.jitterBufferEmittedCount;
+        this.write({ ev: 'jitterbuffer', at, avgMs: n > 0 ? Math.round((1000 * d) / n) : null,
+          concealed: x.concealedSamples, accelerated: x.removedSamplesForAcceleration });
+      });
+    }).catch(() => {});
+  }
+
+  say(prompt, think) {
     if (this.closed) return;
-    this.speaking = { prompt, pos: 0 };
+    this.speaking = { prompt, pos: 0, think };
     if (this.transcripts) {
       const body = JSON.stringify({ _transcription: { originator: 'agent', text: prompt.text } });
       this.ws.send(request('INFO', this.invite, ['Content-Type: application/json'], body));
@@ -245,6 +276,9 @@ class AgentCall {
     const loud = db > -55;
     const frameMs = (n * 1000) / (d.sampleRate || RATE);
     const t = this.frameTime(now(), frameMs); // as dialtone takes it: the frame is heard during [t, t + frameMs)
+    // how far the delivery of received audio fell behind the wall clock since its first frame (the pull's own drift)
+    if (this.firstPull === undefined) this.firstPull = now();
+    this.pullLag = now() - this.firstPull - (this.frames - 1) * frameMs;
     if (loud) {
       this.loudRun++;
       this.quietMs = 0;
@@ -263,7 +297,8 @@ class AgentCall {
       if (this.heard && this.quietMs >= this.hold) {
         const u = this.heard;
         this.heard = null;
-        this.write({ ev: 'heard', start: u.start, end: u.lastLoud });
+        this.write({ ev: 'heard', start: u.start, end: u.lastLoud, pullLagMs: Math.round(this.pullLag) });
+        this.jitterBuffer('heard');
         this.onCallerEnded(u);
       }
     }
@@ -279,9 +314,10 @@ class AgentCall {
   }
 
   onCallerEnded(u) {
-    const at = u.lastLoud + this.think; // think time from the end of the caller's speech, as heard here
+    const think = this.thinks[this.turn % this.thinks.length];
+    const at = u.lastLoud + think; // think time from the end of the caller's speech, as heard here
     const prompt = replies[this.turn++ % replies.length];
-    this.pending = setTimeout(() => { this.pending = null; this.say(prompt); }, Math.max(0, at - now()));
+    this.pending = setTimeout(() => { this.pending = null; this.say(prompt, think); }, Math.max(0, at - now()));
   }
 
   close() {

@@ -86,6 +86,9 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
 
     // audio thread
     private long frameNanos;
+    private long firstFrameNanos;
+    private long deliveredSamples;
+    private long deliveredBeforeFrame;
     private long frameStartSample;
     private int rate;
     private short[] keep;
@@ -138,6 +141,10 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
     @Override
     public void onAudio(byte[] data, int rate, int channels, int frames) {
         this.frameNanos = clock.getAsLong();
+        if (deliveredSamples == 0) {
+            firstFrameNanos = frameNanos;
+        }
+        deliveredBeforeFrame = deliveredSamples;
         this.frameStartSample = vad.position();
         this.rate = rate;
         if (tools.stt() != null) {
@@ -149,6 +156,7 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
                 lastLoudInTurnNanos = frameNanos;
             }
         }
+        deliveredSamples += frames;
     }
 
     /** The received audio of the last {@link #MAX_TURN_SECONDS} seconds (first channel, at its rate). */
@@ -171,6 +179,18 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
         }
     }
 
+    static final boolean TRACE = "1".equals(System.getenv("DIALTONE_SPEECH_TRACE"));
+
+    /**
+     * How far the playout's delivery of audio fell behind the wall clock (ms): at the start of the last frame, the time
+     * since the first one minus the audio delivered before it. The headless audio module's thread waits 10 ms between
+     * pulls and does not catch up a late one, so on a starved machine this grows, and the jitter buffer holds the audio
+     * meanwhile (README, Conversation tests: the calibration). Printed per turn with DIALTONE_SPEECH_TRACE=1.
+     */
+    long playoutLagMs() {
+        return rate <= 0 ? 0 : (frameNanos - firstFrameNanos) / 1_000_000 - deliveredBeforeFrame * 1000 / rate;
+    }
+
     private long nanosOf(long sample) {
         return frameNanos + (sample - frameStartSample) * 1_000_000_000L / Math.max(1, rate);
     }
@@ -188,6 +208,10 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
                     current.startNanos - WORDS_LEAD_NANOS);
             turns.add(current);
             lastLoudInTurnNanos = frameNanos;
+            if (TRACE) {
+                System.err.println("speech-trace turn " + current.index + " playout lag "
+                        + playoutLagMs() + " ms");
+            }
             notifyAll();
         }
     }

@@ -113,6 +113,19 @@ class ConversationTest {
     }
 
     @Test
+    void playoutLagIsTheWallClockBeyondTheAudioDelivered() {
+        Conversation c = new Conversation(events::add, "call", new Media(), SpeechTools.DEFAULT, base, () -> now, base);
+        feed(c, 1000, false); // 100 frames on time: 10 ms each
+        assertEquals(0, c.playoutLagMs());
+        for (int i = 0; i < 50; i++) { // 50 frames pulled every 12 ms: the playout falls 2 ms behind per frame
+            c.onAudio(new byte[960], 48_000, 1, 480);
+            now += 12 * MS;
+        }
+        c.onAudio(new byte[960], 48_000, 1, 480);
+        assertEquals(100, c.playoutLagMs());
+    }
+
+    @Test
     void noSpeechAtAllHasNoGreeting() {
         Conversation c = new Conversation(events::add, "call", new Media(), SpeechTools.DEFAULT, base, () -> now, base);
         feed(c, 3000, false);

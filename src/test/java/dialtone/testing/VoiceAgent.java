@@ -95,7 +95,13 @@ public final class VoiceAgent implements AutoCloseable {
             return out;
         }
 
-        /** For each barge-in: from hearing the caller to the end of what it sent. */
+        /** For each prompt after the greeting: the think time it waited (ms). */
+        public List<Integer> thinksMs() {
+            List<JsonNode> said = of("said");
+            return said.subList(1, said.size()).stream().map(s -> s.path("think").asInt(-1)).toList();
+        }
+
+        /** For each barge-in: from hearing the caller to the end of the last audible sample it sent. */
         public List<Double> overrunsMs() {
             return of("barge").stream().map(b -> b.path("stopped").asDouble() - b.path("heard").asDouble()).toList();
         }
