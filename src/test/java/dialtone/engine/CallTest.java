@@ -6,54 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dialtone.event.Cause;
-import dialtone.event.Event;
 import dialtone.event.Failure;
 import dialtone.event.Layer;
-import dialtone.event.MediaStats;
-import dialtone.media.AudioAnalyzer;
-import dialtone.media.MediaSession;
-import dialtone.media.WavRecorder;
 import dialtone.sip.message.SipRequest;
-import dialtone.sip.ua.Identity;
-import dialtone.sip.ua.UserAgent;
 import dialtone.testing.FakeTransport;
-import dialtone.testing.ManualScheduler;
 import dialtone.testing.SipReplies;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The call path without network or native library: INVITE, answer, BYE, CANCEL, re-INVITE, failures, inbound. */
-class CallTest {
+class CallTest extends UaTestBase {
     static final String OFFER = FakeMedia.OFFER;
     static final String ANSWER = FakeMedia.ANSWER;
 
-    ManualScheduler loop;
-    FakeTransport wire;
-    UserAgent ua;
-    List<Event> events;
     FakeMedia media;
 
     @BeforeEach
     void setUp() {
-        loop = new ManualScheduler();
-        events = new CopyOnWriteArrayList<>();
-        Identity id = new Identity("sip:alice@example.com", "example.com", null, "dialtone/test", "abc.invalid", "c0ntact",
-                "<urn:uuid:00000000-0000-4000-8000-000000000000>");
-        ua = new UserAgent(loop, id, l -> wire = new FakeTransport(l), events::add, "t", "wss://example.com");
-        ua.setListener(new dialtone.sip.ua.UaListener() {
-            @Override
-            public void onConnected() {
-            }
-
-            @Override
-            public void onConnectFailed(Failure f) {
-            }
-        });
-        ua.start();
         media = new FakeMedia();
     }
 

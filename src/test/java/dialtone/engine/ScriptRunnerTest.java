@@ -6,17 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dialtone.event.CallEvent;
-import dialtone.event.Event;
-import dialtone.event.Failure;
 import dialtone.sip.message.SipRequest;
-import dialtone.sip.ua.Identity;
-import dialtone.sip.ua.UserAgent;
 import dialtone.testing.FakeTransport;
-import dialtone.testing.ManualScheduler;
 import dialtone.testing.SipReplies;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,30 +19,11 @@ import org.junit.jupiter.api.Test;
  * A script run by the real {@link ScriptRunner} in a real {@link Call} (its own thread, posting to the loop), on
  * {@link FakeMedia} and an in-memory transport: its steps end when what they wait for happened, on the loop's clock.
  */
-class ScriptRunnerTest {
-    ManualScheduler loop;
-    FakeTransport wire;
-    UserAgent ua;
-    List<Event> events;
+class ScriptRunnerTest extends UaTestBase {
     FakeMedia media;
 
     @BeforeEach
     void setUp() {
-        loop = new ManualScheduler();
-        events = new CopyOnWriteArrayList<>();
-        Identity id = new Identity("sip:alice@example.com", "example.com", null, "dialtone/test", "abc.invalid", "c0ntact",
-                "<urn:uuid:00000000-0000-4000-8000-000000000000>");
-        ua = new UserAgent(loop, id, l -> wire = new FakeTransport(l), events::add, "t", "wss://example.com");
-        ua.setListener(new dialtone.sip.ua.UaListener() {
-            @Override
-            public void onConnected() {
-            }
-
-            @Override
-            public void onConnectFailed(Failure f) {
-            }
-        });
-        ua.start();
         media = new FakeMedia();
     }
 

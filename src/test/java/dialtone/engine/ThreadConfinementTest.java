@@ -13,11 +13,7 @@ import dialtone.event.Layer;
 import dialtone.event.Originator;
 import dialtone.sip.message.SipRequest;
 import dialtone.sip.transaction.ServerTransaction;
-import dialtone.sip.ua.Identity;
-import dialtone.sip.ua.UserAgent;
-import dialtone.support.UaLoop;
 import dialtone.testing.FakeTransport;
-import dialtone.testing.ManualScheduler;
 import dialtone.testing.SipReplies;
 import java.net.URI;
 import java.time.Clock;
@@ -26,9 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,36 +30,13 @@ import org.junit.jupiter.api.Test;
  * entered from another thread fails at once (before it changes anything), as the real loop and the test scheduler
  * both assert.
  */
-class ThreadConfinementTest {
+class ThreadConfinementTest extends UaTestBase {
     static final String INVITE = "INVITE sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bKin1\n"
             + "From: <sip:bob@example.com>;tag=b1\nTo: <sip:alice@example.com>\nCall-ID: in-1\nCSeq: 1 INVITE\n"
             + "Contact: <sip:bob@192.0.2.9;transport=ws>\nMax-Forwards: 70\nContent-Type: application/sdp\n"
             + "Content-Length: " + CallTest.OFFER.length() + "\n\n" + CallTest.OFFER.replace("\r\n", "\n");
 
-    ManualScheduler loop;
-    FakeTransport wire;
-    UserAgent ua;
-    List<Event> events;
     ServerTransaction inviteSt;
-
-    @BeforeEach
-    void setUp() {
-        loop = new ManualScheduler();
-        events = new CopyOnWriteArrayList<>();
-        Identity id = new Identity("sip:alice@example.com", "example.com", null, "dialtone/test", "abc.invalid", "c0ntact",
-                "<urn:uuid:00000000-0000-4000-8000-000000000000>");
-        ua = new UserAgent(loop, id, l -> wire = new FakeTransport(l), events::add, "t", "wss://example.com");
-        ua.setListener(new dialtone.sip.ua.UaListener() {
-            @Override
-            public void onConnected() {
-            }
-
-            @Override
-            public void onConnectFailed(Failure f) {
-            }
-        });
-        ua.start();
-    }
 
     /** Runs {@code r} on a thread of its own; returns what it threw (null: nothing). */
     static Throwable offLoop(Runnable r) throws InterruptedException {
