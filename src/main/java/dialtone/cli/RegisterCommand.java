@@ -27,6 +27,9 @@ import picocli.CommandLine.ParentCommand;
             "  dialtone register --endpoint https://127.0.0.1:19443/c2c/<token> --ca-file .lab/ca.pem --duration 5s --json",
             "  DIALTONE_SIP_PASSWORD=... dialtone register --ws-uri wss://sip.example.com --user alice --sip-trace"})
 final class RegisterCommand implements Callable<Integer> {
+    /** The most calls {@code --max-calls} lets an answerer take at once. */
+    static final int MAX_CALLS = 500;
+
     @ParentCommand
     Dialtone root;
 
@@ -97,8 +100,8 @@ final class RegisterCommand implements Callable<Integer> {
                 CallCommand.checkWav(spec.commandLine(), "--answer", mode.play().wav());
             }
         }
-        if (maxCalls < 1 || maxCalls > 500) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-calls must be between 1 and 500");
+        if (maxCalls < 1 || maxCalls > MAX_CALLS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-calls must be between 1 and " + MAX_CALLS);
         }
         if (recordDir != null && !java.nio.file.Files.isDirectory(recordDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--record-dir " + recordDir + " is not a directory");
