@@ -298,7 +298,7 @@ function _picocli_dialtone_register() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--allow-ws' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--record-stereo' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '-h' '--help' '-V' '--version'"
   local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--junit' '--pcap' '--report' '-v' '--verbose' '--duration' '--expires' '--keepalive' '--answer' '--answer-after' '--record-dir' '--script' '--tts-command' '--stt-command' '--max-calls' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range'"
 
   type compopt &>/dev/null && compopt +o default
@@ -442,7 +442,7 @@ function _picocli_dialtone_call() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--record-stereo' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '-h' '--help' '-V' '--version'"
   local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--tts-command' '--stt-command' '--junit' '--pcap' '--report' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
@@ -601,7 +601,7 @@ function _picocli_dialtone_load() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--shared-connection' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--allow-ws' '--turns-insecure' '--relay-only' '--no-udp' '--no-tcp' '--play-once' '--record-stereo' '--force' '--expect-audio' '--interactive' '--json' '--pcap-unredacted' '--report-audio' '--no-color' '--sip-trace' '--shared-connection' '-h' '--help' '-V' '--version'"
   local arg_opts="'--endpoint' '--ca-file' '--ws-uri' '--user' '--auth-user' '--realm' '--password-env' '--password-file' '--user-id' '--config-timeout' '--request-timeout' '--ice-server' '--turn-user' '--turn-password-env' '--turn-password-file' '--turn-secret-env' '--ice-bind' '--port-range' '--play' '--record' '--duration' '--setup-timeout' '--expect-tone' '--assert' '--header' '--expires' '--dtmf' '--dtmf-delay' '--dtmf-mode' '--info' '--info-data' '--script' '--tts-command' '--stt-command' '--junit' '--pcap' '--report' '-v' '--verbose' '--calls' '--concurrency' '--rate' '--max-failure-rate' '--ramp' '--shard' '--run-id'"
 
   type compopt &>/dev/null && compopt +o default

@@ -61,6 +61,10 @@ class CallCommand implements Callable<Integer> {
     @Option(names = "--play-once", description = "Play the WAV once, then silence (default: loop it).")
     boolean playOnce;
 
+    @Option(names = "--record-stereo", description = "Record in two channels: left what the far end sent, right what "
+            + "dialtone sent, side by side in time (within 20 ms; silent with --play mic).")
+    boolean recordStereo;
+
     @Option(names = "--record", paramLabel = "FILE.wav",
             description = "Write what the far end sent to this WAV file (48 kHz mono). An existing file is kept unless --force.")
     Path record;
@@ -179,6 +183,7 @@ class CallCommand implements Callable<Integer> {
             }
             checkRecordPath(cl, record, force);
         }
+        mediaOptions.recordStereo = recordStereo;
         MediaSetup media = mediaOptions.toSetup(io.env(), io.redactor()::addSecret, cl);
         if (dtmf != null && dialtone.engine.Script.invalidTone(dtmf) != null) {
             throw new CommandLine.ParameterException(cl, "--dtmf '" + dtmf + "': '" + dialtone.engine.Script.invalidTone(dtmf)

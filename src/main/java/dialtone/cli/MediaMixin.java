@@ -58,6 +58,9 @@ public final class MediaMixin {
     @Option(names = "--no-tcp", description = "No TCP host candidates.")
     boolean noTcp;
 
+    /** Set by the commands that record (call, register): {@code --record-stereo}. */
+    boolean recordStereo;
+
     /** TURN credentials as given (long-term) or derived from the REST secret; null user when none. */
     record TurnAuth(String user, Secret password) {
     }
@@ -130,7 +133,7 @@ public final class MediaMixin {
         if (relayOnly && servers.stream().noneMatch(s -> s.username() != null)) {
             throw new CommandLine.ParameterException(cl, "--relay-only needs a TURN server (--ice-server turn:...)");
         }
-        return new MediaSetup(servers, relayOnly, bind, min, max, noUdp, noTcp);
+        return new MediaSetup(servers, relayOnly, bind, min, max, noUdp, noTcp, recordStereo);
     }
 
     /**

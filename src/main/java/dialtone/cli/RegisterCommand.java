@@ -62,6 +62,10 @@ final class RegisterCommand implements Callable<Integer> {
             description = "Ring this long before answering (default: ${DEFAULT-VALUE}).")
     Duration answerAfter;
 
+    @Option(names = "--record-stereo", description = "Record in two channels: left what the far end sent, right what "
+            + "dialtone sent, side by side in time (within 20 ms; silent with --play mic).")
+    boolean recordStereo;
+
     @Option(names = "--record-dir", paramLabel = "DIR", description = "Keep one WAV per answered call in DIR.")
     java.nio.file.Path recordDir;
 
@@ -133,6 +137,7 @@ final class RegisterCommand implements Callable<Integer> {
         if ((ttsCommand != null || sttCommand != null) && script == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tts-command and --stt-command need --script");
         }
+        media.recordStereo = recordStereo;
         dialtone.config.MediaSetup mediaSetup = media.toSetup(io.env(), io.redactor()::addSecret, spec.commandLine());
         dialtone.engine.AnswerMode answerMode = mode;
         StopSignal signal = new StopSignal(8);

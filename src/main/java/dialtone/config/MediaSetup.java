@@ -9,9 +9,10 @@ import java.util.List;
  *
  * @param iceBind rewrite host candidates to this address (sockets bound to the wildcard), or null
  * @param minPort UDP port range start, 0 = any
+ * @param recordStereo recordings in two channels: left what the far end sent, right what dialtone sent
  */
 public record MediaSetup(List<IceServer> iceServers, boolean relayOnly, String iceBind, int minPort, int maxPort,
-                         boolean noUdp, boolean noTcp) {
+                         boolean noUdp, boolean noTcp, boolean recordStereo) {
     public MediaSetup {
         iceServers = List.copyOf(iceServers);
     }

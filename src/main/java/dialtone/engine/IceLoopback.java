@@ -33,7 +33,7 @@ final class IceLoopback {
     static Outcome run(IceUrl url, String user, Secret password, boolean tlsInsecure, Duration max) {
         Map<String, Object> facts = new LinkedHashMap<>();
         MediaSetup relayed = new MediaSetup(List.of(new IceServer(url, user, password, tlsInsecure)), true, null, 0, 0,
-                false, false);
+                false, false, false);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ice-loopback");
             t.setDaemon(true);

@@ -12,6 +12,12 @@ import java.util.concurrent.locks.LockSupport;
  * of calls; a muted call sends zeros (the sender keeps running, as a browser's does).
  */
 final class AudioPump {
+    /** What a call sent, frame by frame (a stereo recording's right channel). */
+    @FunctionalInterface
+    interface SentTap {
+        void sent(byte[] pcm16, int samples);
+    }
+
     /** One call's feed. */
     static final class Feed {
         private final AudioSource source;
@@ -25,6 +31,8 @@ final class AudioPump {
         private boolean ended;
         /** Speech to send instead of the source (a script's {@code say}), or null. */
         volatile Clip clip;
+        /** Gets each frame as pushed (16-bit mono at the source's rate; the pump's buffer: copy it), or null. */
+        volatile SentTap sentTap;
 
         Feed(AudioSource source, CustomAudioSource out) {
             this.source = source;
@@ -42,6 +50,7 @@ final class AudioPump {
                 byte[] b = muted ? SharedFrames.SILENCE : shared[sharedAt];
                 sharedAt = sharedAt + 1 == shared.length ? 0 : sharedAt + 1;
                 out.pushAudio(b, 16, AudioSource.RATE, 1, AudioSource.FRAME);
+                tap(b);
                 return;
             }
             boolean more = !ended && source.next(frame);
@@ -53,6 +62,14 @@ final class AudioPump {
                 bytes[2 * i + 1] = (byte) (s >> 8);
             }
             out.pushAudio(bytes, 16, AudioSource.RATE, 1, AudioSource.FRAME);
+            tap(bytes);
+        }
+
+        private void tap(byte[] b) {
+            SentTap t = sentTap;
+            if (t != null) {
+                t.sent(b, AudioSource.FRAME);
+            }
         }
 
         /** One frame of the clip (the source waits meanwhile); completes the clip after its last frame. */
@@ -69,6 +86,7 @@ final class AudioPump {
                 c.firstPush = now;
             }
             out.pushAudio(bytes, 16, AudioSource.RATE, 1, AudioSource.FRAME);
+            tap(bytes);
             if (c.pos >= c.pcm.length) {
                 clip = null;
                 // a frame pushed at t is the audio of [t, t + 10 ms): the speech ends n samples into the last one

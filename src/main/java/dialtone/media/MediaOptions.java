@@ -46,6 +46,11 @@ public record MediaOptions(MediaSetup setup, AudioSource source, Path record, do
         return setup.noTcp();
     }
 
+    /** Whether a recording has two channels: left what the far end sent, right what this call sent. */
+    public boolean recordStereo() {
+        return setup.recordStereo();
+    }
+
     /** How long to wait for ICE gathering before sending the SDP anyway. */
     public Duration gathering() {
         return setup.iceServers().isEmpty() ? GATHERING_HOST : GATHERING_SERVERS;

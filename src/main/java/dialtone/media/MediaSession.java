@@ -72,7 +72,7 @@ public final class MediaSession {
         this.options = options;
         this.listener = listener;
         this.analyzer = new AudioAnalyzer(options.toneFreqs() == null ? new double[0] : options.toneFreqs());
-        this.recorder = options.record() == null ? null : new WavRecorder(options.record());
+        this.recorder = options.record() == null ? null : new WavRecorder(options.record(), false, options.recordStereo());
         this.pc = peers.factory().createPeerConnection(configuration(options), new Observer());
         peers.opened(); // released once its close has run through (a failed constructor keeps it: no dispose at exit)
         this.mic = options.source() instanceof MicSource;
@@ -81,6 +81,9 @@ public final class MediaSession {
                 mic ? peers.factory().createAudioSource(new AudioOptions()) : source);
         this.sender = pc.addTrack(track, List.of("dialtone"));
         this.feed = mic ? null : new AudioPump.Feed(options.source(), source);
+        if (feed != null && recorder != null && recorder.channels() == 2) {
+            feed.sentTap = recorder::sent; // the right channel: what the pump pushes for this call
+        }
         // inactive until connected: DTLS becoming writable must not start the send stream (and the module's recording)
         setActive(false);
         this.stats = new StatsSampler(pc, analyzer, this);

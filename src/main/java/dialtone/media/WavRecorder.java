@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * dropped and counted); a writer thread drains it into a new file beside the target ({@link OutputFile}): an
  * existing file at the path is refused unless {@code overwrite}, and a symbolic link, a device or a directory always.
  * {@link #close()} fixes up the RIFF sizes through the same open file and renames it over the target.
+ *
+ * <p>In stereo ({@code --record-stereo}) the left channel is the far end's audio as above and the right channel what
+ * dialtone sent ({@link #sent}, from the audio pump): each received sample is paired with the next sent one, and sent
+ * frames more than {@link #MAX_LAG_FRAMES} ahead of the playout are dropped, so the two stay within about 20 ms of each
+ * other in time; when nothing was sent (a stalled pump, the microphone) the right channel is silent.
  */
 public final class WavRecorder implements AutoCloseable {
     public static final int RATE = AudioSource.RATE;
@@ -26,6 +31,12 @@ public final class WavRecorder implements AutoCloseable {
     private final OutputFile out;
     private final FileChannel file;
     private final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(1000);
+    /** Sent frames not yet paired with received audio (stereo only), at most {@link #MAX_LAG_FRAMES} + 1 kept. */
+    static final int MAX_LAG_FRAMES = 2;
+    private final int channels;
+    private final ArrayBlockingQueue<short[]> sentFrames;
+    private short[] sentNow = new short[0];
+    private int sentAt;
     private final Thread writer;
     private volatile long dataBytes;
     private volatile long framesIn;
@@ -33,15 +44,21 @@ public final class WavRecorder implements AutoCloseable {
     private volatile IOException failure;
 
     public WavRecorder(Path path) {
-        this(path, false);
+        this(path, false, false);
+    }
+
+    public WavRecorder(Path path, boolean overwrite) {
+        this(path, overwrite, false);
     }
 
     /**
      * Creates the new file now (so a bad path fails before the call), beside the target, renamed over it by
      * {@link #close()} ({@link OutputFile}); {@code overwrite} lets it replace a regular file, never anything else.
      */
-    public WavRecorder(Path path, boolean overwrite) {
+    public WavRecorder(Path path, boolean overwrite, boolean stereo) {
         this.path = path;
+        this.channels = stereo ? 2 : 1;
+        this.sentFrames = stereo ? new ArrayBlockingQueue<>(MAX_LAG_FRAMES + 2) : null;
         try {
             this.out = OutputFile.create(path, overwrite ? OutputFile.Existing.REPLACE : OutputFile.Existing.REFUSE);
         } catch (OutputFile.Refused e) {
@@ -51,7 +68,7 @@ public final class WavRecorder implements AutoCloseable {
         }
         this.file = out.channel();
         try {
-            OutputFile.writeFully(file, ByteBuffer.wrap(header(RATE, 1, 0)));
+            OutputFile.writeFully(file, ByteBuffer.wrap(header(RATE, channels, 0)));
         } catch (IOException e) {
             out.discard();
             throw new MediaException("cannot write the recording " + path + ": " + e.getClass().getSimpleName()
@@ -80,14 +97,50 @@ public final class WavRecorder implements AutoCloseable {
             return;
         }
         short[] pcm = sampleRate == RATE ? mono : WavSource.resample(mono, sampleRate, RATE);
-        byte[] out = new byte[pcm.length * 2];
+        byte[] out = new byte[pcm.length * 2 * channels];
         for (int i = 0; i < pcm.length; i++) {
-            out[2 * i] = (byte) pcm[i];
-            out[2 * i + 1] = (byte) (pcm[i] >> 8);
+            int o = 2 * channels * i;
+            out[o] = (byte) pcm[i];
+            out[o + 1] = (byte) (pcm[i] >> 8);
+            if (channels == 2) {
+                short r = nextSent();
+                out[o + 2] = (byte) r;
+                out[o + 3] = (byte) (r >> 8);
+            }
         }
         if (!queue.offer(out)) {
             dropped++;
         }
+    }
+
+    /**
+     * What dialtone sent, one 10 ms frame of 16-bit little-endian mono PCM at {@link #RATE} (the pump's thread; copied,
+     * never blocks); ignored in mono. The oldest frame goes when more are waiting than the playout has caught up with.
+     */
+    public void sent(byte[] pcm16, int samples) {
+        if (sentFrames == null) {
+            return;
+        }
+        short[] f = new short[samples];
+        for (int i = 0; i < samples; i++) {
+            f[i] = (short) ((pcm16[2 * i] & 0xff) | (pcm16[2 * i + 1] << 8));
+        }
+        while (!sentFrames.offer(f)) {
+            sentFrames.poll();
+        }
+    }
+
+    /** The sent sample to pair with the next received one (the audio thread only). */
+    private short nextSent() {
+        if (sentAt >= sentNow.length) {
+            while (sentFrames.size() > MAX_LAG_FRAMES + 1) { // the pump ran ahead (a catch-up): keep to the playout's time
+                sentFrames.poll();
+            }
+            short[] f = sentFrames.poll();
+            sentNow = f != null ? f : new short[AudioSource.FRAME]; // nothing sent meanwhile: 10 ms of silence
+            sentAt = 0;
+        }
+        return sentNow[sentAt++];
     }
 
     /** 16-bit little-endian PCM of any channel count, averaged to mono; null for other sample sizes. */
@@ -130,7 +183,7 @@ public final class WavRecorder implements AutoCloseable {
     }
 
     public double seconds() {
-        return dataBytes / (2.0 * RATE);
+        return dataBytes / (2.0 * RATE * channels);
     }
 
     /** Frames that could not be kept (queue full, unusable sample format), of {@link #framesReceived()}. */
@@ -147,7 +200,7 @@ public final class WavRecorder implements AutoCloseable {
     }
 
     public int channels() {
-        return 1;
+        return channels;
     }
 
     public Path path() {
@@ -164,7 +217,7 @@ public final class WavRecorder implements AutoCloseable {
         }
         try {
             // what was written before a failure (a full disk) is kept, with sizes that say how much it is
-            file.write(ByteBuffer.wrap(header(RATE, 1, dataBytes)), 0);
+            file.write(ByteBuffer.wrap(header(RATE, channels, dataBytes)), 0);
             out.commit();
         } catch (IOException e) {
             out.discard();

@@ -32,7 +32,7 @@ class HeadStartTest {
 
     static CallScenario.Options options() {
         return new CallScenario.Options(null, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Play.parse("silence", false), null, new dialtone.config.MediaSetup(List.of(), false, null, 0, 0, false, false), null, null,
+                Play.parse("silence", false), null, new dialtone.config.MediaSetup(List.of(), false, null, 0, 0, false, false, false), null, null,
                 List.of(), 600,
                 Duration.ofSeconds(30), CallScenario.InCall.none(), Duration.ofSeconds(5));
     }

@@ -97,6 +97,53 @@ class CallIT {
         assertNoSecrets(o + c.err() + x);
     }
 
+    /** The share of {@code hz} (of 1000 and 440) in one channel of a 16-bit WAV, read by javax.sound (not our reader). */
+    static double toneShare(Path wav, int channel, double hz) throws Exception {
+        try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
+            javax.sound.sampled.AudioFormat f = in.getFormat();
+            assertEquals(2, f.getChannels(), "a stereo recording: " + f);
+            assertEquals(16, f.getSampleSizeInBits());
+            byte[] all = in.readAllBytes();
+            int rate = (int) f.getSampleRate();
+            int frame = rate / 100;
+            dialtone.media.AudioAnalyzer an = new dialtone.media.AudioAnalyzer(hz, hz == 1000 ? 440 : 1000);
+            byte[] b = new byte[frame * 2];
+            for (int off = 0; off + frame * 4 <= all.length; off += frame * 4) {
+                for (int i = 0; i < frame; i++) {
+                    b[2 * i] = all[off + 4 * i + 2 * channel];
+                    b[2 * i + 1] = all[off + 4 * i + 2 * channel + 1];
+                }
+                an.accept(b, 16, rate, 1, frame);
+            }
+            return an.toneShare(0);
+        }
+    }
+
+    /**
+     * --record-stereo on both sides: each recording's left channel is what the far end sent (the caller hears 1000 Hz,
+     * the answerer 440 Hz) and its right channel what that side sent itself.
+     */
+    @Test
+    void stereoRecordingsHoldBothDirections() throws Exception {
+        Path recDir = Files.createDirectories(dir.resolve("answerer-rec"));
+        answer("tone:1000", "--record-dir", recDir.toString(), "--record-stereo");
+        Path rec = dir.resolve("stereo.wav");
+        JarRun c = call("--play", "tone:440", "--expect-tone", "1000", "--duration", "3s", "--record", rec.toString(),
+                "--record-stereo", "--json");
+        assertEquals(0, c.waitFor(Duration.ofSeconds(40)), c.toString());
+        assertTrue(c.out().contains("\"channels\":2"), c.out());
+        assertTrue(toneShare(rec, 0, 1000) > 0.8, "the caller's left: the far end's 1000 Hz");
+        assertTrue(toneShare(rec, 1, 440) > 0.8, "the caller's right: its own 440 Hz");
+        stopAnswerer();
+        answerer = null;
+        Path inbound;
+        try (var files = Files.list(recDir)) {
+            inbound = files.filter(p -> p.toString().endsWith(".wav")).findFirst().orElseThrow();
+        }
+        assertTrue(toneShare(inbound, 0, 440) > 0.8, "the answerer's left: the caller's 440 Hz");
+        assertTrue(toneShare(inbound, 1, 1000) > 0.8, "the answerer's right: its own 1000 Hz");
+    }
+
     @Test
     void legacyEndpointCallsTheApplicationWithTheSdkHeaders() throws Exception {
         answer("tone:1000", "--user-id", "app-" + Lab.get("LAB_APP_SID"));

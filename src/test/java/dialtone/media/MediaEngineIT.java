@@ -24,7 +24,7 @@ class MediaEngineIT {
 
     static Leg leg(double sendHz, double expectHz) {
         CompletableFuture<Void> connected = new CompletableFuture<>();
-        MediaOptions o = new MediaOptions(new dialtone.config.MediaSetup(List.of(), false, "127.0.0.1", 0, 0, false, true),
+        MediaOptions o = new MediaOptions(new dialtone.config.MediaSetup(List.of(), false, "127.0.0.1", 0, 0, false, true, false),
                 ToneSource.of(sendHz), null, new double[] {expectHz});
         MediaSession s = MediaSession.open(o, new MediaListener() {
             @Override
