@@ -512,20 +512,7 @@ public final class LoadScenario {
         s.put("failureRate", Math.round(rate * 10000) / 10000.0);
         s.put("answered", done.stream().filter(Call.Result::answered).count());
         s.put("callsPerSecond", Math.round((total + bt.notPlaced) / Math.max(0.001, secs) * 100) / 100.0);
-        // a figure with no data is left out (docs/events.md: unknown values are absent), never written as -1
-        if (setup.length > 0) {
-            s.put("setupMsP50", pct(setup, 50));
-            s.put("setupMsP95", pct(setup, 95));
-            s.put("setupMsMax", setup[setup.length - 1]);
-        }
-        if (audio.length > 0) {
-            s.put("firstAudioMsP50", pct(audio, 50));
-            s.put("firstAudioMsP95", pct(audio, 95));
-        }
-        if (mos.length > 0) {
-            s.put("mosMin", mos[0]);
-            s.put("mosP50", dialtone.support.Percentiles.nearestRank(mos, 50));
-        }
+        dialtone.support.Percentiles.putCallFigures(s, setup, audio, mos, false);
         conversation(done, s);
         Map<String, Object> failures = new LinkedHashMap<>();
         byCause.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())

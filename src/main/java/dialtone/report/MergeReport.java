@@ -85,21 +85,7 @@ public final class MergeReport {
         fig.put("calls", units.size());
         fig.put("callsPassed", units.size() - failed);
         fig.put("passRate", units.isEmpty() ? 0 : Math.round((1 - rate) * 10000) / 10000.0);
-        // a figure with no data is left out (docs/events.md: unknown values are absent), never written as -1
-        if (setup.length > 0) {
-            fig.put("setupMsP50", pct(setup, 50));
-            fig.put("setupMsP95", pct(setup, 95));
-            fig.put("setupMsMax", setup[setup.length - 1]);
-        }
-        if (audio.length > 0) {
-            fig.put("firstAudioMsP50", pct(audio, 50));
-            fig.put("firstAudioMsP95", pct(audio, 95));
-        }
-        if (mos.length > 0) {
-            fig.put("mosMin", mos[0]);
-            fig.put("mosP5", Percentiles.nearestRank(mos, 5));
-            fig.put("mosP50", Percentiles.nearestRank(mos, 50));
-        }
+        Percentiles.putCallFigures(fig, setup, audio, mos, true);
         Map<String, Integer> hist = new LinkedHashMap<>();
         for (String b : new String[] {"4.3-4.5", "4.0-4.3", "3.6-4.0", "3.1-3.6", "2.6-3.1", "1.0-2.6"}) {
             hist.put(b, 0);
