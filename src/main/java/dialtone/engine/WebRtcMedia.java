@@ -125,7 +125,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         if (options.source() instanceof dialtone.media.MicSource) {
             // seen in CallIT: libwebrtc's outbound counters of the device module's capture move in bursts (0 and 258
             // kbit/s in alternate seconds) while the echo that came back kept its level (packets or only counters?)
-            loop.execute(() -> m.presence.dontJudgeSent("--play mic (libwebrtc counts the device's packets in bursts of seconds)"));
+            loop.execute(() -> {
+                m.presence.dontJudgeSent("--play mic (libwebrtc counts the device's packets in bursts of seconds)");
+                m.presence.dontLearnPtime(); // and the device's playout pulls in bursts: the NetEq estimate runs short
+            });
         }
         return MediaSession.open(options, m).thenApply(s -> {
             m.session = s;

@@ -174,6 +174,30 @@ class MediaPresenceTest {
         assertTrue(p.failure().contains("received 50 %"), p.failure());
     }
 
+    /** 50 packets a second of 20 ms, while the jitter buffer's emitted samples lag (a device pulling in bursts). */
+    static MediaPresence lagging(boolean device) {
+        MediaPresence p = new MediaPresence();
+        if (device) {
+            p.dontLearnPtime();
+        }
+        p.sample(new MediaPresence.Counters(T0, 0, 0, -1, 0, 0, 0, 0, 0));
+        for (int i = 1; i <= 6; i++) {
+            long at = T0 + 1000L * i;
+            p.sample(new MediaPresence.Counters(at, 50L * i, 50L * i, at - 10, 0, 0, 48000L * i, i, 50L * i * 480));
+        }
+        return p;
+    }
+
+    @Test
+    void aDevicesBurstyPlayoutDoesNotHalveTheFarEndsPacketTime() {
+        // learned from the counters, 480 samples a packet reads as a 10 ms far end: 50/s is then "50 % of 100/s"
+        assertNotNull(lagging(false).failure());
+        // with the sound card's module the SDP's (or 20 ms) stands: 50/s is all of them
+        MediaPresence p = lagging(true);
+        assertNull(p.failure(), String.valueOf(p.failure()));
+        assertEquals(100.0, p.figures().worstSecondReceivedPct(), p.figures().toString());
+    }
+
     @Test
     void aLateBurstIsNotMissingPackets() {
         MediaPresence p = new MediaPresence();
