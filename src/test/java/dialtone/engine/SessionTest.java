@@ -239,7 +239,7 @@ class SessionTest {
         reply(un, 200, "OK");
         closed.get(3, TimeUnit.SECONDS);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 2000, "an answered un-REGISTER does not wait for the bound: " + ms + " ms");
+        assertTrue(ms < 4000, "an answered un-REGISTER does not wait for the 5 s bound: " + ms + " ms");
         assertFalse(wire.connected, "the socket is closed");
         assertTrue(loop.closed(), "the loop is ended");
         assertEquals(List.of("registered 300", "unregistered"), heard);
@@ -256,7 +256,7 @@ class SessionTest {
         request(3, r -> register(r) && r.header("Expires").orElseThrow().equals("0"));
         closed.get(8, TimeUnit.SECONDS);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms >= 4500 && ms < 7000, "bounded by about 5 s: " + ms + " ms");
+        assertTrue(ms >= 4500 && ms < 8000, "bounded by about 5 s (Timer F is 32 s): " + ms + " ms");
         assertFalse(wire.connected, "the socket is closed anyway");
         assertTrue(loop.closed());
     }
