@@ -3,8 +3,14 @@ package dialtone.event;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.time.Instant;
 
-/** ICE, DTLS and the audio stream of a call. State names are the W3C wire strings. */
-public sealed interface MediaEvent extends Event {
+/**
+ * ICE, DTLS and the audio stream of a call. State names are the W3C wire strings. The permits clause keeps the
+ * declaration order (docs/events.md's): without it javac lists the records in the order it completes them, which a
+ * reference from another class can change.
+ */
+public sealed interface MediaEvent extends Event permits MediaEvent.Gathering, MediaEvent.Candidate, MediaEvent.IceState,
+        MediaEvent.ConnectionState, MediaEvent.SelectedPair, MediaEvent.Dtls, MediaEvent.FirstAudio, MediaEvent.Stats,
+        MediaEvent.Outage, MediaEvent.Presence, MediaEvent.RecordingSaved {
     @JsonTypeName("media.gathering")
     record Gathering(Instant at, String scenario, String state) implements MediaEvent {}
 
