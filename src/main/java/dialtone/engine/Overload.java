@@ -40,6 +40,14 @@ public final class Overload implements AutoCloseable {
     static final double CPU_SHARE = 0.95;
     /** A second whose pump pushed fewer frames than this (calls just starting, none sending) is judged by skips only. */
     static final long MIN_FRAMES = 50;
+    /**
+     * A second in which the whole machine had no idle CPU. dialtone cannot vouch for its media timing then even when its
+     * own pump kept time: libwebrtc's network, worker and encoder threads wait for a core like everyone else. Captured on
+     * lo at a load average of 20 on 2 cores, calls were judged "no RTP packet arrived" for 0.3-1.5 s while the far end's
+     * packets reached the host every 20-100 ms. Such a second does not make a run overloaded by itself (a call that
+     * carried its media passes); a call that failed at the media or audio layer across it is not the far end's failure.
+     */
+    static final double SATURATED = 0.95;
     /** Seconds behind (in all) that make a run overloaded by themselves. */
     static final int OVERLOADED_SECONDS = 3;
     static final boolean TRACE = "1".equals(System.getenv("DIALTONE_PACING_TRACE"));
@@ -286,14 +294,34 @@ public final class Overload implements AutoCloseable {
         return cpuShare >= HEADROOM_SHARE;
     }
 
-    /** Whether any second between {@code from} and {@code to} was behind. */
+    /**
+     * Whether any second between {@code from} and {@code to} was behind, or saw the machine saturated ({@link #SATURATED}):
+     * a media or audio failure across such a second is dialtone's to explain, not the far end's.
+     */
     public synchronized boolean behindBetween(Instant from, Instant to) {
         for (Episode e : episodes) {
             if (!e.end().isBefore(from) && !e.start().isAfter(to)) {
                 return true;
             }
         }
-        return behind && !since.isAfter(to);
+        return behind && !since.isAfter(to) || saturatedBetween(from, to) != null;
+    }
+
+    /** The busiest second between {@code from} and {@code to} in which the machine had no idle CPU, or null. */
+    synchronized Second saturatedBetween(Instant from, Instant to) {
+        Second w = null;
+        for (Second s : recent) { // each second judged is the one before its time
+            if (s.machineBusy() >= SATURATED && !s.at().isBefore(from) && !s.at().minusSeconds(1).isAfter(to)
+                    && (w == null || s.machineBusy() > w.machineBusy())) {
+                w = s;
+            }
+        }
+        return w;
+    }
+
+    private synchronized long secondsSaturatedBetween(Instant from, Instant to) {
+        return recent.stream().filter(s -> s.machineBusy() >= SATURATED && !s.at().isBefore(from)
+                && !s.at().minusSeconds(1).isAfter(to)).count();
     }
 
     /** Seconds behind between {@code from} and {@code to} (whole seconds of episodes overlapping it). */
@@ -352,6 +380,15 @@ public final class Overload implements AutoCloseable {
     public synchronized Failure failure(Instant from, Instant to, int failedWhileBehind) {
         long secs = secondsBehindBetween(from, to);
         Episode e = episodeBetween(from, to);
+        if (e == null && failedWhileBehind > 0) {
+            Second sat = saturatedBetween(from, to);
+            if (sat != null) { // dialtone kept its own pace, but the machine had no idle CPU when these calls failed
+                return new Failure(Layer.OVERLOAD, Cause.OVERLOADED, Originator.LOCAL, 0, null, "dialtone overloaded at "
+                        + sat.calls() + " calls: " + sat.figures() + "; no idle CPU on the machine for "
+                        + secondsSaturatedBetween(from, to) + " s, " + failedWhileBehind + " media/audio failures while "
+                        + "behind are dialtone's, not the far end's (run it where the machine has idle CPU)");
+            }
+        }
         if (e == null || secs < OVERLOADED_SECONDS && failedWhileBehind == 0) {
             return null;
         }

@@ -345,14 +345,25 @@ public final class MediaPresence {
         double concealedMs = (c.concealedSamples() - p.concealedSamples()) / rate * 1000;
         long events = c.concealmentEvents() - p.concealmentEvents();
         long len = c.atMs() - p.atMs();
-        // the part of the pause before the previous sample, too short then to call it open
-        double before = p.lastPacketReceivedMs() > 0 ? Math.max(0, p.atMs() - p.lastPacketReceivedMs() - dt) : 0;
-        double gap = len - n * dt + dt + before;
+        double gap;
+        if (p.lastPacketReceivedMs() > 0 && c.lastPacketReceivedMs() > p.lastPacketReceivedMs()) {
+            // the n packets counted arrived after the previous sample's last packet, the last of them at this sample's
+            // last packet: their span is measured by arrival times, not by the samples' timestamps. A report's
+            // timestamp is taken when libwebrtc starts collecting it and its counters are read later, on its worker
+            // thread; on a busy machine that is hundreds of milliseconds, and a span taken between two such stamps
+            // made 0.7 s "outages" out of packets that arrived every 20 ms on the wire (a capture on lo showed them)
+            gap = c.lastPacketReceivedMs() - p.lastPacketReceivedMs() - n * dt + dt;
+        } else {
+            // the part of the pause before the previous sample, too short then to call it open
+            double before = p.lastPacketReceivedMs() > 0 ? Math.max(0, p.atMs() - p.lastPacketReceivedMs() - dt) : 0;
+            gap = len - n * dt + dt + before;
+        }
         // (NetEq's concealment is not the measure: when the far end paused, its RTP timestamps go on where they stopped
         // and NetEq books most of the pause as delayed-packet outage instead; it only tells a pause from jitter)
         if (gap >= GLITCH_MS && !expect.dtxIn() && events <= 3 && (events >= 1 || concealedMs >= 50)) {
             long g = Math.round(gap);
-            long mid = p.atMs() + len / 2;
+            long mid = p.lastPacketReceivedMs() > 0 && c.lastPacketReceivedMs() > p.lastPacketReceivedMs()
+                    ? Math.round((p.lastPacketReceivedMs() + c.lastPacketReceivedMs()) / 2) : p.atMs() + len / 2;
             span(mid - g / 2, mid - g / 2 + g, Cause.NO_PACKETS);
         }
     }

@@ -131,6 +131,27 @@ class OverloadTest {
     }
 
     @Test
+    void aCallThatFailedWhileTheMachineHadNoIdleCpuIsNotTheFarEndsFailure() {
+        // dialtone's pump kept time (frames 3 ms late) and used 0.4 of 2 cores, but the machine was 100 % busy in
+        // seconds 2 and 3: a media failure across them is dialtone's to explain; one after them is the far end's
+        for (int i = 1; i <= 6; i++) {
+            o.observe(Overload.judge(T0.plusSeconds(i), healthy(50), 0.4, 2, i == 2 || i == 3 ? 1.0 : 0.6));
+        }
+        assertTrue(events.isEmpty(), "saturation alone is no episode: " + events);
+        assertTrue(o.behindBetween(T0.plusMillis(1500), T0.plusMillis(2500)));
+        assertTrue(o.behindBetween(T0, T0.plusSeconds(6)));
+        assertFalse(o.behindBetween(T0.plusMillis(3500), T0.plusSeconds(6)), "seconds 4-6 had idle CPU");
+        assertNull(o.failure(T0, T0.plusSeconds(6), 0), "a run whose calls carried their media passes");
+        Failure f = o.failure(T0, T0.plusSeconds(6), 2);
+        assertNotNull(f);
+        assertEquals(Layer.OVERLOAD, f.layer());
+        assertTrue(f.message().startsWith("dialtone overloaded at 50 calls: frames 3 ms late (p95"), f.message());
+        assertTrue(f.message().contains("machine 100 % busy with other processes"), f.message());
+        assertTrue(f.message().contains("no idle CPU on the machine for 2 s, 2 media/audio failures while behind"),
+                f.message());
+    }
+
+    @Test
     void anEpisodeStillOpenAtTheEndIsClosedAndCounted() {
         o.observe(at(1, new Pacing.Window(60, 40, 200, 400, 20), 0.5));
         o.observe(at(2, new Pacing.Window(60, 40, 200, 400, 20), 0.5));

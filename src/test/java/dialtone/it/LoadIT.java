@@ -148,13 +148,16 @@ class LoadIT {
         assertEquals("OVERLOAD", f.get("layer").asText(), fin.toString());
         assertEquals("OVERLOADED", f.get("cause").asText(), fin.toString());
         String m = f.get("message").asText();
-        assertTrue(m.startsWith("dialtone overloaded at ") && m.matches(".*frames \\d+ ms late \\(p95.*"), m);
+        // a ramp says where it stopped first: "ramp stopped at 6 calls (capacity 4; dialtone saturated first): dialtone ..."
+        assertTrue(m.matches("(ramp stopped at \\d+ calls \\(capacity \\d+; dialtone saturated first\\): )?dialtone overloaded at .*")
+                && m.matches(".*frames \\d+ ms late \\(p95.*"), m);
         JsonNode s = fin.get("summary");
         assertTrue(s.get("overloadedSeconds").asInt() >= 3 || m.contains("failures while behind"), fin.toString());
         assertTrue(s.get("frameLateMsP95Max").asDouble() > 0 && s.get("cpuCoresMax").asDouble() >= 0, s.toString());
         assertEquals(Machine.cores(), s.get("coresAvailable").asDouble(), 0.001, s.toString());
-        assertTrue(!Events.of(ev, "run.overloaded", e -> e.get("state").asText().equals("behind")).isEmpty(),
-                who + ": a run.overloaded event when it fell behind");
+        assertTrue(!Events.of(ev, "run.overloaded", e -> e.get("state").asText().equals("behind")).isEmpty()
+                        || m.contains("no idle CPU on the machine for "),
+                who + ": a run.overloaded event when it fell behind, or calls that failed while the machine had no idle CPU");
         assertTrue(m.contains("with other processes"), who + " was overloaded by its own load: " + m);
         assertTrue(machine.maxBusy() >= 0.9, who + " says other processes took the machine, but this test saw it at most "
                 + Math.round(machine.maxBusy() * 100) + " % busy: " + m);
