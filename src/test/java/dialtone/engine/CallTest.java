@@ -26,7 +26,7 @@ class CallTest extends UaTestBase {
 
     @BeforeEach
     void setUp() {
-        media = new FakeMedia();
+        media = new FakeMedia(loop);
     }
 
     Call outbound(Duration talk) {
@@ -71,7 +71,7 @@ class CallTest extends UaTestBase {
         assertNull(r.failure(), String.valueOf(r.failure()));
         assertTrue(r.answered());
         assertEquals(3000, r.talkMs());
-        assertTrue(media.did.contains("ending") && media.did.contains("close"), media.did.toString());
+        assertTrue(media.did.contains("end") && media.did.contains("close"), media.did.toString());
     }
 
     @Test

@@ -38,6 +38,7 @@ class WebRtcMediaTest {
     static final class FakeNative implements WebRtcMedia.Native {
         MediaStats stats = RTP;
         String remote = FakeMedia.ANSWER;
+        boolean inserts = true;
         final List<String> did = new CopyOnWriteArrayList<>();
 
         @Override
@@ -48,6 +49,24 @@ class WebRtcMediaTest {
         @Override
         public String remoteDescription() {
             return remote;
+        }
+
+        @Override
+        public CompletableFuture<String> answer(String offer) {
+            did.add("answer");
+            return CompletableFuture.completedFuture(FakeMedia.answerTo(offer));
+        }
+
+        @Override
+        public CompletableFuture<String> reanswer(String offer) {
+            did.add("reanswer");
+            return CompletableFuture.completedFuture(FakeMedia.answerTo(offer));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs) {
+            did.add("dtmf " + tones);
+            return CompletableFuture.completedFuture(inserts);
         }
 
         @Override
@@ -71,11 +90,12 @@ class WebRtcMediaTest {
         media = new WebRtcMedia(loop, events::add, "call", failures::add, nat);
     }
 
-    /** Ends the call as Call does: ending (its sample taken off the loop, posted back), then the verdict. */
+    /** Ends the call as Call does: its last sample taken off the loop, the outcome posted back; its verdict. */
     Failure endAndJudge(MediaStats last) throws Exception {
         nat.stats = last;
-        MediaStats s = loop.await(media.ending(), Duration.ofSeconds(5));
-        return media.verdict(s);
+        CallMedia.Outcome o = loop.await(media.end(), Duration.ofSeconds(5));
+        assertEquals(last, o.stats(), "the last sample is the outcome's");
+        return o.failure();
     }
 
     @Test
