@@ -1,6 +1,7 @@
 package dialtone.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,7 +67,9 @@ class WebRtcMediaTest {
         @Override
         public CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs) {
             did.add("dtmf " + tones);
-            return CompletableFuture.completedFuture(inserts);
+            boolean ok = inserts;
+            return CompletableFuture.supplyAsync(() -> ok); // on an engine thread, as libwebrtc's sender
+
         }
 
         @Override
@@ -206,5 +209,52 @@ class WebRtcMediaTest {
         assertEquals(0, loop.pending(), "no timer left");
         loop.advance(Duration.ofSeconds(30));
         assertTrue(failures.isEmpty(), "a closed media judges nothing: " + failures);
+    }
+
+    @Test
+    void theFirstOfferIsAnsweredWithGatheringAndOnesInsideTheCallWithout() throws Exception {
+        nat.remote = null; // no far end's description yet
+        assertEquals(FakeMedia.ANSWER, media.answer(FakeMedia.OFFER).get());
+        nat.remote = FakeMedia.OFFER; // libwebrtc applied it
+        String hold = FakeMedia.OFFER.replace("a=sendrecv", "a=sendonly");
+        assertTrue(media.answer(hold).get().contains("a=recvonly"));
+        assertEquals(List.of("answer", "reanswer"), nat.did);
+    }
+
+    @Test
+    void dtmfIsRefusedAtOnceWhenTheFarEndsDescriptionHasNoTelephoneEvent() {
+        List<String> taken = new CopyOnWriteArrayList<>();
+        assertFalse(media.dtmf("12", 160, 90, p -> taken.add(String.valueOf(p))));
+        nat.remote = null;
+        assertFalse(media.dtmf("12", 160, 90, p -> taken.add(String.valueOf(p))));
+        loop.runPosted();
+        assertTrue(taken.isEmpty(), "nothing to report: nothing was sent " + taken);
+        assertTrue(nat.did.stream().noneMatch(d -> d.startsWith("dtmf")), nat.did.toString());
+    }
+
+    @Test
+    void dtmfTheFarEndTakesGoesToTheEngineAndWhatBecameOfItComesBackOnTheLoop() throws Exception {
+        nat.remote = FakeMedia.ANSWER_WITH_DTMF;
+        CompletableFuture<String> first = new CompletableFuture<>();
+        assertTrue(media.dtmf("12", 160, 90, p -> first.complete(loop.onLoop() + " " + p)));
+        assertEquals("true null", loop.await(first, Duration.ofSeconds(5)), "taken, told on the loop");
+        nat.inserts = false;
+        CompletableFuture<String> second = new CompletableFuture<>();
+        assertTrue(media.dtmf("34", 160, 90, p -> second.complete(loop.onLoop() + " " + p)));
+        assertEquals("true libwebrtc did not send DTMF 34", loop.await(second, Duration.ofSeconds(5)));
+        assertEquals(List.of("dtmf 12", "dtmf 34"), nat.did);
+    }
+
+    @Test
+    void theEndIsTakenOnceWhateverAsksForIt() throws Exception {
+        media.negotiated();
+        media.onIceState("connected");
+        loop.advance(Duration.ofSeconds(2));
+        CompletableFuture<CallMedia.Outcome> first = media.end();
+        assertTrue(first == media.end(), "the BYE and the judging ask for the same end");
+        CallMedia.Outcome o = loop.await(first, Duration.ofSeconds(5));
+        assertNull(o.failure(), String.valueOf(o.failure()));
+        assertTrue(o.presence() != null && o.presence().figures() != null);
+        assertEquals(1, nat.did.stream().filter("stop sending"::equals).count(), nat.did.toString());
     }
 }
