@@ -523,7 +523,7 @@ public final class Call implements InviteSession.Listener {
         }
     }
 
-    /** How long the end's thread waits for the media's {@link CallMedia.Outcome} (it comes within about a second). */
+    /** How long the end's thread waits for the media's {@link CallMedia.Outcome} before it closes the media anyway. */
     static final Duration MEDIA_END_WAIT = Duration.ofSeconds(3);
 
     /**
@@ -544,7 +544,6 @@ public final class Call implements InviteSession.Listener {
         CallMedia m = media;
         CompletableFuture<CallMedia.Outcome> ended = m == null ? null : m.end(); // stops sending, takes the last figures
         Thread t = new Thread(() -> {
-            CallMedia.Outcome outcome = null;
             boolean closed = true;
             try {
                 if (script != null) {
@@ -555,12 +554,11 @@ public final class Call implements InviteSession.Listener {
                 }
                 if (m != null) {
                     try {
-                        outcome = ended.get(MEDIA_END_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                        ended.get(MEDIA_END_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                        outcome = new CallMedia.Outcome(null, Failure.of(Layer.INTERNAL, Cause.INTERNAL_ERROR,
-                                "the media did not end within " + MEDIA_END_WAIT.toSeconds() + " s: " + e), null);
+                        // judged below once it comes (the media completes it on the loop in any case)
                     }
-                    closed = m.close();
+                    closed = m.close(); // after the last sample
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -568,20 +566,33 @@ public final class Call implements InviteSession.Listener {
                 loop.execute(() -> judged(internal(e)));
                 return;
             }
-            CallMedia.Outcome last = outcome;
             boolean quick = closed;
             loop.execute(() -> {
-                Result r;
-                try {
-                    r = judge(end, last, quick);
-                } catch (RuntimeException | Error e) {
-                    r = internal(e);
+                if (ended == null) {
+                    judgeNow(end, null, quick);
+                } else { // the outcome completes on the loop: this runs there
+                    ended.whenComplete((o, e) -> {
+                        if (e != null) {
+                            judged(internal(e));
+                        } else {
+                            judgeNow(end, o, quick);
+                        }
+                    });
                 }
-                judged(r);
             });
         }, "call-end-" + scenario);
         t.setDaemon(true);
         t.start();
+    }
+
+    private void judgeNow(Instant end, CallMedia.Outcome outcome, boolean closedInTime) {
+        Result r;
+        try {
+            r = judge(end, outcome, closedInTime);
+        } catch (RuntimeException | Error e) {
+            r = internal(e);
+        }
+        judged(r);
     }
 
     private Result internal(Throwable e) {

@@ -457,21 +457,31 @@ final class WebRtcMedia implements CallMedia, CallAudio, MediaListener {
                 // keep the last periodic sample
             }
             StatsSampler.Sample got = x;
-            loop.execute(() -> { // what the sample says is the loop's to write
-                if (got != null && got.path() != null) {
-                    lastPath = got.path();
-                }
-                if (got != null) {
-                    last = got.media();
-                }
-                presence.finish(now.toEpochMilli(), got == null ? null : got.counters());
-                publishOutages(); // the last ones: the one the end cut short included
-                outcome.complete(new Outcome(last, verdict(last), presence));
-            });
+            loop.execute(() -> ended(now, got)); // what the sample says is the loop's to write
         }, "media-ending");
         t.setDaemon(true);
         t.start();
+        loop.schedule(END_WAIT, () -> ended(now, null)); // a thread that never got back: the last periodic sample
         return outcome;
+    }
+
+    /** The outcome comes within this of {@link #end()}, with the last periodic sample when the last one is not in. */
+    static final Duration END_WAIT = Duration.ofSeconds(2);
+
+    /** Takes the last sample (null: none) into the figures and completes the outcome, once. On the loop. */
+    private void ended(Instant at, StatsSampler.Sample got) {
+        if (outcome.isDone()) {
+            return;
+        }
+        if (got != null && got.path() != null) {
+            lastPath = got.path();
+        }
+        if (got != null) {
+            last = got.media();
+        }
+        presence.finish(at.toEpochMilli(), got == null ? null : got.counters());
+        publishOutages(); // the last ones: the one the end cut short included
+        outcome.complete(new Outcome(last, verdict(last), presence));
     }
 
     /**

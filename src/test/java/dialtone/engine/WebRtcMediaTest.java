@@ -72,9 +72,18 @@ class WebRtcMediaTest {
 
         }
 
+        /** While closed, stopping the sender hangs (a native call that never returns). */
+        final java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(0);
+        java.util.concurrent.CountDownLatch hang = stuck;
+
         @Override
         public void stopSending() {
             did.add("stop sending");
+            try {
+                hang.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
@@ -256,5 +265,24 @@ class WebRtcMediaTest {
         assertNull(o.failure(), String.valueOf(o.failure()));
         assertTrue(o.presence() != null && o.presence().figures() != null);
         assertEquals(1, nat.did.stream().filter("stop sending"::equals).count(), nat.did.toString());
+    }
+
+    @Test
+    void anEndWhoseLastSampleNeverComesEndsWithTheLastPeriodicOneAfterTwoSeconds() throws Exception {
+        media.negotiated();
+        media.onIceState("connected");
+        loop.advance(Duration.ofSeconds(1)); // periodic samples: RTP
+        nat.hang = new java.util.concurrent.CountDownLatch(1);
+        try {
+            CompletableFuture<CallMedia.Outcome> o = media.end();
+            loop.advance(WebRtcMedia.END_WAIT.minusMillis(1));
+            assertFalse(o.isDone(), "not before the wait is over");
+            loop.advance(Duration.ofMillis(1));
+            assertTrue(o.isDone());
+            assertEquals(RTP, o.get().stats(), "the last periodic sample");
+            assertNull(o.get().failure(), String.valueOf(o.get().failure()));
+        } finally {
+            nat.hang.countDown();
+        }
     }
 }
