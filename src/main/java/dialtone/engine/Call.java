@@ -204,7 +204,7 @@ public final class Call implements InviteSession.Listener {
             return;
         }
         media = m;
-        m.showCandidates(offerSdp);
+        showCandidates(offerSdp);
         publish.accept(new CallEvent.Dialing(loop.now(), scenario, target, Sdp.audioCodecs(offerSdp)));
         invitedAt = loop.now();
         dialog = InviteSession.dial(ua, target, fromAor, headers, offerSdp, callIdPrefix + RandomTokens.alnum(22), this);
@@ -282,11 +282,19 @@ public final class Call implements InviteSession.Listener {
                     return;
                 }
                 if (!dialog.ended()) {
-                    m.showCandidates(sdp);
+                    showCandidates(sdp);
                     dialog.accept(sdp);
                 }
             }));
         }));
+    }
+
+    /** Publishes the candidates of our SDP (what the far end will try). */
+    private void showCandidates(String sdp) {
+        for (Sdp.Candidate c : Sdp.candidates(sdp)) {
+            publish.accept(new MediaEvent.Candidate(loop.now(), scenario, c.type(), c.protocol()
+                    + (c.tcpType() == null ? "" : "/" + c.tcpType()), c.address(), c.port(), null));
+        }
     }
 
     // ---- the dialog's outcomes (on the loop) ---------------------------------------------------------------------
@@ -368,7 +376,7 @@ public final class Call implements InviteSession.Listener {
             });
         }
         if (media != null && spec.conversation()) {
-            Conversation cv = new Conversation(publish, scenario, media, in.speech(), answeredAt);
+            Conversation cv = new Conversation(publish, scenario, media.audio(), in.speech(), answeredAt);
             if (spec.checks().stream().anyMatch(Check::speech)) {
                 cv.spoken();
             }
@@ -376,8 +384,8 @@ public final class Call implements InviteSession.Listener {
             taps.add(cv::onEvent);
         }
         if (in.commands() != null) {
-            ScriptRunner r = new ScriptRunner(loop, publish, scenario, dialog, media, control, taps, in.dtmfMode(),
-                    conversation);
+            ScriptRunner r = new ScriptRunner(loop, publish, scenario, dialog, media == null ? null : media.audio(), control,
+                    taps, in.dtmfMode(), conversation);
             runner = r;
             boolean hangUp = spec.hangUpWhenScriptEnds();
             Thread t = new Thread(() -> {
@@ -415,7 +423,7 @@ public final class Call implements InviteSession.Listener {
             endedAt = loop.now();
         }
         if (media != null) {
-            media.ending();
+            media.end();
         }
         if (runner != null) {
             runner.callEnded();
@@ -485,7 +493,7 @@ public final class Call implements InviteSession.Listener {
         }
         if (media != null && endedAt == null) {
             endedAt = loop.now();
-            media.ending();
+            media.end();
         }
         end(null);
     }
@@ -515,8 +523,11 @@ public final class Call implements InviteSession.Listener {
         }
     }
 
+    /** How long the end's thread waits for the media's {@link CallMedia.Outcome} before it closes the media anyway. */
+    static final Duration MEDIA_END_WAIT = Duration.ofSeconds(3);
+
     /**
-     * The call is over: judge it once. What may block (waiting for the script, the last statistics, closing the media)
+     * The call is over: judge it once. What may block (waiting for the script, the media's outcome, closing the media)
      * runs on a thread of its own, which hands its figures back to the loop; the verdict is taken on the loop. On the loop.
      */
     void end(Failure f) {
@@ -531,8 +542,8 @@ public final class Call implements InviteSession.Listener {
         Thread script = scriptThread;
         Conversation cv = conversation;
         CallMedia m = media;
+        CompletableFuture<CallMedia.Outcome> ended = m == null ? null : m.end(); // stops sending, takes the last figures
         Thread t = new Thread(() -> {
-            MediaStats stats = null;
             boolean closed = true;
             try {
                 if (script != null) {
@@ -542,8 +553,12 @@ public final class Call implements InviteSession.Listener {
                     cv.finish(end);
                 }
                 if (m != null) {
-                    stats = m.finalStats();
-                    closed = m.close();
+                    try {
+                        ended.get(MEDIA_END_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        // judged below once it comes (the media completes it on the loop in any case)
+                    }
+                    closed = m.close(); // after the last sample
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -551,20 +566,33 @@ public final class Call implements InviteSession.Listener {
                 loop.execute(() -> judged(internal(e)));
                 return;
             }
-            MediaStats last = stats;
             boolean quick = closed;
             loop.execute(() -> {
-                Result r;
-                try {
-                    r = judge(end, last, quick);
-                } catch (RuntimeException | Error e) {
-                    r = internal(e);
+                if (ended == null) {
+                    judgeNow(end, null, quick);
+                } else { // the outcome completes on the loop: this runs there
+                    ended.whenComplete((o, e) -> {
+                        if (e != null) {
+                            judged(internal(e));
+                        } else {
+                            judgeNow(end, o, quick);
+                        }
+                    });
                 }
-                judged(r);
             });
         }, "call-end-" + scenario);
         t.setDaemon(true);
         t.start();
+    }
+
+    private void judgeNow(Instant end, CallMedia.Outcome outcome, boolean closedInTime) {
+        Result r;
+        try {
+            r = judge(end, outcome, closedInTime);
+        } catch (RuntimeException | Error e) {
+            r = internal(e);
+        }
+        judged(r);
     }
 
     private Result internal(Throwable e) {
@@ -583,17 +611,18 @@ public final class Call implements InviteSession.Listener {
         t.start();
     }
 
-    /** The verdict, from the last statistics the end's thread took. On the loop. */
-    private Result judge(Instant end, MediaStats stats, boolean closedInTime) {
+    /** The verdict, from the media's outcome the end's thread waited for (null without media). On the loop. */
+    private Result judge(Instant end, CallMedia.Outcome outcome, boolean closedInTime) {
         Conversation cv = conversation;
         CallMedia m = media;
+        MediaStats stats = outcome == null ? null : outcome.stats();
         String recorded = null;
         if (m != null) {
             if (!closedInTime) {
                 publish.accept(new RunEvent.Warning(loop.now(), scenario, "media-close-slow",
                         "closing the WebRTC session took longer than 5 s; going on without waiting"));
             }
-            WavRecorder r = m.recorder();
+            WavRecorder r = m.audio().recorder();
             if (r != null) {
                 recorded = r.path().toString();
                 publish.accept(new MediaEvent.RecordingSaved(loop.now(), scenario, r.path().toString(),
@@ -605,7 +634,7 @@ public final class Call implements InviteSession.Listener {
                 : invitedAt == null || answered == null ? -1 : Duration.between(invitedAt, answered).toMillis();
         long talkMs = answered == null ? 0 : Math.max(0, Duration.between(answered, end).toMillis());
         stats = averaged(stats, talkMs);
-        dialtone.media.MediaPresence presence = answered != null && m != null ? m.presence() : null;
+        dialtone.media.MediaPresence presence = answered != null && outcome != null ? outcome.presence() : null;
         dialtone.media.MediaPresence.Figures figures = presence == null ? null : presence.figures();
         double mos = Check.mos(stats, figures);
         Failure checkFailure = null;
@@ -619,10 +648,10 @@ public final class Call implements InviteSession.Listener {
                         figures.longestOutageMs(), figures.notJudged(), why == null));
                 check("media presence", why == null, presenceDetail(figures, why));
             }
-            checkFailure = checks(m, stats, setupMs, mos);
+            checkFailure = checks(m.audio(), stats, setupMs, mos);
             publish.accept(new CallEvent.Summary(loop.now(), scenario, setupMs, talkMs, mos, stats));
         }
-        Failure mediaFailure = answered != null && m != null ? m.verdict(stats) : null;
+        Failure mediaFailure = answered != null && outcome != null ? outcome.failure() : null;
         Failure controlFailure = control == null ? null : control.failure();
         Failure f = failure != null ? failure : mediaFailure != null ? mediaFailure
                 : scriptFailure != null ? scriptFailure : controlFailure != null ? controlFailure : checkFailure;
@@ -682,7 +711,7 @@ public final class Call implements InviteSession.Listener {
     }
 
     /** The expectations and assertions on the final figures; each is a call.check event. Returns the first failure. */
-    private Failure checks(CallMedia m, MediaStats stats, long setupMs, double mos) {
+    private Failure checks(CallAudio m, MediaStats stats, long setupMs, double mos) {
         Failure first = null;
         Conversation cv = conversation;
         if (spec.expectAudio() != null) {

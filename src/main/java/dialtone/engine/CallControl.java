@@ -109,23 +109,17 @@ final class CallControl {
         String t = tones.toUpperCase(Locale.ROOT);
         CompletableFuture<Boolean> sent = new CompletableFuture<>();
         if (mode.equals("rfc4733")) {
-            // whether the far end takes telephone-event is in its answer; the native insert runs off the loop
-            String remote = media == null ? null : media.remoteDescription();
-            boolean ok = remote != null && Sdp.audioCodecs(remote).toLowerCase(Locale.ROOT).contains("telephone-event");
+            // the media refuses at once when the far end's description has no telephone-event
             int d = rfc4733Duration(durationMs);
             int g = rfc4733Gap(gapMs);
-            if (ok) {
-                media.insertDtmf(t, d, g).whenComplete((inserted, e) ->
-                        loop.execute(() -> {
-                            if (!Boolean.TRUE.equals(inserted)) {
-                                publish.accept(new RunEvent.Warning(loop.now(), scenario, "dtmf-not-sent", "libwebrtc did not send DTMF "
-                                        + t + (e == null ? "" : ": " + e.getMessage())));
-                                sent.complete(true);
-                            } else {
-                                loop.schedule(Duration.ofMillis(sendingMs(t, d, g)), () -> sent.complete(true));
-                            }
-                        }));
-            }
+            boolean ok = media != null && media.dtmf(t, d, g, notSent -> {
+                if (notSent != null) {
+                    publish.accept(new RunEvent.Warning(loop.now(), scenario, "dtmf-not-sent", notSent));
+                    sent.complete(true);
+                } else {
+                    loop.schedule(Duration.ofMillis(sendingMs(t, d, g)), () -> sent.complete(true));
+                }
+            });
             emit(new CallEvent.DtmfSent(loop.now(), scenario, t, ok ? "rfc4733" : "rfc4733 refused: no telephone-event"));
             if (!ok && failure == null) {
                 failure = dialtone.event.Failure.of(dialtone.event.Layer.AUDIO, dialtone.event.Cause.ASSERTION_FAILED,
@@ -185,7 +179,7 @@ final class CallControl {
     void mute(boolean muted) {
         loop.assertOnLoop();
         if (media != null) {
-            media.setMuted(muted);
+            media.audio().setMuted(muted);
         }
         emit(new CallEvent.Muted(loop.now(), scenario, muted));
     }
@@ -243,7 +237,7 @@ final class CallControl {
                 ua.answer(st, 488, "Not Acceptable Here", List.of());
                 return true;
             }
-            CompletableFuture<String> answer = media.reanswer(offer);
+            CompletableFuture<String> answer = media.answer(offer); // an offer inside the call
             answer.whenComplete((sdp, e) -> loop.execute(() -> {
                 if (e != null) {
                     ua.answer(st, 488, "Not Acceptable Here", List.of());

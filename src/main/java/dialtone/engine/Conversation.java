@@ -75,7 +75,7 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
 
     private final Consumer<Event> publish;
     private final String scenario;
-    private final CallMedia media;
+    private final CallAudio media;
     private final SpeechTools tools;
     private final Instant baseInstant;
     private final long baseNanos;
@@ -104,12 +104,12 @@ final class Conversation implements MediaSession.AudioTap, Vad.Listener {
     private boolean finished;
     private SpeechEvent.Summary summary;
 
-    Conversation(Consumer<Event> publish, String scenario, CallMedia media, SpeechTools tools, Instant answeredAt) {
+    Conversation(Consumer<Event> publish, String scenario, CallAudio media, SpeechTools tools, Instant answeredAt) {
         this(publish, scenario, media, tools, answeredAt, System::nanoTime, Instant.now());
     }
 
     /** With a clock of its own (tests): {@code clock} gives nanoTime values, {@code base} is the instant of its now. */
-    Conversation(Consumer<Event> publish, String scenario, CallMedia media, SpeechTools tools, Instant answeredAt,
+    Conversation(Consumer<Event> publish, String scenario, CallAudio media, SpeechTools tools, Instant answeredAt,
                  java.util.function.LongSupplier clock, Instant base) {
         this.clock = clock;
         this.publish = publish;

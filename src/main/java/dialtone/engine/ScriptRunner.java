@@ -34,7 +34,7 @@ final class ScriptRunner {
     private final Consumer<Event> publish;
     private final String scenario;
     private final InviteSession call;
-    private final CallMedia media;
+    private final CallAudio media;
     private final CallControl control;
     private final List<Consumer<Event>> taps;
     private final String dtmfMode;
@@ -42,12 +42,12 @@ final class ScriptRunner {
     /** The far-end turns {@code listen} and {@code barge-in} have taken (turns are numbered from 1). */
     private int turnsTaken;
 
-    ScriptRunner(Scheduler loop, Consumer<Event> publish, String scenario, InviteSession call, CallMedia media,
+    ScriptRunner(Scheduler loop, Consumer<Event> publish, String scenario, InviteSession call, CallAudio media,
                  CallControl control, List<Consumer<Event>> taps, String dtmfMode) {
         this(loop, publish, scenario, call, media, control, taps, dtmfMode, null);
     }
 
-    ScriptRunner(Scheduler loop, Consumer<Event> publish, String scenario, InviteSession call, CallMedia media,
+    ScriptRunner(Scheduler loop, Consumer<Event> publish, String scenario, InviteSession call, CallAudio media,
                  CallControl control, List<Consumer<Event>> taps, String dtmfMode, Conversation conversation) {
         this.conversation = conversation;
         this.loop = loop;
@@ -323,7 +323,7 @@ final class ScriptRunner {
     }
 
     /** True when {@code hz} carries most of the received power for 200 ms in a row within {@code max}. */
-    static boolean heard(CallMedia session, double hz, Duration max, CompletableFuture<Void> ended)
+    static boolean heard(CallAudio session, double hz, Duration max, CompletableFuture<Void> ended)
             throws InterruptedException {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         ended.thenRun(() -> f.complete(false));

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * <p>One owner: its fields and its {@link dialtone.media.MediaPresence} are written on the UA loop only. Native calls
  * (stats, stop sending, close) run elsewhere and post what they learn back to the loop.
  */
-final class WebRtcMedia implements CallMedia, MediaListener {
+final class WebRtcMedia implements CallMedia, CallAudio, MediaListener {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     /** A path disconnected this long is lost (the call fails at once); shorter ones are outages, judged when they end. */
     private static final Duration LOST_AFTER = Duration.ofSeconds(5);
@@ -38,8 +38,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private final String scenario;
     private final Consumer<Failure> onFailure;
     private volatile MediaSession session;
-    /** Written on the loop; volatile so that the end's thread may fall back on it when the loop is gone. */
-    private volatile MediaStats last;
+    private MediaStats last;
     private StatsSampler.Path lastPath;
     private boolean connected;
     private boolean dtlsShown;
@@ -55,7 +54,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private boolean ending;
     private Failure lostBeforeEnding;
     private boolean everConnected;
-    private final CompletableFuture<MediaStats> endSample = new CompletableFuture<>();
+    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     /** The far end's media, judged per sample and per decoded frame (README, "Media presence"). */
     private final dialtone.media.MediaPresence presence = new dialtone.media.MediaPresence();
     private MediaOptions options;
@@ -65,13 +64,23 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     private boolean relayLost;
 
     /**
-     * What the verdict and timer logic asks of libwebrtc: the seam its unit tests replace (every call of it may block
-     * or run elsewhere, never on the loop, but for {@link #remoteDescription}, which reads a stored string).
+     * What the verdict, timer and description logic asks of libwebrtc: the seam its unit tests replace (every call of
+     * it may block or run elsewhere, never on the loop, but for {@link #remoteDescription}, which reads a stored
+     * string, and the futures, which return at once).
      */
     interface Native {
         CompletableFuture<StatsSampler.Sample> sample();
 
+        /** The far end's description as applied, or null before the first one. */
         String remoteDescription();
+
+        /** The answer to the call's first offer, its candidates gathered. */
+        CompletableFuture<String> answer(String offer);
+
+        /** The answer to an offer inside the call: ICE is up, no gathering wait. */
+        CompletableFuture<String> reanswer(String offer);
+
+        CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs);
 
         void stopSending();
 
@@ -94,6 +103,21 @@ final class WebRtcMedia implements CallMedia, MediaListener {
             @Override
             public String remoteDescription() {
                 return session.remoteDescription();
+            }
+
+            @Override
+            public CompletableFuture<String> answer(String offer) {
+                return session.answer(offer);
+            }
+
+            @Override
+            public CompletableFuture<String> reanswer(String offer) {
+                return session.reanswer(offer);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs) {
+                return session.insertDtmf(tones, durationMs, gapMs);
             }
 
             @Override
@@ -137,13 +161,10 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         });
     }
 
-    MediaSession session() {
-        return session;
-    }
-
+    /** A far end's description applied already means this offer is one inside the call (SIP.js asks its signalling state). */
     @Override
     public CompletableFuture<String> answer(String offer) {
-        return session.answer(offer);
+        return nat.remoteDescription() == null ? nat.answer(offer) : nat.reanswer(offer);
     }
 
     @Override
@@ -151,25 +172,30 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         return session.acceptAnswer(answer);
     }
 
+    /** Whether the far end takes telephone-event is in its description; the native insert runs off the loop. */
     @Override
-    public CompletableFuture<String> reanswer(String offer) {
-        return session.reanswer(offer);
+    public boolean dtmf(String tones, int durationMs, int gapMs, Consumer<String> taken) {
+        loop.assertOnLoop();
+        String remote = nat.remoteDescription();
+        if (remote == null || !Sdp.audioCodecs(remote).toLowerCase(java.util.Locale.ROOT).contains("telephone-event")) {
+            return false;
+        }
+        nat.insertDtmf(tones, durationMs, gapMs).whenComplete((inserted, e) -> loop.execute(() ->
+                taken.accept(Boolean.TRUE.equals(inserted) ? null : "libwebrtc did not send DTMF " + tones
+                        + (e == null ? "" : ": " + e.getMessage()))));
+        return true;
     }
 
     @Override
-    public CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs) {
-        return session.insertDtmf(tones, durationMs, gapMs);
+    public CallAudio audio() {
+        return this;
     }
 
     @Override
     public void setMuted(boolean muted) {
+        loop.assertOnLoop();
         session.setMuted(muted);
         presence.quiet(loop.now().toEpochMilli(), muted); // an echo of us goes silent with us: not an outage
-    }
-
-    @Override
-    public String remoteDescription() {
-        return nat.remoteDescription();
     }
 
     @Override
@@ -200,15 +226,6 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     @Override
     public CompletableFuture<long[]> speak(short[] pcm) {
         return session.speak(pcm);
-    }
-
-    /** Publishes the candidates of our SDP (what the far end will try). */
-    @Override
-    public void showCandidates(String sdp) {
-        for (Sdp.Candidate c : Sdp.candidates(sdp)) {
-            publish.accept(new MediaEvent.Candidate(loop.now(), scenario, c.type(), c.protocol()
-                    + (c.tcpType() == null ? "" : "/" + c.tcpType()), c.address(), c.port(), null));
-        }
     }
 
     /** The far end has our SDP and we have theirs: media should connect now. */
@@ -381,15 +398,6 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         t.start();
     }
 
-    /** The far end's media presence, finished (at the end of the call) and its last outages published. On the loop. */
-    @Override
-    public dialtone.media.MediaPresence presence() {
-        loop.assertOnLoop();
-        presence.finish(loop.now().toEpochMilli(), null); // no-op when ending() finished it with the last sample
-        publishOutages();
-        return presence;
-    }
-
     private void showPath(StatsSampler.Path p) {
         if (!pairShown && p.localType() != null && connected) {
             pairShown = true;
@@ -418,19 +426,18 @@ final class WebRtcMedia implements CallMedia, MediaListener {
     }
 
     /**
-     * The call is ending (BYE or CANCEL sent, or a BYE received): from now on ICE and DTLS changes are the far end
-     * tearing down, not failures; sending stops at once (as a browser does), and the last statistics are taken
-     * off the loop. A path that had been down for {@link #TEARDOWN_GRACE} or more before this moment was lost
-     * during the call, and says so in {@link #verdict}. On the loop; the returned sample completes within ~1 s.
+     * The call is ending (BYE or CANCEL sent, a BYE received, or the call judged): from now on ICE and DTLS changes are
+     * the far end tearing down, not failures; sending stops at once (as a browser does), and the last statistics are
+     * taken off the loop. A path that had been down for {@link #TEARDOWN_GRACE} or more before this moment was lost
+     * during the call, and says so in the verdict. On the loop; the outcome completes on the loop within ~1 s.
      */
     @Override
-    public CompletableFuture<MediaStats> ending() {
+    public CompletableFuture<Outcome> end() {
         loop.assertOnLoop();
         if (ending) {
-            return endSample;
+            return outcome;
         }
         ending = true;
-        endingAsked = true;
         Instant now = loop.now();
         updateExpectation();
         if (disconnectedSince != null && Duration.between(disconnectedSince, now).compareTo(TEARDOWN_GRACE) >= 0) {
@@ -450,20 +457,31 @@ final class WebRtcMedia implements CallMedia, MediaListener {
                 // keep the last periodic sample
             }
             StatsSampler.Sample got = x;
-            loop.execute(() -> { // what the sample says is the loop's to write
-                if (got != null && got.path() != null) {
-                    lastPath = got.path();
-                }
-                if (got != null) {
-                    last = got.media();
-                }
-                presence.finish(now.toEpochMilli(), got == null ? null : got.counters());
-                endSample.complete(last);
-            });
+            loop.execute(() -> ended(now, got)); // what the sample says is the loop's to write
         }, "media-ending");
         t.setDaemon(true);
         t.start();
-        return endSample;
+        loop.schedule(END_WAIT, () -> ended(now, null)); // a thread that never got back: the last periodic sample
+        return outcome;
+    }
+
+    /** The outcome comes within this of {@link #end()}, with the last periodic sample when the last one is not in. */
+    static final Duration END_WAIT = Duration.ofSeconds(2);
+
+    /** Takes the last sample (null: none) into the figures and completes the outcome, once. On the loop. */
+    private void ended(Instant at, StatsSampler.Sample got) {
+        if (outcome.isDone()) {
+            return;
+        }
+        if (got != null && got.path() != null) {
+            lastPath = got.path();
+        }
+        if (got != null) {
+            last = got.media();
+        }
+        presence.finish(at.toEpochMilli(), got == null ? null : got.counters());
+        publishOutages(); // the last ones: the one the end cut short included
+        outcome.complete(new Outcome(last, verdict(last), presence));
     }
 
     /**
@@ -471,9 +489,7 @@ final class WebRtcMedia implements CallMedia, MediaListener {
      * (a call that carried no audio never passes, whatever --duration says); null when the media did its job.
      * Failures seen during the call were reported when they happened.
      */
-    @Override
-    public Failure verdict(MediaStats s) {
-        loop.assertOnLoop();
+    private Failure verdict(MediaStats s) {
         for (dialtone.media.MediaPresence.Outage o : presence.outages()) {
             if (o.fails()) {
                 return Failure.of(Layer.MEDIA, Cause.MEDIA_OUTAGE, dialtone.media.MediaPresence.describe(o));
@@ -499,47 +515,6 @@ final class WebRtcMedia implements CallMedia, MediaListener {
         }
         return null;
     }
-
-    /** When ICE went disconnected (and has not recovered), or null. */
-    Instant disconnectedSince() {
-        return disconnectedSince;
-    }
-
-    MediaStats lastStats() {
-        return last;
-    }
-
-    StatsSampler.Path lastPath() {
-        return lastPath;
-    }
-
-    /**
-     * The last stats sample (the one taken when the call started ending, else a new one; bounded wait). Off the loop:
-     * it only reads, and posts what a new sample says to the loop.
-     */
-    @Override
-    public MediaStats finalStats() {
-        if (endSample.isDone() || endingAsked) {
-            try {
-                return endSample.get(2, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return last;
-            }
-        }
-        try {
-            StatsSampler.Sample s = nat.sample().get(1, java.util.concurrent.TimeUnit.SECONDS);
-            loop.execute(() -> {
-                last = s.media();
-                lastPath = s.path() == null ? lastPath : s.path();
-            });
-            return s.media();
-        } catch (Exception e) {
-            return last; // the last periodic sample
-        }
-    }
-
-    /** Set (on the loop) when {@link #ending} was called: its sample is the last one. */
-    private volatile boolean endingAsked;
 
     /** Stops the timers (on the loop) and releases the native session (bounded). Off the loop. */
     @Override

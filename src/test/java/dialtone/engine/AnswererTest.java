@@ -50,7 +50,7 @@ class AnswererTest {
                         "not needed"), new Session.Listener() { });
         answerer = new Answerer(session, events::add, AnswerMode.parse("echo", Duration.ZERO), (play, n) -> null,
                 (l, p, s, o, f) -> {
-                    FakeMedia m = new FakeMedia();
+                    FakeMedia m = new FakeMedia(l);
                     medias.add(m);
                     return CompletableFuture.completedFuture(m);
                 }, null, 1);
@@ -168,6 +168,6 @@ class AnswererTest {
         assertEquals(Cause.CONNECTION_ERROR, answerer.failures().get(0).cause());
         assertEquals(Layer.TRANSPORT, answerer.failures().get(0).layer());
         assertTrue(answerer.failures().get(0).message().contains("during the call"), answerer.failures().get(0).message());
-        assertTrue(medias.get(0).did.contains("ending"), medias.get(0).did.toString());
+        assertTrue(medias.get(0).did.contains("end"), medias.get(0).did.toString());
     }
 }

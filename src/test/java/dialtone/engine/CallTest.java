@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dialtone.event.CallEvent;
 import dialtone.event.Cause;
 import dialtone.event.Failure;
 import dialtone.event.Layer;
+import dialtone.event.MediaEvent;
+import dialtone.event.MediaStats;
 import dialtone.sip.message.SipRequest;
 import dialtone.testing.FakeTransport;
 import dialtone.testing.SipReplies;
@@ -26,7 +29,7 @@ class CallTest extends UaTestBase {
 
     @BeforeEach
     void setUp() {
-        media = new FakeMedia();
+        media = new FakeMedia(loop);
     }
 
     Call outbound(Duration talk) {
@@ -71,7 +74,7 @@ class CallTest extends UaTestBase {
         assertNull(r.failure(), String.valueOf(r.failure()));
         assertTrue(r.answered());
         assertEquals(3000, r.talkMs());
-        assertTrue(media.did.contains("ending") && media.did.contains("close"), media.did.toString());
+        assertTrue(media.did.contains("end") && media.did.contains("close"), media.did.toString());
     }
 
     @Test
@@ -254,5 +257,159 @@ class CallTest extends UaTestBase {
         Call.Result r = result(c);
         assertNull(r.failure(), "a rejection is a deliberate outcome");
         assertEquals(CallState.ENDED, c.state());
+    }
+
+    /** The far end's request inside the call's dialog ({@code invite} is ours). */
+    static String inDialog(SipRequest invite, String method, int cseq, String contentType, String body) {
+        return method + " sip:alice@abc.invalid;transport=ws SIP/2.0\nVia: SIP/2.0/WSS 192.0.2.9;branch=z9hG4bK" + method
+                + cseq + "\nFrom: " + invite.header("To").orElseThrow() + ";tag=srv\nTo: " + invite.header("From").orElseThrow()
+                + "\nCall-ID: " + invite.callId() + "\nCSeq: " + cseq + " " + method + "\nContact: <sip:bob@192.0.2.9;transport=ws>\n"
+                + (contentType == null ? "" : "Content-Type: " + contentType + "\n") + "Content-Length: " + body.length()
+                + "\n\n" + body;
+    }
+
+    /** An answered call of {@code talk} that ends with our BYE answered: its verdict. */
+    Call.Result talkedAndHungUp(Duration talk) throws Exception {
+        Call c = outbound(talk);
+        wire.deliver(okWithSdp(wire.lastRequest()));
+        loop.advance(talk);
+        assertEquals("BYE", wire.lastRequest().method());
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        return result(c);
+    }
+
+    @Test
+    void theMediasOutcomeIsTheVerdictOfAnAnsweredCallWithItsLayerAndItsFigures() throws Exception {
+        media.verdict = Failure.of(Layer.MEDIA, Cause.MEDIA_OUTAGE, "no packet for 1.20 s (silence)");
+        media.stats = new MediaStats(480, 20, 500, 38400, 40000, 30, 32, 2, 1, 0.2, "audio/opus");
+        Call.Result r = talkedAndHungUp(Duration.ofSeconds(2));
+        assertEquals(Layer.MEDIA, r.failure().layer(), "the layer decides the exit code");
+        assertEquals(Cause.MEDIA_OUTAGE, r.failure().cause());
+        assertEquals(480, r.stats().packetsReceived(), "the outcome's statistics are the call's");
+        assertEquals(153.6, r.stats().bitrateInKbps(), 0.001, "averaged over the 2 s talked");
+        assertEquals(1, events.stream().filter(e -> e instanceof CallEvent.Failed f
+                && f.failure().cause() == Cause.MEDIA_OUTAGE).count(), events.toString());
+        assertTrue(media.did.indexOf("end") < media.did.indexOf("close"), "the outcome is taken before the close: " + media.did);
+    }
+
+    @Test
+    void aFailureSeenDuringTheCallOutranksTheMediasOutcome() throws Exception {
+        media.verdict = Failure.of(Layer.AUDIO, Cause.NO_MEDIA, "no RTP packet was received during the call");
+        Call c = outbound(Duration.ofSeconds(30));
+        wire.deliver(okWithSdp(wire.lastRequest()));
+        c.failures().accept(Failure.of(Layer.MEDIA, Cause.DTLS_FAILED, "the DTLS handshake failed (ICE had connected)"));
+        loop.runPosted();
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertEquals(Cause.DTLS_FAILED, result(c).failure().cause());
+    }
+
+    @Test
+    void theFarEndsPresenceInTheOutcomeIsPublishedCheckedAndSummed() throws Exception {
+        dialtone.media.MediaPresence p = new dialtone.media.MediaPresence();
+        long t0 = 1_000_000;
+        p.sample(new dialtone.media.MediaPresence.Counters(t0, 0, 0, -1, 0, 0, 0, 0, 0));
+        for (int i = 1; i <= 3; i++) {
+            long at = t0 + 1000L * i;
+            p.sample(new dialtone.media.MediaPresence.Counters(at, 50L * i, 50L * i, at - 10, 0, 0, 48000L * i, i, 48000L * i));
+        }
+        p.finish(t0 + 3000, null);
+        media.presence = p;
+        Call.Result r = talkedAndHungUp(Duration.ofSeconds(3));
+        assertNull(r.failure(), String.valueOf(r.failure()));
+        MediaEvent.Presence shown = events.stream().filter(e -> e instanceof MediaEvent.Presence)
+                .map(e -> (MediaEvent.Presence) e).findFirst().orElseThrow();
+        assertEquals(p.figures().receivedPct(), shown.receivedPct());
+        assertEquals(p.figures().receivedPct(), r.summary().get("receivedPct"));
+        assertTrue(events.stream().anyMatch(e -> e instanceof CallEvent.Check k && k.name().equals("media presence")
+                && k.passed()), events.toString());
+    }
+
+    @Test
+    void rfc4733DtmfGoesThroughTheMediaWhenTheAnswerTakesTelephoneEvent() throws Exception {
+        Call c = new Call(loop, ua, events::add, "call", new Call.Spec(Duration.ofSeconds(3), Duration.ofSeconds(10), null,
+                null, List.of(), new CallScenario.InCall("12#", "rfc4733", Duration.ofSeconds(1), null, null, null), false), true);
+        ua.setRequestHandler(st -> false);
+        c.dial("sip:bob@example.com", "sip:alice@example.com", List.of(), media, OFFER);
+        wire.deliver(ThreadConfinementTest.okWithSdp(wire.lastRequest(), FakeMedia.ANSWER_WITH_DTMF));
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(List.of("dtmf 12# 160/90"), media.did.stream().filter(d -> d.startsWith("dtmf")).toList());
+        assertTrue(events.stream().anyMatch(e -> e instanceof CallEvent.DtmfSent d && d.mode().equals("rfc4733")), events.toString());
+        assertTrue(wire.sent.stream().noneMatch(m -> m.startsWith("INFO ")), "no INFO behind the user's back");
+        loop.advance(Duration.ofSeconds(2));
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertNull(result(c).failure());
+    }
+
+    @Test
+    void rfc4733DtmfTheAnswerDoesNotTakeIsRefusedAndFailsTheCallAsAnAudioAssertion() throws Exception {
+        Call c = new Call(loop, ua, events::add, "call", new Call.Spec(Duration.ofSeconds(3), Duration.ofSeconds(10), null,
+                null, List.of(), new CallScenario.InCall("5", "rfc4733", Duration.ofSeconds(1), null, null, null), false), true);
+        ua.setRequestHandler(st -> false);
+        c.dial("sip:bob@example.com", "sip:alice@example.com", List.of(), media, OFFER);
+        wire.deliver(okWithSdp(wire.lastRequest())); // no telephone-event
+        loop.advance(Duration.ofSeconds(3));
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        Call.Result r = result(c);
+        assertTrue(media.did.stream().noneMatch(d -> d.startsWith("dtmf")), media.did.toString());
+        assertEquals(Layer.AUDIO, r.failure().layer());
+        assertEquals(Cause.ASSERTION_FAILED, r.failure().cause());
+        assertTrue(events.stream().anyMatch(e -> e instanceof CallEvent.DtmfSent d && d.mode().contains("refused")), events.toString());
+    }
+
+    @Test
+    void dtmfTheMediaEngineDidNotTakeIsAWarningNotAVerdict() throws Exception {
+        media.dtmfProblem = "libwebrtc did not send DTMF 7";
+        Call c = new Call(loop, ua, events::add, "call", new Call.Spec(Duration.ofSeconds(3), Duration.ofSeconds(10), null,
+                null, List.of(), new CallScenario.InCall("7", "rfc4733", Duration.ofSeconds(1), null, null, null), false), true);
+        ua.setRequestHandler(st -> false);
+        c.dial("sip:bob@example.com", "sip:alice@example.com", List.of(), media, OFFER);
+        wire.deliver(ThreadConfinementTest.okWithSdp(wire.lastRequest(), FakeMedia.ANSWER_WITH_DTMF));
+        loop.advance(Duration.ofSeconds(1));
+        assertTrue(events.stream().anyMatch(e -> e instanceof dialtone.event.RunEvent.Warning w && w.code().equals("dtmf-not-sent")
+                && w.message().equals("libwebrtc did not send DTMF 7")), events.toString());
+        loop.advance(Duration.ofSeconds(2));
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertNull(result(c).failure());
+    }
+
+    @Test
+    void aReInviteToHoldIsAnsweredWithTheMediasDescriptionForThatOffer() throws Exception {
+        Call c = outbound(Duration.ofSeconds(5));
+        SipRequest invite = wire.lastRequest();
+        wire.deliver(okWithSdp(invite));
+        String hold = OFFER.replace("a=sendrecv", "a=sendonly").replace("o=- 1 1", "o=- 1 2");
+        wire.deliver(inDialog(invite, "INVITE", 5, "application/sdp", hold.replace("\r\n", "\n")));
+        loop.advance(Duration.ofMillis(1));
+        assertEquals(List.of("accept", "negotiated", "reanswer"), media.did, "an offer inside the call, not a second call");
+        assertTrue(media.offers.get(0).contains("a=sendonly"), media.offers.toString());
+        String ok = wire.sent.stream().filter(m -> m.startsWith("SIP/2.0 200") && m.contains("CSeq: 5 INVITE")).findFirst()
+                .orElseThrow(() -> new AssertionError(wire.sent.toString()));
+        assertTrue(ok.contains("a=recvonly") && !ok.contains("a=sendrecv"), "the media's answer to the hold: " + ok);
+        assertTrue(events.stream().anyMatch(e -> e instanceof CallEvent.Refreshed r && r.hold()), events.toString());
+        loop.advance(Duration.ofSeconds(5));
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertNull(result(c).failure());
+    }
+
+    @Test
+    void anUpdateWhoseOfferTheMediaRefusesIsAnswered488AndTheCallGoesOn() throws Exception {
+        FakeMedia refusing = new FakeMedia(loop) {
+            @Override
+            public CompletableFuture<String> answer(String offer) {
+                return remote == null ? super.answer(offer)
+                        : CompletableFuture.failedFuture(new IllegalArgumentException("no common codec"));
+            }
+        };
+        media = refusing;
+        Call c = outbound(Duration.ofSeconds(5));
+        SipRequest invite = wire.lastRequest();
+        wire.deliver(okWithSdp(invite));
+        wire.deliver(inDialog(invite, "UPDATE", 6, "application/sdp", OFFER.replace("\r\n", "\n")));
+        loop.advance(Duration.ofMillis(1));
+        assertTrue(wire.sent.stream().anyMatch(m -> m.startsWith("SIP/2.0 488") && m.contains("CSeq: 6 UPDATE")), wire.sent.toString());
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals("BYE", wire.lastRequest().method(), "the call went on to its --duration");
+        wire.deliver(SipReplies.reply(wire.lastRequest(), 200, "OK"));
+        assertNull(result(c).failure());
     }
 }

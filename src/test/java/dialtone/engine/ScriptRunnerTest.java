@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class ScriptRunnerTest extends UaTestBase {
     FakeMedia media;
+    /** The far end's answer to the call's INVITE. */
+    String answer = FakeMedia.ANSWER;
 
     @BeforeEach
     void setUp() {
-        media = new FakeMedia();
+        media = new FakeMedia(loop);
     }
 
     /** An answered outbound call running {@code script} (hung up when it ends). */
@@ -40,7 +42,7 @@ class ScriptRunnerTest extends UaTestBase {
             return false;
         });
         c.dial("sip:bob@example.com", "sip:alice@example.com", List.of(), media, FakeMedia.OFFER);
-        wire.deliver(ThreadConfinementTest.okWithSdp(wire.lastRequest()));
+        wire.deliver(ThreadConfinementTest.okWithSdp(wire.lastRequest(), answer));
         return c;
     }
 
@@ -88,7 +90,7 @@ class ScriptRunnerTest extends UaTestBase {
 
     @Test
     void anRfc4733StepWaitsForLibwebrtcsSenderToPlayTheTones() throws Exception {
-        media.remote = FakeMedia.ANSWER_WITH_DTMF;
+        answer = FakeMedia.ANSWER_WITH_DTMF; // the far end takes telephone-event
         Call c = scripted("rfc4733", "dtmf 12");
         turnUntil(() -> media.did.stream().anyMatch(d -> d.startsWith("dtmf")), 2000);
         assertTrue(media.did.contains("dtmf 12 160/90"), media.did.toString());

@@ -137,10 +137,14 @@ class ThreadConfinementTest extends UaTestBase {
     }
 
     static String okWithSdp(SipRequest invite) {
+        return okWithSdp(invite, CallTest.ANSWER);
+    }
+
+    /** The far end's 200 to {@code invite}, its answer {@code sdp}. */
+    static String okWithSdp(SipRequest invite, String sdp) {
         String r = SipReplies.reply(invite, 200, "OK", "Contact: <sip:bob@192.0.2.9;transport=ws>",
                 "Content-Type: application/sdp");
-        return r.replace("Content-Length: 0\n\n", "Content-Length: " + CallTest.ANSWER.length() + "\n\n"
-                + CallTest.ANSWER.replace("\r\n", "\n"));
+        return r.replace("Content-Length: 0\n\n", "Content-Length: " + sdp.length() + "\n\n" + sdp.replace("\r\n", "\n"));
     }
 
     @Test

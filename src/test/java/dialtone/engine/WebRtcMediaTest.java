@@ -1,6 +1,7 @@
 package dialtone.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,7 @@ class WebRtcMediaTest {
     static final class FakeNative implements WebRtcMedia.Native {
         MediaStats stats = RTP;
         String remote = FakeMedia.ANSWER;
+        boolean inserts = true;
         final List<String> did = new CopyOnWriteArrayList<>();
 
         @Override
@@ -51,8 +53,37 @@ class WebRtcMediaTest {
         }
 
         @Override
+        public CompletableFuture<String> answer(String offer) {
+            did.add("answer");
+            return CompletableFuture.completedFuture(FakeMedia.answerTo(offer));
+        }
+
+        @Override
+        public CompletableFuture<String> reanswer(String offer) {
+            did.add("reanswer");
+            return CompletableFuture.completedFuture(FakeMedia.answerTo(offer));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> insertDtmf(String tones, int durationMs, int gapMs) {
+            did.add("dtmf " + tones);
+            boolean ok = inserts;
+            return CompletableFuture.supplyAsync(() -> ok); // on an engine thread, as libwebrtc's sender
+
+        }
+
+        /** While closed, stopping the sender hangs (a native call that never returns). */
+        final java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(0);
+        java.util.concurrent.CountDownLatch hang = stuck;
+
+        @Override
         public void stopSending() {
             did.add("stop sending");
+            try {
+                hang.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
@@ -71,11 +102,12 @@ class WebRtcMediaTest {
         media = new WebRtcMedia(loop, events::add, "call", failures::add, nat);
     }
 
-    /** Ends the call as Call does: ending (its sample taken off the loop, posted back), then the verdict. */
+    /** Ends the call as Call does: its last sample taken off the loop, the outcome posted back; its verdict. */
     Failure endAndJudge(MediaStats last) throws Exception {
         nat.stats = last;
-        MediaStats s = loop.await(media.ending(), Duration.ofSeconds(5));
-        return media.verdict(s);
+        CallMedia.Outcome o = loop.await(media.end(), Duration.ofSeconds(5));
+        assertEquals(last, o.stats(), "the last sample is the outcome's");
+        return o.failure();
     }
 
     @Test
@@ -186,5 +218,71 @@ class WebRtcMediaTest {
         assertEquals(0, loop.pending(), "no timer left");
         loop.advance(Duration.ofSeconds(30));
         assertTrue(failures.isEmpty(), "a closed media judges nothing: " + failures);
+    }
+
+    @Test
+    void theFirstOfferIsAnsweredWithGatheringAndOnesInsideTheCallWithout() throws Exception {
+        nat.remote = null; // no far end's description yet
+        assertEquals(FakeMedia.ANSWER, media.answer(FakeMedia.OFFER).get());
+        nat.remote = FakeMedia.OFFER; // libwebrtc applied it
+        String hold = FakeMedia.OFFER.replace("a=sendrecv", "a=sendonly");
+        assertTrue(media.answer(hold).get().contains("a=recvonly"));
+        assertEquals(List.of("answer", "reanswer"), nat.did);
+    }
+
+    @Test
+    void dtmfIsRefusedAtOnceWhenTheFarEndsDescriptionHasNoTelephoneEvent() {
+        List<String> taken = new CopyOnWriteArrayList<>();
+        assertFalse(media.dtmf("12", 160, 90, p -> taken.add(String.valueOf(p))));
+        nat.remote = null;
+        assertFalse(media.dtmf("12", 160, 90, p -> taken.add(String.valueOf(p))));
+        loop.runPosted();
+        assertTrue(taken.isEmpty(), "nothing to report: nothing was sent " + taken);
+        assertTrue(nat.did.stream().noneMatch(d -> d.startsWith("dtmf")), nat.did.toString());
+    }
+
+    @Test
+    void dtmfTheFarEndTakesGoesToTheEngineAndWhatBecameOfItComesBackOnTheLoop() throws Exception {
+        nat.remote = FakeMedia.ANSWER_WITH_DTMF;
+        CompletableFuture<String> first = new CompletableFuture<>();
+        assertTrue(media.dtmf("12", 160, 90, p -> first.complete(loop.onLoop() + " " + p)));
+        assertEquals("true null", loop.await(first, Duration.ofSeconds(5)), "taken, told on the loop");
+        nat.inserts = false;
+        CompletableFuture<String> second = new CompletableFuture<>();
+        assertTrue(media.dtmf("34", 160, 90, p -> second.complete(loop.onLoop() + " " + p)));
+        assertEquals("true libwebrtc did not send DTMF 34", loop.await(second, Duration.ofSeconds(5)));
+        assertEquals(List.of("dtmf 12", "dtmf 34"), nat.did);
+    }
+
+    @Test
+    void theEndIsTakenOnceWhateverAsksForIt() throws Exception {
+        media.negotiated();
+        media.onIceState("connected");
+        loop.advance(Duration.ofSeconds(2));
+        CompletableFuture<CallMedia.Outcome> first = media.end();
+        assertTrue(first == media.end(), "the BYE and the judging ask for the same end");
+        CallMedia.Outcome o = loop.await(first, Duration.ofSeconds(5));
+        assertNull(o.failure(), String.valueOf(o.failure()));
+        assertTrue(o.presence() != null && o.presence().figures() != null);
+        assertEquals(1, nat.did.stream().filter("stop sending"::equals).count(), nat.did.toString());
+    }
+
+    @Test
+    void anEndWhoseLastSampleNeverComesEndsWithTheLastPeriodicOneAfterTwoSeconds() throws Exception {
+        media.negotiated();
+        media.onIceState("connected");
+        loop.advance(Duration.ofSeconds(1)); // periodic samples: RTP
+        nat.hang = new java.util.concurrent.CountDownLatch(1);
+        try {
+            CompletableFuture<CallMedia.Outcome> o = media.end();
+            loop.advance(WebRtcMedia.END_WAIT.minusMillis(1));
+            assertFalse(o.isDone(), "not before the wait is over");
+            loop.advance(Duration.ofMillis(1));
+            assertTrue(o.isDone());
+            assertEquals(RTP, o.get().stats(), "the last periodic sample");
+            assertNull(o.get().failure(), String.valueOf(o.get().failure()));
+        } finally {
+            nat.hang.countDown();
+        }
     }
 }
