@@ -92,7 +92,7 @@ final class IceLoopback {
             }
             facts.put("connectMs", (System.nanoTime() - t0) / 1_000_000);
             // a second of the tone heard, or the wait's end; a failure of the media ends it at once
-            AudioAnalyzer heard = answerer.analyzer();
+            AudioAnalyzer heard = answerer.audio().analyzer();
             long until = Math.min(end, System.nanoTime() + TONE_WAIT.toNanos());
             while (System.nanoTime() < until && heard.audibleFrames() < FRAMES && !failed.isDone()) {
                 Thread.sleep(50);
@@ -102,14 +102,11 @@ final class IceLoopback {
             facts.put("audioFrames", frames);
             // both sides end as a call ends, and their media judge it as a call's: connected, packets flowing
             MediaStats[] last = new MediaStats[2];
-            Failure verdict = onLoop(loop, () -> answerer.ending().thenCombine(offerer.ending(), (a, o) -> {
-                last[0] = a;
-                last[1] = o;
-                return null;
-            }).thenApplyAsync(x -> {
-                Failure a = answerer.verdict(last[0]);
-                return a != null ? a : offerer.verdict(last[1]);
-            }, loop::execute)).get(Math.max(left(end), TimeUnit.SECONDS.toNanos(3)), TimeUnit.NANOSECONDS);
+            Failure verdict = onLoop(loop, () -> answerer.end().thenCombine(offerer.end(), (a, o) -> {
+                last[0] = a.stats();
+                last[1] = o.stats();
+                return a.failure() != null ? a.failure() : o.failure();
+            })).get(Math.max(left(end), TimeUnit.SECONDS.toNanos(3)), TimeUnit.NANOSECONDS);
             Failure during = failed.getNow(null);
             if (last[0] != null) {
                 facts.put("packetsReceived", last[0].packetsReceived());

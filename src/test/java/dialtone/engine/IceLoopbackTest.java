@@ -109,17 +109,11 @@ class IceLoopbackTest {
         }
 
         @Override
-        public CompletableFuture<MediaStats> ending() {
+        public synchronized CompletableFuture<Outcome> end() {
             loop.assertOnLoop();
-            did.add("ending");
-            return CompletableFuture.completedFuture(stats);
-        }
-
-        @Override
-        public Failure verdict(MediaStats s) {
-            loop.assertOnLoop();
-            did.add("verdict " + s.packetsReceived());
-            return answering ? w.answererVerdict : w.offererVerdict;
+            did.add("end " + stats.packetsReceived());
+            return CompletableFuture.completedFuture(new Outcome(stats, answering ? w.answererVerdict : w.offererVerdict,
+                    null));
         }
 
         @Override
@@ -164,8 +158,8 @@ class IceLoopbackTest {
         assertEquals(150L, o.facts().get("packetsReceived"));
         Side offerer = w.sides.get(0);
         Side answerer = w.sides.get(1);
-        assertEquals(List.of("offer", "accept", "negotiated", "ending", "verdict 150", "close"), offerer.did);
-        assertEquals(List.of("answer", "negotiated", "ending", "verdict 150", "close"), answerer.did);
+        assertEquals(List.of("offer", "accept", "negotiated", "end 150", "close"), offerer.did);
+        assertEquals(List.of("answer", "negotiated", "end 150", "close"), answerer.did);
         // the call's settings record carries the probe's constraints: relay only, through this one server
         for (MediaOptions m : w.options) {
             assertTrue(m.relayOnly());
