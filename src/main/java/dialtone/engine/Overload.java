@@ -41,13 +41,17 @@ public final class Overload implements AutoCloseable {
     /** A second whose pump pushed fewer frames than this (calls just starting, none sending) is judged by skips only. */
     static final long MIN_FRAMES = 50;
     /**
-     * A second in which the whole machine had no idle CPU. dialtone cannot vouch for its media timing then even when its
-     * own pump kept time: libwebrtc's network, worker and encoder threads wait for a core like everyone else. Captured on
-     * lo at a load average of 20 on 2 cores, calls were judged "no RTP packet arrived" for 0.3-1.5 s while the far end's
-     * packets reached the host every 20-100 ms. Such a second does not make a run overloaded by itself (a call that
-     * carried its media passes); a call that failed at the media or audio layer across it is not the far end's failure.
+     * A second in which the whole machine had no idle CPU and a thread of dialtone's own (the pump, the heartbeat) woke
+     * {@link #WAITED_MS} or more late. dialtone cannot vouch for its media timing then even when its pump's 95th
+     * percentile kept time: libwebrtc's network, worker and encoder threads wait for a core like everyone else. Captured
+     * on lo at a load average of 20 on 2 cores, calls were judged "no RTP packet arrived" for 0.3-1.5 s while the far
+     * end's packets reached the host every 20-100 ms. Such a second does not make a run overloaded by itself (a call
+     * that carried its media passes); a call that failed at the media or audio layer across it is not the far end's
+     * failure. A busy machine alone is not enough: with threads on time, a call without a media path is the far end's.
      */
     static final double SATURATED = 0.95;
+    /** How late a thread of dialtone's must have woken, in a saturated second, for that second to count. */
+    static final double WAITED_MS = 100;
     /** Seconds behind (in all) that make a run overloaded by themselves. */
     static final int OVERLOADED_SECONDS = 3;
     static final boolean TRACE = "1".equals(System.getenv("DIALTONE_PACING_TRACE"));
@@ -56,7 +60,19 @@ public final class Overload implements AutoCloseable {
 
     /** One second as judged: its figures and, when behind, why (else null). */
     public record Second(Instant at, int calls, long frames, double skippedShare, double lateMsP95, double lateMsMax,
-                         double cpuCores, double coresAvailable, double machineBusy, String behind, double heldOffMs) {
+                         double cpuCores, double coresAvailable, double machineBusy, String behind, double heldOffMs,
+                         double waitedMsMax) {
+        public Second(Instant at, int calls, long frames, double skippedShare, double lateMsP95, double lateMsMax,
+                      double cpuCores, double coresAvailable, double machineBusy, String behind, double heldOffMs) {
+            this(at, calls, frames, skippedShare, lateMsP95, lateMsMax, cpuCores, coresAvailable, machineBusy, behind,
+                    heldOffMs, lateMsMax);
+        }
+
+        /** No idle CPU on the machine and a thread of dialtone's woke late: its timing cannot be vouched for. */
+        boolean unsure() {
+            return machineBusy >= SATURATED && waitedMsMax >= WAITED_MS;
+        }
+
         public Second(Instant at, int calls, long frames, double skippedShare, double lateMsP95, double lateMsMax,
                       double cpuCores, double coresAvailable, double machineBusy, String behind) {
             this(at, calls, frames, skippedShare, lateMsP95, lateMsMax, cpuCores, coresAvailable, machineBusy, behind, 0);
@@ -122,9 +138,10 @@ public final class Overload implements AutoCloseable {
             why = "CPU";
         }
         boolean useBeat = !pumping && calls > 0 && beat.frames() > 0;
+        double waited = Math.max(p.frames() > 0 ? p.lateMsMax() : 0, beat.frames() > 0 ? beat.lateMsMax() : 0);
         return new Second(at, Math.max(calls, p.calls()), p.frames(), p.skippedShare(),
                 useBeat ? beat.lateMsP95() : p.lateMsP95(), useBeat ? beat.lateMsMax() : p.lateMsMax(), cpuCores,
-                coresAvailable, machineBusy, why, p.heldOffMs());
+                coresAvailable, machineBusy, why, p.heldOffMs(), waited);
     }
 
     private final Consumer<Event> publish;
@@ -307,12 +324,12 @@ public final class Overload implements AutoCloseable {
         return behind && !since.isAfter(to) || saturatedBetween(from, to) != null;
     }
 
-    /** The busiest second between {@code from} and {@code to} in which the machine had no idle CPU, or null. */
+    /** The worst second between {@code from} and {@code to} that dialtone cannot vouch for ({@link Second#unsure}), or null. */
     synchronized Second saturatedBetween(Instant from, Instant to) {
         Second w = null;
         for (Second s : recent) { // each second judged is the one before its time
-            if (s.machineBusy() >= SATURATED && !s.at().isBefore(from) && !s.at().minusSeconds(1).isAfter(to)
-                    && (w == null || s.machineBusy() > w.machineBusy())) {
+            if (s.unsure() && !s.at().isBefore(from) && !s.at().minusSeconds(1).isAfter(to)
+                    && (w == null || s.waitedMsMax() > w.waitedMsMax())) {
                 w = s;
             }
         }
@@ -320,7 +337,7 @@ public final class Overload implements AutoCloseable {
     }
 
     private synchronized long secondsSaturatedBetween(Instant from, Instant to) {
-        return recent.stream().filter(s -> s.machineBusy() >= SATURATED && !s.at().isBefore(from)
+        return recent.stream().filter(s -> s.unsure() && !s.at().isBefore(from)
                 && !s.at().minusSeconds(1).isAfter(to)).count();
     }
 
@@ -384,8 +401,9 @@ public final class Overload implements AutoCloseable {
             Second sat = saturatedBetween(from, to);
             if (sat != null) { // dialtone kept its own pace, but the machine had no idle CPU when these calls failed
                 return new Failure(Layer.OVERLOAD, Cause.OVERLOADED, Originator.LOCAL, 0, null, "dialtone overloaded at "
-                        + sat.calls() + " calls: " + sat.figures() + "; no idle CPU on the machine for "
-                        + secondsSaturatedBetween(from, to) + " s, " + failedWhileBehind + " media/audio failures while "
+                        + sat.calls() + " calls: " + sat.figures() + "; no idle CPU on the machine and its threads woke up to "
+                        + Math.round(sat.waitedMsMax()) + " ms late for " + secondsSaturatedBetween(from, to) + " s, "
+                        + failedWhileBehind + " media/audio failures while "
                         + "behind are dialtone's, not the far end's (run it where the machine has idle CPU)");
             }
         }

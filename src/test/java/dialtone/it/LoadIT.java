@@ -156,7 +156,7 @@ class LoadIT {
         assertTrue(s.get("frameLateMsP95Max").asDouble() > 0 && s.get("cpuCoresMax").asDouble() >= 0, s.toString());
         assertEquals(Machine.cores(), s.get("coresAvailable").asDouble(), 0.001, s.toString());
         assertTrue(!Events.of(ev, "run.overloaded", e -> e.get("state").asText().equals("behind")).isEmpty()
-                        || m.contains("no idle CPU on the machine for "),
+                        || m.contains("no idle CPU on the machine and its threads woke up to "),
                 who + ": a run.overloaded event when it fell behind, or calls that failed while the machine had no idle CPU");
         assertTrue(m.contains("with other processes"), who + " was overloaded by its own load: " + m);
         assertTrue(machine.maxBusy() >= 0.9, who + " says other processes took the machine, but this test saw it at most "
