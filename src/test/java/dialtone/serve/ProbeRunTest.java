@@ -109,6 +109,7 @@ class ProbeRunTest {
         w.accept(new dialtone.event.RegistrationEvent.Registered(t0.plusNanos(31_100_000), "call", "sip:bob@example.com", 600, 1, false));
         w.accept(new dialtone.event.CallEvent.Dialing(t0.plusNanos(40_900_000), "call", "sip:echo@example.com", "opus"));
         w.accept(new dialtone.event.CallEvent.Answered(t0.plusNanos(52_650_000), "call", 11, "opus"));
+        w.accept(new dialtone.event.MediaEvent.IceState(t0.plusNanos(45_300_000), "call", "connected"));
         w.accept(new dialtone.event.MediaEvent.FirstAudio(t0.plusNanos(73_125_000), "call", 20));
         w.close();
         List<JsonNode> evs = out.toString().lines().map(l -> {
@@ -123,8 +124,10 @@ class ProbeRunTest {
         ProbeRun r = fold("call", evs);
         Map<String, Double> m = samples(text(r.metrics(new ProbeRun.Verdict(true, 0, null, null, null), 0.1, false)));
         assertEquals(0.0107, m.get("dialtone_phase_seconds{phase=\"register\"}"), 1e-9, "31.1 ms - 20.4 ms, not 31 - 20");
-        assertEquals(0.01175, m.get("dialtone_phase_seconds{phase=\"invite\"}"), 1e-9, "52.65 - 40.9 ms, not setupMs 11");
-        assertEquals(0.020475, m.get("dialtone_phase_seconds{phase=\"first_audio\"}"), 1e-9, "73.125 - 52.65 ms, not 20");
+        assertEquals(0.011, m.get("dialtone_phase_seconds{phase=\"invite\"}"), 1e-9, "setupMs: from an instant no line carries");
+        assertEquals(0.020, m.get("dialtone_phase_seconds{phase=\"first_audio\"}"), 1e-9,
+                "sinceAnswerMs: from when the media took the answer, which no line's tUs carries");
+        assertEquals(0.0044, m.get("dialtone_phase_seconds{phase=\"ice\"}"), 1e-9, "45.3 - 40.9 ms, not 45 - 40");
         assertEquals(0.001387, m.get("dialtone_phase_seconds{phase=\"fetch_tls\"}"), 1e-9);
         assertEquals(0.000412, m.get("dialtone_phase_seconds{phase=\"fetch_connect\"}"), 1e-9);
         assertEquals(0.000642, m.get("dialtone_phase_seconds{phase=\"fetch_processing\"}"), 1e-9);
