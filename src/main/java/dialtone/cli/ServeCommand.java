@@ -2,6 +2,7 @@ package dialtone.cli;
 
 import dialtone.serve.Exporter;
 import dialtone.serve.ServeConfig;
+import dialtone.serve.TlsWarmup;
 import dialtone.serve.WebConfig;
 import dialtone.support.Printable;
 import java.io.IOException;
@@ -109,6 +110,15 @@ final class ServeCommand implements Callable<Integer> {
             io.out().flush();
             return ExitCodes.OK;
         }
+        if (TlsWarmup.wanted(modules, io.env())) {
+            // before the listener answers: a fresh exporter's first config probes time a compiled TLS stack
+            TlsWarmup.Result w = TlsWarmup.run(ServeCommand::warmupFetch, TlsWarmup.FETCHES, TlsWarmup.BUDGET_NANOS);
+            io.err().println("dialtone serve: TLS warmed up: " + w.fetches() + " HTTPS fetches to itself on loopback in "
+                    + w.millis() + " ms" + (w.lastTlsMedianMs() >= 0 ? String.format(java.util.Locale.ROOT,
+                    " (TLS handshake, median of the last 20: %.2f ms)", w.lastTlsMedianMs()) : "")
+                    + (w.failure() != null ? "; stopped early: " + Printable.escape(w.failure()) : ""));
+            io.err().flush();
+        }
         Exporter exporter = new Exporter(new Exporter.Settings(config, address, web, maxInFlight, timeoutOffset,
                 Exporter.launcher(), io.env(), ServeCommand::checkFlags, io.redactor(), io.err(), verbose, history,
                 ServeCommand::inProcess), modules);
@@ -191,6 +201,20 @@ final class ServeCommand implements Callable<Integer> {
         } finally {
             dialtone.config.ConfigFetcher.observe(null);
         }
+    }
+
+    /** One fetch of the TLS warm-up: the configuration fetch's own code, its phases as a config probe reports them. */
+    static dialtone.serve.ProbeRun.FetchPhases warmupFetch(java.net.URI uri, javax.net.ssl.SSLContext trust) {
+        dialtone.serve.ProbeRun.FetchPhases[] p = {null};
+        dialtone.config.ConfigFetcher.observe(x -> p[0] = new dialtone.serve.ProbeRun.FetchPhases(seconds(x.resolveNanos()),
+                seconds(x.connectNanos()), seconds(x.tlsNanos()), seconds(x.processingNanos()), seconds(x.transferNanos()),
+                seconds(x.totalNanos())));
+        try {
+            new dialtone.config.ConfigFetcher(trust, Duration.ofSeconds(5), "dialtone-serve-warmup").fetch(uri, "the TLS warm-up");
+        } finally {
+            dialtone.config.ConfigFetcher.observe(null);
+        }
+        return p[0];
     }
 
     private static double seconds(long nanos) {

@@ -139,7 +139,8 @@ public final class ConfigFetcher {
             sink.accept(ph);
         }
         HttpTiming timing = new HttpTiming(ms(ph.resolveNanos()), ph.connectNanos() < 0 ? -1 : ms(ph.connectNanos()),
-                ph.tlsNanos() < 0 ? -1 : ms(ph.tlsNanos()), ms(ph.processingNanos()), ms(ph.totalNanos()));
+                ph.tlsNanos() < 0 ? -1 : ms(ph.tlsNanos()), ms(ph.processingNanos()), ms(ph.totalNanos()),
+                us(ph.resolveNanos()), us(ph.connectNanos()), us(ph.tlsNanos()), us(ph.processingNanos()), us(ph.totalNanos()));
         TlsFacts facts = r.sslSession().map(TlsErrors::facts).orElse(null);
         String ct = r.headers().firstValue("Content-Type").orElse(null);
         return new Response(r.statusCode(), ct, r.body(), timing, facts);
@@ -229,6 +230,10 @@ public final class ConfigFetcher {
 
     private static Duration remaining(long deadline) {
         return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+    }
+
+    private static long us(long nanos) {
+        return nanos < 0 ? -1 : nanos / 1_000;
     }
 
     private static long ms(long nanos) {

@@ -409,7 +409,7 @@ public final class HtmlReport extends HtmlPage {
         h.append("<table class=\"events\"><tr><th>t (s)</th><th>scenario</th><th>type</th><th>fields</th></tr>");
         for (ObjectNode e : events) {
             ObjectNode rest = e.deepCopy();
-            rest.remove(List.of("type", "t", "at", "scenario", "raw"));
+            rest.remove(List.of("type", "t", "tUs", "at", "scenario", "raw"));
             h.append("<tr><td class=\"num\">").append(String.format(Locale.ROOT, "%.3f", e.path("t").asLong() / 1000.0)).append("</td><td>")
                     .append(esc(text(e, "scenario"))).append("</td><td>").append(esc(type(e))).append("</td><td><code>")
                     .append(esc(clip(rest.toString(), 600))).append("</code></td></tr>");

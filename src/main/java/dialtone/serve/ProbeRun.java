@@ -37,6 +37,8 @@ public final class ProbeRun {
     private final Map<String, Double> phases = new LinkedHashMap<>();
     private long regSendingT = -1;
     private long dialT = -1;
+    private long regSendingUs = -1;
+    private long dialUs = -1;
     private boolean configFetched;
     private boolean configResolved;
     private boolean transportConnected;
@@ -64,6 +66,8 @@ public final class ProbeRun {
         events++;
         String type = e.path("type").asText("");
         long t = e.path("t").asLong(-1);
+        // the same instant in microseconds (a line without it, from an older dialtone: whole milliseconds only)
+        long us = e.path("tUs").isIntegralNumber() ? e.path("tUs").asLong() : -1;
         switch (type) {
             case "config.fetched" -> {
                 configFetched = true;
@@ -78,13 +82,14 @@ public final class ProbeRun {
                     phaseSeconds("fetch_processing", p.processing());
                     phaseSeconds("fetch_transfer", p.transfer());
                 } else if (tm.isObject()) {
-                    // whole milliseconds from a child's JSON line; no transfer: it is in no field, and the total less
-                    // the others would be whole-millisecond rounding plus building the HTTP client, not the body
-                    phase("fetch", tm.path("totalMs").asLong(-1));
-                    phase("fetch_resolve", tm.path("dnsMs").asLong(-1));
-                    phase("fetch_connect", tm.path("connectMs").asLong(-1));
-                    phase("fetch_tls", tm.path("tlsMs").asLong(-1));
-                    phase("fetch_processing", tm.path("firstByteMs").asLong(-1));
+                    // a child's JSON line: microseconds from its fetch's own clock (whole milliseconds from a dialtone
+                    // that did not write them); no transfer: it is in no field, and the total less the others would
+                    // also hold building the HTTP client, not the body
+                    timing("fetch", tm, "total");
+                    timing("fetch_resolve", tm, "dns");
+                    timing("fetch_connect", tm, "connect");
+                    timing("fetch_tls", tm, "tls");
+                    timing("fetch_processing", tm, "firstByte");
                 }
             }
             case "config.tls" -> expiry(e.path("tls"));
@@ -99,39 +104,45 @@ public final class ProbeRun {
             case "registration.sending" -> {
                 if (regSendingT < 0) {
                     regSendingT = t;
+                    regSendingUs = us;
                 }
             }
             case "registration.registered", "registration.not-needed" -> {
                 registered = true;
                 if (type.equals("registration.registered") && regSendingT >= 0 && !phases.containsKey("register")) {
-                    phase("register", t - regSendingT);
+                    between("register", regSendingUs, us, t - regSendingT);
                 }
             }
             case "call.dialing" -> {
                 dialing = true;
                 if (dialT < 0) {
                     dialT = t;
+                    dialUs = us;
                 }
             }
             case "call.answered" -> {
                 answered = true;
                 if (!phases.containsKey("invite")) {
+                    // whole milliseconds: setupMs runs from just before the INVITE is sent, after call.dialing's line
+                    // was written (measured: up to 4 ms later on a loaded machine), an instant no line carries
                     phase("invite", e.path("setupMs").asLong(-1));
                 }
             }
             case "media.ice-state" -> {
                 if (e.path("state").asText().equals("connected") && dialT >= 0 && !phases.containsKey("ice")) {
-                    phase("ice", t - dialT);
+                    between("ice", dialUs, us, t - dialT);
                 }
             }
             case "media.dtls" -> {
                 if (e.path("state").asText().equals("connected") && dialT >= 0 && !phases.containsKey("dtls")) {
                     mediaConnected = true;
-                    phase("dtls", t - dialT);
+                    between("dtls", dialUs, us, t - dialT);
                 }
             }
             case "media.first-audio" -> {
                 if (!phases.containsKey("first_audio")) {
+                    // whole milliseconds: sinceAnswerMs counts from when the media took the answer (after its SDP was
+                    // applied), an instant no line carries; from call.answered's tUs it would be a longer span
                     phase("first_audio", e.path("sinceAnswerMs").asLong(-1));
                 }
             }
@@ -194,6 +205,25 @@ public final class ProbeRun {
     private void phaseSeconds(String name, double s) {
         if (s >= 0) {
             phases.put(name, s);
+        }
+    }
+
+    /** A phase between two lines: from their microsecond instants when both have one, else the whole milliseconds. */
+    private void between(String name, long fromUs, long toUs, long ms) {
+        if (fromUs >= 0 && toUs >= fromUs) {
+            phases.put(name, (toUs - fromUs) / 1e6);
+        } else {
+            phase(name, ms);
+        }
+    }
+
+    /** One phase of a fetch's {@code timing}: its {@code ...Us} field when measured, else its {@code ...Ms}. */
+    private void timing(String name, JsonNode tm, String field) {
+        long us = tm.path(field + "Us").isIntegralNumber() ? tm.path(field + "Us").asLong() : -1;
+        if (us >= 0) {
+            phases.put(name, us / 1e6);
+        } else {
+            phase(name, tm.path(field + "Ms").asLong(-1));
         }
     }
 

@@ -93,6 +93,7 @@ class EventSchemaTest {
     static final Map<String, String> FIELDS = Map.ofEntries(
             Map.entry("type", "The event type (this section's name)."),
             Map.entry("t", "Milliseconds since `run.started`."),
+            Map.entry("tUs", "Microseconds since `run.started` (the same instant as `t`, at sub-millisecond resolution)."),
             Map.entry("at", "When it happened: ISO-8601, UTC, nanosecond precision."),
             Map.entry("scenario", "Which run or call it belongs to: the command's name, `call#N` in `load`, `inbound#N` when answering."),
             Map.entry("schemaVersion", "The version of this schema (1). Fields are added without a change of version; a field removed, renamed or changed in meaning changes it."),
@@ -253,6 +254,11 @@ class EventSchemaTest {
             Map.entry("tlsMs", "Milliseconds of the TLS handshake (-1 for plain HTTP)."),
             Map.entry("firstByteMs", "Milliseconds from the request to the answer's first byte."),
             Map.entry("totalMs", "Milliseconds for the whole request."),
+            Map.entry("dnsUs", "`dnsMs` in microseconds (-1 when not measured)."),
+            Map.entry("connectUs", "`connectMs` in microseconds (-1 when not measured)."),
+            Map.entry("tlsUs", "`tlsMs` in microseconds (-1 for plain HTTP or when not measured)."),
+            Map.entry("firstByteUs", "`firstByteMs` in microseconds (-1 when not measured)."),
+            Map.entry("totalUs", "`totalMs` in microseconds (-1 when not measured)."),
             // ConfigSummary
             Map.entry("source", "Where the configuration came from: `endpoint` (fetched) or `flags`."),
             Map.entry("ConfigSummary.mode", "`legacy` (SIP credentials: registers), `runtime` (calls without registering) or `direct` (facts from flags)."),
@@ -371,6 +377,7 @@ class EventSchemaTest {
         s.append("Every event has these fields:\n\n| field | JSON type | meaning |\n|---|---|---|\n");
         s.append(row("", "type", "string"));
         s.append(row("", "t", "integer"));
+        s.append(row("", "tUs", "integer"));
         s.append(row("", "at", jsonType(Instant.class)));
         s.append(row("", "scenario", "string"));
         s.append("\n## Event types\n");

@@ -93,6 +93,47 @@ class ProbeRunTest {
         assertFalse(m.containsKey("dialtone_phase_seconds{phase=\"fetch\"}"), "direct mode fetched nothing");
     }
 
+    /**
+     * A child's lines as dialtone's JSON writer makes them: the phases between two lines come from their {@code tUs}
+     * (microseconds), a fetch's from its timing's {@code ...Us}, not from the whole milliseconds of {@code t}.
+     */
+    @Test
+    void aChildsPhasesHaveSubMillisecondResolutionFromItsOwnLines() throws IOException {
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-03T10:00:00Z");
+        java.io.StringWriter out = new java.io.StringWriter();
+        dialtone.report.JsonLinesReporter w = new dialtone.report.JsonLinesReporter(new java.io.PrintWriter(out), new dialtone.report.Redactor());
+        w.accept(new dialtone.event.RunEvent.Started(t0, "call", 1, "dialtone", "test", "call"));
+        w.accept(new dialtone.event.ConfigEvent.Fetched(t0.plusNanos(10_000_000), "call", 200, "application/json", 300,
+                new dialtone.event.HttpTiming(0, 0, 1, 0, 3, 12, 412, 1_387, 642, 3_071)));
+        w.accept(new dialtone.event.RegistrationEvent.Sending(t0.plusNanos(20_400_000), "call", "sip:bob@example.com", 600, false));
+        w.accept(new dialtone.event.RegistrationEvent.Registered(t0.plusNanos(31_100_000), "call", "sip:bob@example.com", 600, 1, false));
+        w.accept(new dialtone.event.CallEvent.Dialing(t0.plusNanos(40_900_000), "call", "sip:echo@example.com", "opus"));
+        w.accept(new dialtone.event.CallEvent.Answered(t0.plusNanos(52_650_000), "call", 11, "opus"));
+        w.accept(new dialtone.event.MediaEvent.IceState(t0.plusNanos(45_300_000), "call", "connected"));
+        w.accept(new dialtone.event.MediaEvent.FirstAudio(t0.plusNanos(73_125_000), "call", 20));
+        w.close();
+        List<JsonNode> evs = out.toString().lines().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertEquals(31, first(evs, "registration.registered").path("t").asLong(), "t stays whole milliseconds");
+        assertEquals(31_100, first(evs, "registration.registered").path("tUs").asLong());
+        ProbeRun r = fold("call", evs);
+        Map<String, Double> m = samples(text(r.metrics(new ProbeRun.Verdict(true, 0, null, null, null), 0.1, false)));
+        assertEquals(0.0107, m.get("dialtone_phase_seconds{phase=\"register\"}"), 1e-9, "31.1 ms - 20.4 ms, not 31 - 20");
+        assertEquals(0.011, m.get("dialtone_phase_seconds{phase=\"invite\"}"), 1e-9, "setupMs: from an instant no line carries");
+        assertEquals(0.020, m.get("dialtone_phase_seconds{phase=\"first_audio\"}"), 1e-9,
+                "sinceAnswerMs: from when the media took the answer, which no line's tUs carries");
+        assertEquals(0.0044, m.get("dialtone_phase_seconds{phase=\"ice\"}"), 1e-9, "45.3 - 40.9 ms, not 45 - 40");
+        assertEquals(0.001387, m.get("dialtone_phase_seconds{phase=\"fetch_tls\"}"), 1e-9);
+        assertEquals(0.000412, m.get("dialtone_phase_seconds{phase=\"fetch_connect\"}"), 1e-9);
+        assertEquals(0.000642, m.get("dialtone_phase_seconds{phase=\"fetch_processing\"}"), 1e-9);
+        assertEquals(0.003071, m.get("dialtone_phase_seconds{phase=\"fetch\"}"), 1e-9);
+    }
+
     @Test
     void aFailedFetchIsConfigWithItsCauseAndItsTimings() throws IOException {
         List<JsonNode> evs = events("config-404.jsonl");
