@@ -251,7 +251,11 @@ public final class Overload implements AutoCloseable {
             recent.removeFirst();
         }
         consecutive = s.isBehind() ? consecutive + 1 : 0;
-        cpuShare = s.cpuCores() >= 0 && s.coresAvailable() > 0 ? s.cpuCores() / s.coresAvailable() : -1;
+        // the headroom rule judges the CPU of a second that carried a call: with none up, what the process used was its
+        // own start-up (class loading, JIT, the native library, TLS and registration: a whole core for the first seconds
+        // on a small allowance), which says nothing about the room for a call (issue #23: a 0.25-core answerer refused
+        // the first INVITE with 503 while carrying nothing, and Admission learned a capacity of 2 from it)
+        cpuShare = s.calls() > 0 && s.cpuCores() >= 0 && s.coresAvailable() > 0 ? s.cpuCores() / s.coresAvailable() : -1;
         if (s.isBehind()) {
             secondsBehind++;
             if (!behind) {
@@ -302,8 +306,10 @@ public final class Overload implements AutoCloseable {
     }
 
     /**
-     * Whether the last second judged used {@link #HEADROOM_SHARE} or more of the cores dialtone may use (its cgroup
-     * quota or affinity): no room for one more call's set-up (ICE, DTLS, a new encoder) without falling behind. The
+     * Whether the last second judged carried at least one call and used {@link #HEADROOM_SHARE} or more of the cores
+     * dialtone may use (its cgroup quota or affinity): no room for one more call's set-up (ICE, DTLS, a new encoder)
+     * without falling behind. A second with no call up is not judged on its CPU (start-up's, not the calls'); its
+     * pacing still is ({@link #sustained()}). The
      * answering side sheds on it before the calls it carries suffer, not two seconds after (issue #23: a starved answerer
      * took 10 calls in the two seconds {@link #sustained()} waits, and carried them with outages).
      */

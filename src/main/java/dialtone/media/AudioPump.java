@@ -26,7 +26,11 @@ final class AudioPump {
         private final byte[] bytes = new byte[AudioSource.FRAME * 2];
         /** The source's frames as pushed, shared by every call that sends the same (a tone, silence); else null. */
         private final byte[][] shared;
+        /** The same frames at 8 kHz (for a call that sends G.711), or null when the source has none. */
+        private final byte[][] narrow;
         private int sharedAt;
+        /** Whether to push {@link #narrow} (the call's send codec is G.711 at 8 kHz): see {@link #narrowband}. */
+        private volatile boolean narrowband;
         volatile boolean muted;
         private boolean ended;
         /** Speech to send instead of the source (a script's {@code say}), or null. */
@@ -38,6 +42,21 @@ final class AudioPump {
             this.source = source;
             this.out = out;
             this.shared = SharedFrames.of(source);
+            this.narrow = shared == null ? null : SharedFrames.narrow(source);
+        }
+
+        /**
+         * Whether the call's send codec runs at 8 kHz (PCMU, PCMA): a shared source is then pushed as its 8 kHz frames,
+         * so libwebrtc's encoder does not resample 48 kHz to 8 kHz for every call and frame. What the call sends is the
+         * same tone (the 48 kHz second taken at every 6th sample: the same sine, sampled at 8 kHz); a recording's right
+         * channel still gets the 48 kHz frame. A source without 8 kHz frames (a WAV, the echo) stays at 48 kHz.
+         */
+        void narrowband(boolean on) {
+            narrowband = on && narrow != null;
+        }
+
+        boolean isNarrowband() {
+            return narrowband;
         }
 
         private void push() {
@@ -48,8 +67,13 @@ final class AudioPump {
             }
             if (shared != null) { // nothing to make: the frame every such call sends, as bytes already
                 byte[] b = muted ? SharedFrames.SILENCE : shared[sharedAt];
+                if (narrowband) {
+                    out.pushAudio(muted ? SharedFrames.SILENCE_8K : narrow[sharedAt], 16, SharedFrames.NARROW_RATE, 1,
+                            SharedFrames.NARROW_FRAME);
+                } else {
+                    out.pushAudio(b, 16, AudioSource.RATE, 1, AudioSource.FRAME);
+                }
                 sharedAt = sharedAt + 1 == shared.length ? 0 : sharedAt + 1;
-                out.pushAudio(b, 16, AudioSource.RATE, 1, AudioSource.FRAME);
                 tap(b);
                 return;
             }
@@ -106,6 +130,15 @@ final class AudioPump {
         private static final byte[][] SILENT = {SILENCE};
         private static final java.util.Map<short[], byte[][]> TONES =
                 java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        /** G.711's rate, and a 10 ms frame at it. */
+        static final int NARROW_RATE = 8000;
+        static final int NARROW_FRAME = NARROW_RATE / 100;
+        static final byte[] SILENCE_8K = new byte[NARROW_FRAME * 2];
+        private static final byte[][] SILENT_8K = {SILENCE_8K};
+        private static final java.util.Map<short[], byte[][]> NARROW_TONES =
+                java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        /** Highest tone sent as 8 kHz frames: below G.711's band edge, so every 6th sample is the same sine, unaliased. */
+        static final double NARROW_MAX_HZ = 3400;
 
         private SharedFrames() {
         }
@@ -124,11 +157,37 @@ final class AudioPump {
             return null;
         }
 
+        /**
+         * The 8 kHz frames of a source {@link #of} shares, frame for frame (the same count, so one index walks both), or
+         * null: silence, and a shared tone up to {@link #NARROW_MAX_HZ}, its 48 kHz second taken at every 6th sample.
+         */
+        static byte[][] narrow(AudioSource s) {
+            if (s instanceof SilenceSource) {
+                return SILENT_8K;
+            }
+            if (s instanceof ToneSource t && t.hz() <= NARROW_MAX_HZ && of(s) != null) {
+                short[] second = t.sharedSecond();
+                return NARROW_TONES.computeIfAbsent(second, w -> {
+                    int step = AudioSource.RATE / NARROW_RATE;
+                    short[] n = new short[w.length / step];
+                    for (int i = 0; i < n.length; i++) {
+                        n[i] = w[i * step];
+                    }
+                    return frames(n, NARROW_FRAME);
+                });
+            }
+            return null;
+        }
+
         static byte[][] frames(short[] pcm) {
-            byte[][] f = new byte[pcm.length / AudioSource.FRAME][AudioSource.FRAME * 2];
+            return frames(pcm, AudioSource.FRAME);
+        }
+
+        static byte[][] frames(short[] pcm, int frame) {
+            byte[][] f = new byte[pcm.length / frame][frame * 2];
             for (int i = 0; i < pcm.length; i++) {
-                byte[] b = f[i / AudioSource.FRAME];
-                int o = 2 * (i % AudioSource.FRAME);
+                byte[] b = f[i / frame];
+                int o = 2 * (i % frame);
                 b[o] = (byte) pcm[i];
                 b[o + 1] = (byte) (pcm[i] >> 8);
             }

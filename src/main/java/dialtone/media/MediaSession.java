@@ -196,6 +196,9 @@ public final class MediaSession {
     /** On a native-ops thread. */
     private CompletableFuture<Void> setLocal(RTCSessionDescription d) {
         CompletableFuture<Void> f = new CompletableFuture<>();
+        if (d.sdpType == RTCSdpType.ANSWER) {
+            f.thenRun(() -> negotiated(d.sdp));
+        }
         if (!alive(() -> describe(() -> pc.setLocalDescription(d, setObserver(f)), f), false)) {
             f.completeExceptionally(new MediaException("the media session is closed"));
         }
@@ -205,7 +208,12 @@ public final class MediaSession {
     private CompletableFuture<Void> setRemote(RTCSessionDescription d) {
         return NativeOps.supply(() -> {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            f.thenRun(() -> remoteSdp = d.sdp);
+            f.thenRun(() -> {
+                remoteSdp = d.sdp;
+                if (d.sdpType == RTCSdpType.ANSWER) {
+                    negotiated(d.sdp);
+                }
+            });
             if (!alive(() -> describe(() -> pc.setRemoteDescription(d, setObserver(f)), f), false)) {
                 f.completeExceptionally(new MediaException("the media session is closed"));
             }
@@ -386,6 +394,42 @@ public final class MediaSession {
     }
 
     private volatile String remoteSdp;
+
+    /** An answer applied (the far end's or ours): the pump pushes 8 kHz frames while the send codec is G.711. */
+    private void negotiated(String answerSdp) {
+        if (feed != null) {
+            feed.narrowband(sendsAt8k(answerSdp));
+        }
+    }
+
+    /**
+     * Whether an answer's first audio codec (the one libwebrtc sends with) is G.711: PCMU or PCMA at 8000 Hz, by its
+     * static payload type (0, 8) or its rtpmap.
+     */
+    static boolean sendsAt8k(String sdp) {
+        if (sdp == null) {
+            return false;
+        }
+        String pt = null;
+        for (String line : sdp.split("\r?\n")) {
+            if (pt == null && line.startsWith("m=audio ")) {
+                String[] f = line.trim().split(" +");
+                if (f.length < 4 || f[1].equals("0")) {
+                    return false; // no audio format, or a rejected stream
+                }
+                pt = f[3];
+                if (pt.equals("0") || pt.equals("8")) {
+                    return true;
+                }
+            } else if (pt != null && line.startsWith("m=")) {
+                return false;
+            } else if (pt != null && line.startsWith("a=rtpmap:" + pt + " ")) {
+                String enc = line.substring(("a=rtpmap:" + pt + " ").length()).trim().toUpperCase(java.util.Locale.ROOT);
+                return enc.startsWith("PCMU/8000") || enc.startsWith("PCMA/8000");
+            }
+        }
+        return false;
+    }
 
     private final class RemoteSink implements AudioTrackSink {
         private DtmfDetector dtmf;

@@ -119,6 +119,27 @@ class OverloadTest {
                 .endsWith("audio held 350 ms by calls connecting (a lower --rate helps)"));
     }
 
+    /**
+     * Measured (issue #23): a 0.25-core answerer's first second after registration used 0.24 of its 0.25 cores with no
+     * call up (class loading, JIT, TLS), and the INVITE arriving then got 503. Start-up is not a call's cost: the
+     * headroom rule judges only seconds that carried a call; a call up at the same CPU leaves no headroom.
+     */
+    @Test
+    void theHeadroomRuleJudgesOnlySecondsThatCarriedACall() {
+        Overload a = new Overload(events::add, Clock.fixed(T0, ZoneOffset.UTC), "register");
+        a.observe(Overload.judge(T0.plusSeconds(1), Pacing.Window.EMPTY, Pacing.Window.EMPTY, 0, 0.24, 0.25, 1.0));
+        assertFalse(a.noHeadroom(), "no call up: the CPU was start-up's");
+        assertFalse(a.behind());
+        a.observe(Overload.judge(T0.plusSeconds(2), Pacing.Window.EMPTY, Pacing.Window.EMPTY, 0, 0.1, 0.25, 1.0));
+        assertFalse(a.noHeadroom());
+        a.observe(Overload.judge(T0.plusSeconds(3), healthy(1), Pacing.Window.EMPTY, 1, 0.21, 0.25, 1.0));
+        assertTrue(a.noHeadroom(), "one call up at 84 % of the cores: no room for another");
+        a.observe(Overload.judge(T0.plusSeconds(4), healthy(1), Pacing.Window.EMPTY, 1, 0.19, 0.25, 1.0));
+        assertFalse(a.noHeadroom(), "76 %: room for one more");
+        a.observe(Overload.judge(T0.plusSeconds(5), Pacing.Window.EMPTY, Pacing.Window.EMPTY, 0, -1, 0.25, 1.0));
+        assertFalse(a.noHeadroom(), "CPU unknown");
+    }
+
     @Test
     void oneSecondBehindIsAWarningUnlessACallFailedMeanwhile() {
         o.observe(at(1, healthy(10), 0.2));
