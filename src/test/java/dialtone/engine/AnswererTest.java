@@ -65,15 +65,7 @@ class AnswererTest {
     }
 
     <T> T onLoop(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Exception e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(5, TimeUnit.SECONDS);
+        return OnLoop.call(loop, c);
     }
 
     void deliver(String text) throws Exception {

@@ -96,15 +96,7 @@ class SessionTest {
     }
 
     <T> T onLoop(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(5, TimeUnit.SECONDS);
+        return OnLoop.call(loop, c);
     }
 
     /** The {@code n}th request the UA sent (from 1) once it is there, read on the loop. */
