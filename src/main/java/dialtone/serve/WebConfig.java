@@ -251,34 +251,11 @@ public final class WebConfig {
     static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
         byte[] algId = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
         byte[] version = {0x02, 0x01, 0x00};
-        byte[] octet = tlv(0x04, pkcs1);
+        byte[] octet = TlsWarmup.der(0x04, pkcs1);
         byte[] body = new byte[version.length + algId.length + octet.length];
         System.arraycopy(version, 0, body, 0, version.length);
         System.arraycopy(algId, 0, body, version.length, algId.length);
         System.arraycopy(octet, 0, body, version.length + algId.length, octet.length);
-        return tlv(0x30, body);
-    }
-
-    private static byte[] tlv(int tag, byte[] v) {
-        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
-        o.write(tag);
-        int n = v.length;
-        if (n < 0x80) {
-            o.write(n);
-        } else if (n < 0x100) {
-            o.write(0x81);
-            o.write(n);
-        } else if (n < 0x10000) {
-            o.write(0x82);
-            o.write(n >> 8);
-            o.write(n);
-        } else {
-            o.write(0x83);
-            o.write(n >> 16);
-            o.write(n >> 8);
-            o.write(n);
-        }
-        o.writeBytes(v);
-        return o.toByteArray();
+        return TlsWarmup.der(0x30, body);
     }
 }
