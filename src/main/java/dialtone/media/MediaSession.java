@@ -308,22 +308,29 @@ public final class MediaSession {
     }
 
     /**
-     * Waits for one stats round trip: libwebrtc lets a send stream start on its worker thread once the transport has
-     * been writable, a task posted there before the peer connection reported "connected"; a stats request reaches the
-     * worker after it. Activating before that task ran would let the stream (and the module's recording) start
-     * later, outside {@link PeerFactory#window}. Bounded; on a native-ops thread.
+     * Waits for two stats round trips: libwebrtc lets a send stream start on its worker thread once the transport has
+     * been writable, a task the network thread posts there in the same step in which DTLS connected; the peer
+     * connection's "connected" is posted to the signalling thread earlier in that step. One stats request may reach the
+     * worker before the network thread has finished that step (a preempted network thread), but its own network part
+     * runs after the step; so once one round trip is complete the start is queued on the worker, and the second
+     * request's worker part runs after it. Activating before that task ran would let the stream (and the module's
+     * recording) start later, outside {@link PeerFactory#window} (the likely cause of one abort, in FirewallIT's call over a capped link).
+     * Bounded; on a native-ops thread.
      */
     private void afterPendingWorkerTasks() {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        boolean asked = alive(() -> {
-            pc.getStats(r -> f.complete(null));
-            return true;
-        }, false);
-        if (asked) {
+        for (int i = 0; i < 2; i++) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            boolean asked = alive(() -> {
+                pc.getStats(r -> f.complete(null));
+                return true;
+            }, false);
+            if (!asked) {
+                return;
+            }
             try {
                 f.get(1, TimeUnit.SECONDS);
             } catch (Exception e) {
-                // activate anyway: a stuck stats call is the watchdog's business
+                return; // activate anyway: a stuck stats call is the watchdog's business
             }
         }
     }

@@ -31,6 +31,9 @@ public final class PeerFactory {
     private final ReentrantReadWriteLock pushing = new ReentrantReadWriteLock(true);
     private final AudioPump pump = new AudioPump(pushing.readLock());
     private final MixGate gate = new MixGate();
+    /** Stops a recording that started outside a window (see {@link #strayRecording}); one request at a time. */
+    private final java.util.concurrent.atomic.AtomicBoolean guarding = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong strays = new java.util.concurrent.atomic.AtomicLong();
     /** Peer connections created and not yet fully released (see {@link #shutdown}). */
     private final java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -59,6 +62,38 @@ public final class PeerFactory {
             this.adm = new HeadlessAudioDeviceModule();
         }
         this.factory = new PeerConnectionFactory(adm);
+        if (!device) {
+            gate.onStray(this::strayRecording);
+        }
+    }
+
+    /**
+     * A second thread pulled the mixer outside any window: the module's recording thread is running, started by a send
+     * stream that libwebrtc started outside {@link #window} (every known start is inside one: docs/media-engine.md). It
+     * would feed every sending stream beside the pump, and overlapping deliveries abort the process, so it is stopped
+     * at once, the pump held off meanwhile: an empty window. On a thread of its own (this is called on libwebrtc's
+     * audio thread, which stopping the recording joins).
+     */
+    private void strayRecording() {
+        if (!guarding.compareAndSet(false, true)) {
+            return;
+        }
+        strays.incrementAndGet();
+        Thread t = new Thread(() -> {
+            try {
+                window(() -> null);
+            } finally {
+                guarding.set(false);
+            }
+        }, "media-guard");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Recordings found running outside a window and stopped (for the benchmarks and tests). */
+    public static synchronized long strayRecordings() {
+        PeerFactory f = shared;
+        return f == null ? 0 : f.strays.get();
     }
 
     /** The process's factory on the headless audio module (no sound card). */
@@ -205,6 +240,8 @@ public final class PeerFactory {
     static final class MixGate {
         static final long SETTLE_NANOS = 4_000_000L;
         static final long AFTER_NANOS = 50_000_000L;
+        /** A change of mixing thread within this of the other's last mix, outside windows: two threads mix. */
+        static final long STRAY_NANOS = 10_000_000L;
         /**
          * The longest a newcomer waits for the other thread to get off the CPU: more than one period of a CFS quota
          * (100 ms), during which a throttled thread stays runnable and makes no progress.
@@ -220,6 +257,7 @@ public final class PeerFactory {
         private volatile long lastTid = -1;
         private volatile long lastNanos;
         private volatile long waits;
+        private volatile Runnable onStray = () -> { };
 
         MixGate() {
             this(System::nanoTime, LockSupport::parkNanos, MixGate::runnable, MixGate::currentTid);
@@ -243,6 +281,11 @@ public final class PeerFactory {
             open = true;
         }
 
+        /** What to do when two threads take turns at the mixer outside a window (a recording that runs unasked). */
+        void onStray(Runnable r) {
+            onStray = r;
+        }
+
         void close() {
             closedAt = clock.getAsLong();
             open = false;
@@ -264,7 +307,13 @@ public final class PeerFactory {
                 long since = now - lastNanos;
                 long prevTid = lastTid;
                 boolean guarded = open || now - closedAt < AFTER_NANOS;
-                if (prev != null && guarded && (since < SETTLE_NANOS || running.test(prevTid))) {
+                // outside windows only the playout thread mixes; another one within a period of it is a recording
+                // thread that started unasked (a thread that replaces a stopped playout comes later than that)
+                boolean stray = prev != null && !guarded && since < STRAY_NANOS;
+                if (stray) {
+                    onStray.run();
+                }
+                if (prev != null && (guarded || stray) && (since < SETTLE_NANOS || running.test(prevTid))) {
                     waits++;
                     if (since < SETTLE_NANOS) {
                         park.accept(SETTLE_NANOS - since);

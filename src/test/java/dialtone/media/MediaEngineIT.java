@@ -122,8 +122,10 @@ class MediaEngineIT {
                 }
             }
             assertEquals(0, silent, "legs that did not hear the far end's tone");
-            System.out.printf("longest exclusive section %.1f ms, native-op threads %d%n",
-                    PeerFactory.longestExclusiveMillis(), NativeOps.threads());
+            System.out.printf("longest exclusive section %.1f ms, native-op threads %d, stray recordings stopped %d%n",
+                    PeerFactory.longestExclusiveMillis(), NativeOps.threads(), PeerFactory.strayRecordings());
+            // every send stream started inside an activation window: the module never recorded unasked
+            assertEquals(0, PeerFactory.strayRecordings(), "recordings that started outside a window");
         } finally {
             CountDownLatch closed = new CountDownLatch(all.size() * 2);
             for (Leg[] p : all) {

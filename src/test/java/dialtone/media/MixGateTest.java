@@ -30,12 +30,33 @@ class MixGateTest {
         t.join();
     }
 
+    /** A thread that replaces a stopped playout (its first mix a period or more after the other's last) is no stray. */
     @Test
-    void outsideWindowsASecondThreadNeverWaits() throws Exception {
+    void outsideWindowsALaterThreadNeverWaits() throws Exception {
+        List<String> strays = new ArrayList<>();
+        gate.onStray(() -> strays.add("stray"));
         gate.enter();
+        now.addAndGet(PeerFactory.MixGate.STRAY_NANOS);
         enterFromAnotherThread();
+        now.addAndGet(PeerFactory.MixGate.STRAY_NANOS);
         gate.enter();
         assertEquals(List.of(), parked);
+        assertEquals(List.of(), strays);
+    }
+
+    /**
+     * Outside windows, two threads taking turns at the mixer is a recording thread that started unasked: it is reported
+     * (the factory stops it) and the newcomer waits out the other's settling time, as in a window.
+     */
+    @Test
+    void outsideWindowsTwoThreadsTakingTurnsAreAStrayRecording() throws Exception {
+        List<String> strays = new ArrayList<>();
+        gate.onStray(() -> strays.add("stray"));
+        gate.enter(); // the playout thread
+        now.addAndGet(3 * MS);
+        enterFromAnotherThread(); // a recording thread 3 ms later, no window open
+        assertEquals(List.of("stray"), strays);
+        assertEquals(List.of(PeerFactory.MixGate.SETTLE_NANOS - 3 * MS), parked);
     }
 
     @Test
