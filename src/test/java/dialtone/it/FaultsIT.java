@@ -86,6 +86,9 @@ class FaultsIT {
         long t0 = System.nanoTime();
         assertEquals(ExitCodes.MEDIA, c.waitFor(Duration.ofSeconds(40)), c.toString());
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 25_000);
-        assertTrue(c.err().contains("the media path was lost"), c.err());
+        // whichever end's 12 s timer for a dead path fires first: this one's says the path was lost; the far end's BYE
+        // ends the call first and the verdict is the outage the presence measured, naming the relay (both MEDIA)
+        assertTrue(c.err().contains("the media path was lost")
+                || c.err().contains("the TURN relay of the media path stopped answering"), c.err());
     }
 }
