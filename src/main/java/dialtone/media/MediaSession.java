@@ -228,6 +228,7 @@ public final class MediaSession {
      */
     private boolean describe(Runnable set, CompletableFuture<Void> applied) {
         java.util.function.Supplier<Boolean> step = () -> {
+            PeerFactory.trace("describing" + (activated.get() ? " (in a window)" : ""));
             set.run();
             try {
                 applied.get(SET_DESCRIPTION_MAX.toMillis(), TimeUnit.MILLISECONDS);
@@ -299,9 +300,11 @@ public final class MediaSession {
             if (sendingStopped || !activated.compareAndSet(false, true)) {
                 return false;
             }
+            PeerFactory.trace("activating");
             peers.window(() -> setActive(true));
             if (feed != null && !sendingStopped) {
                 peers.pump().add(feed);
+                PeerFactory.trace("feeding the pump");
             }
             return true;
         }, false);
@@ -329,6 +332,7 @@ public final class MediaSession {
             }
             try {
                 f.get(1, TimeUnit.SECONDS);
+                PeerFactory.trace("stats round trip " + (i + 1) + " done");
             } catch (Exception e) {
                 return; // activate anyway: a stuck stats call is the watchdog's business
             }
@@ -514,11 +518,13 @@ public final class MediaSession {
 
         @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
+            PeerFactory.trace("ice state " + state);
             listener.onIceState(state.name().toLowerCase(Locale.ROOT));
         }
 
         @Override
         public void onConnectionChange(dev.onvoid.webrtc.RTCPeerConnectionState state) {
+            PeerFactory.trace("connection state " + state);
             if (state == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTED) {
                 NativeOps.run(() -> { // not on this (libwebrtc's signalling) thread
                     afterPendingWorkerTasks();

@@ -31,6 +31,16 @@ public final class PeerFactory {
     private final ReentrantReadWriteLock pushing = new ReentrantReadWriteLock(true);
     private final AudioPump pump = new AudioPump(pushing.readLock());
     private final MixGate gate = new MixGate();
+    /** DIALTONE_MEDIA_TRACE=1: the activation windows, the mixer's thread changes and strays, on stderr (diagnosis). */
+    static final boolean TRACE = System.getenv("DIALTONE_MEDIA_TRACE") != null;
+
+    static void trace(String what) {
+        if (TRACE) {
+            System.err.println("media-trace " + System.nanoTime() / 1000 + " [" + Thread.currentThread().getName() + "] "
+                    + what);
+        }
+    }
+
     /** Stops a recording that started outside a window (see {@link #strayRecording}); one request at a time. */
     private final java.util.concurrent.atomic.AtomicBoolean guarding = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong strays = new java.util.concurrent.atomic.AtomicLong();
@@ -79,6 +89,7 @@ public final class PeerFactory {
             return;
         }
         strays.incrementAndGet();
+        trace("stray recording: stopping it");
         Thread t = new Thread(() -> {
             try {
                 window(() -> null);
@@ -202,11 +213,14 @@ public final class PeerFactory {
         pushing.writeLock().lock();
         long t0 = System.nanoTime();
         gate.open();
+        trace("window open");
         try {
             return step.get();
         } finally {
             try {
+                trace("window step done");
                 adm.stopRecording();
+                trace("window recording stopped");
             } finally {
                 gate.close();
                 long held = System.nanoTime() - t0;
@@ -310,6 +324,8 @@ public final class PeerFactory {
                 // outside windows only the playout thread mixes; another one within a period of it is a recording
                 // thread that started unasked (a thread that replaces a stopped playout comes later than that)
                 boolean stray = prev != null && !guarded && since < STRAY_NANOS;
+                trace("mixer thread " + (prev == null ? "none" : prev.getName()) + " -> " + t.getName() + ", "
+                        + since / 1000 + " us after, " + (guarded ? "guarded" : "unguarded") + (stray ? ", STRAY" : ""));
                 if (stray) {
                     onStray.run();
                 }
