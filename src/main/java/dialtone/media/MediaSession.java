@@ -317,7 +317,7 @@ public final class MediaSession {
      * worker before the network thread has finished that step (a preempted network thread), but its own network part
      * runs after the step; so once one round trip is complete the start is queued on the worker, and the second
      * request's worker part runs after it. Activating before that task ran would let the stream (and the module's
-     * recording) start later, outside {@link PeerFactory#window} (the likely cause of one abort, in FirewallIT's call over a capped link).
+     * recording) start later, outside {@link PeerFactory#window} (one path to FirewallIT's capped-call abort, not the only one: docs/media-engine.md item 2).
      * Bounded; on a native-ops thread.
      */
     private void afterPendingWorkerTasks() {

@@ -324,8 +324,10 @@ public final class PeerFactory {
                 // outside windows only the playout thread mixes; another one within a period of it is a recording
                 // thread that started unasked (a thread that replaces a stopped playout comes later than that)
                 boolean stray = prev != null && !guarded && since < STRAY_NANOS;
-                trace("mixer thread " + (prev == null ? "none" : prev.getName()) + " -> " + t.getName() + ", "
-                        + since / 1000 + " us after, " + (guarded ? "guarded" : "unguarded") + (stray ? ", STRAY" : ""));
+                if (TRACE) { // on libwebrtc's audio thread: no string built unless asked for
+                    trace("mixer thread " + (prev == null ? "none" : prev.getName()) + " -> " + t.getName() + ", "
+                            + since / 1000 + " us after, " + (guarded ? "guarded" : "unguarded") + (stray ? ", STRAY" : ""));
+                }
                 if (stray) {
                     onStray.run();
                 }
