@@ -85,10 +85,20 @@ public final class MediaPresence {
         }
     }
 
-    /** The counters of one stats sample (-1 when libwebrtc did not report one). */
+    /**
+     * The counters of one stats sample (-1 when libwebrtc did not report one). {@code packetsLost}: the far end's
+     * packets missing by their RTP sequence numbers (inbound-rtp).
+     */
     public record Counters(long atMs, long packetsReceived, long packetsSent, double lastPacketReceivedMs,
                            long concealedSamples, long concealmentEvents, long totalSamplesReceived,
-                           double totalSamplesDuration, long jitterBufferEmitted) {
+                           double totalSamplesDuration, long jitterBufferEmitted, long packetsLost) {
+        /** Without the sequence numbers' count of lost packets. */
+        public Counters(long atMs, long packetsReceived, long packetsSent, double lastPacketReceivedMs,
+                        long concealedSamples, long concealmentEvents, long totalSamplesReceived,
+                        double totalSamplesDuration, long jitterBufferEmitted) {
+            this(atMs, packetsReceived, packetsSent, lastPacketReceivedMs, concealedSamples, concealmentEvents,
+                    totalSamplesReceived, totalSamplesDuration, jitterBufferEmitted, -1);
+        }
     }
 
     /** One interval between two samples: packets counted and expected (-1 when that direction is not judged). */
@@ -306,6 +316,9 @@ public final class MediaPresence {
             baseIn = c.packetsReceived();
             baseInAt = c.atMs();
             lastPacketMs = c.lastPacketReceivedMs();
+            // the packet rates are judged from here: an interval begun before the first packet would leave the
+            // received side unjudged until the next one (a capped call's 2 s of media went unjudged that way)
+            anchor = c;
         }
         if (baseOut < 0 && c.packetsSent() > 0 && expect.send()) {
             baseOut = c.packetsSent();
@@ -320,13 +333,31 @@ public final class MediaPresence {
             boolean judgeOut = expect.send() && sentNotJudged == null && baseOut >= 0 && a.atMs() >= baseOutAt
                     && a.packetsSent() >= 0;
             if (judgeIn || judgeOut) {
-                double eIn = judgeIn && !expect.dtxIn() ? alen / ptimeIn() : -1;
-                double eOut = judgeOut && !expect.dtxOut() ? alen / (double) expect.ptimeOutMs() : -1;
-                intervals.add(new Interval(a.atMs(), c.atMs(), Math.max(0, c.packetsReceived() - Math.max(0, a.packetsReceived())),
-                        Math.max(0, c.packetsSent() - Math.max(0, a.packetsSent())), eIn, eOut));
+                addInterval(a, c, alen, alen, judgeIn, judgeOut);
             }
         }
         settle();
+    }
+
+    /**
+     * One judged interval from {@code a} to {@code c}: {@code inMs} and {@code outMs} of it expected to carry packets
+     * each way. What the far end should have sent is what its packet time makes, or, when more, the packets counted
+     * plus those its sequence numbers say were lost (a packet time taken from an SDP or learned wrong cannot hide them).
+     */
+    private void addInterval(Counters a, Counters c, long inMs, long outMs, boolean judgeIn, boolean judgeOut) {
+        long n = Math.max(0, c.packetsReceived() - Math.max(0, a.packetsReceived()));
+        double eIn = -1;
+        if (judgeIn && !expect.dtxIn()) {
+            eIn = inMs / ptimeIn();
+            if (a.packetsLost() >= 0 && c.packetsLost() >= 0) {
+                eIn = Math.max(eIn, n + Math.max(0, c.packetsLost() - a.packetsLost()));
+            }
+        }
+        double eOut = judgeOut && !expect.dtxOut() ? outMs / (double) expect.ptimeOutMs() : -1;
+        if (eIn >= 0 || eOut >= 0) {
+            intervals.add(new Interval(a.atMs(), c.atMs(), n, Math.max(0, c.packetsSent() - Math.max(0, a.packetsSent())),
+                    eIn, eOut));
+        }
     }
 
     /**
@@ -376,11 +407,18 @@ public final class MediaPresence {
         return Math.max(50, 2 * dt + 10);
     }
 
+    /** The far end's packet time is learned only from a stream that lost at most this share of its packets. */
+    static final double LEARN_MAX_LOSS = 0.02;
+
     private void learnPtime(Counters c) {
         if (!learnPtime) {
             return;
         }
-        if (c.jitterBufferEmitted() > 0 && c.packetsReceived() > 20 && c.totalSamplesDuration() > 1) {
+        // NetEq's samples emitted per packet received: a lost packet that Opus FEC (or RED) recovers from the next one
+        // adds samples without a packet, so a lossy stream reads long (a 20 ms far end losing half its packets read
+        // 40 ms and was judged against 25/s)
+        boolean clean = c.packetsLost() < 0 || c.packetsLost() <= LEARN_MAX_LOSS * (c.packetsLost() + c.packetsReceived());
+        if (clean && c.jitterBufferEmitted() > 0 && c.packetsReceived() > 20 && c.totalSamplesDuration() > 1) {
             double rate = c.totalSamplesReceived() / c.totalSamplesDuration();
             double ms = c.jitterBufferEmitted() / (double) c.packetsReceived() / rate * 1000;
             for (int std : new int[] {10, 20, 30, 40, 60, 80, 100, 120}) {
@@ -530,6 +568,7 @@ public final class MediaPresence {
                 gapStart = Math.round(lp);
             }
         }
+        finalInterval(atMs, last);
         if (gapStart >= 0 && expect.receive()) {
             // without a sample at the end, what came after the last one is not known: the pause is judged up to it
             tail(gapStart, last != null || prev == null ? atMs : Math.min(atMs, prev.atMs()), Cause.NO_PACKETS);
@@ -546,6 +585,30 @@ public final class MediaPresence {
         gapStart = silentSince = iceDownSince = relayLostSince = -1;
         finished = true;
         settle();
+    }
+
+    /**
+     * The packets from the last judged interval to the end, when there is half a second of it: a call of two seconds
+     * is judged on all of its media, not on the one full interval it had. The received side up to its last packet (a
+     * far end that stops just before hanging up is not missing packets; a pause up to the end is judged as one).
+     */
+    private void finalInterval(long endAt, Counters last) {
+        Counters a = anchor;
+        if (last == null || a == null || last == a) {
+            return;
+        }
+        long outMs = Math.min(endAt, last.atMs()) - a.atMs();
+        long inMs = -1;
+        if (last.lastPacketReceivedMs() > 0) {
+            inMs = Math.min(endAt, Math.round(last.lastPacketReceivedMs())) - a.atMs();
+        }
+        boolean judgeIn = expect.receive() && baseIn >= 0 && a.atMs() >= baseInAt && a.packetsReceived() >= 0
+                && inMs >= MIN_INTERVAL_MS && last.packetsReceived() >= 0;
+        boolean judgeOut = expect.send() && sentNotJudged == null && baseOut >= 0 && a.atMs() >= baseOutAt
+                && a.packetsSent() >= 0 && outMs >= MIN_INTERVAL_MS && last.packetsSent() >= 0;
+        if (judgeIn || judgeOut) {
+            addInterval(a, last, inMs, outMs, judgeIn, judgeOut);
+        }
     }
 
     /** A span cut by the end of the call counts only when it is an outage by itself (a far end hanging up is not a glitch). */

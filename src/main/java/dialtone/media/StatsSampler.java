@@ -223,7 +223,8 @@ public final class StatsSampler {
                 inbound == null ? -1 : num(inbound.get("concealmentEvents")),
                 inbound == null ? -1 : num(inbound.get("totalSamplesReceived")),
                 inbound == null ? -1 : dbl(inbound.get("totalSamplesDuration")),
-                inbound == null ? -1 : num(inbound.get("jitterBufferEmittedCount")));
+                inbound == null ? -1 : num(inbound.get("jitterBufferEmittedCount")),
+                inbound == null ? -1 : num(inbound.get("packetsLost")));
         return new Sample(m, path, counters);
     }
 

@@ -260,6 +260,76 @@ class MediaPresenceTest {
         assertNotNull(p.failure());
     }
 
+    /**
+     * The samples of a capped call (FirewallIT, 24 kbit/s towards the client, Opus at 20 ms from a dialtone answerer)
+     * whose media presence passed: its first packets arrived between the first two samples, the call ended 150 ms after
+     * the third, and 31 packets had come in about 2 s of media (44 lost by their sequence numbers). NetEq's samples
+     * emitted per packet read 40 ms (Opus FEC decodes a lost packet from the next one: samples emitted without a packet
+     * received), so the far end's packet time was learned as 40 ms, and no interval judged the received side.
+     */
+    static MediaPresence cappedCall() {
+        MediaPresence p = new MediaPresence();
+        long c = T0; // connected
+        p.sample(new MediaPresence.Counters(c + 177, 0, 8, -1, 0, 0, 0, 0, 0, 0));
+        p.sample(new MediaPresence.Counters(c + 1029, 15, 51, c + 1010, 9600, 3, 24 * 960, 0.5, 15 * 1920, 4));
+        p.sample(new MediaPresence.Counters(c + 2029, 30, 101, c + 2000, 60000, 12, 72 * 960, 1.5, 30 * 1920, 38));
+        p.finish(c + 2180, new MediaPresence.Counters(c + 2185, 31, 108, c + 2150, 70000, 14, 80 * 960, 1.66, 31 * 1920, 44));
+        return p;
+    }
+
+    @Test
+    void aCappedCallMissingMostOfItsPacketsFailsOnItsReceivedSide() {
+        MediaPresence p = cappedCall();
+        MediaPresence.Figures f = p.figures();
+        assertEquals(50.0, f.expectedPerSecondIn(), "a 20 ms far end, not the 40 ms its FEC makes the counters read: " + f);
+        assertTrue(f.receivedPct() >= 0 && f.receivedPct() < 50, f.toString());
+        assertNotNull(p.failure(), f.toString());
+        assertTrue(p.failure().contains("received"), p.failure());
+    }
+
+    @Test
+    void theSequenceNumbersLostCountAsExpectedWhateverThePacketTimeSays() {
+        // an SDP that says 40 ms, a far end sending every 20 ms with every other packet lost on the way: the packet
+        // time alone would find 25/s of 25/s; the lost ones, counted by their sequence numbers, are missing
+        MediaPresence p = new MediaPresence();
+        p.dontLearnPtime();
+        p.expect(new MediaPresence.Expect(true, true, false, false, 40, 20));
+        for (int i = 0; i <= 6; i++) {
+            long at = T0 + 1000L * i;
+            p.sample(new MediaPresence.Counters(at, 25L * i, 50L * i, at - 10, 0, 0, 48000L * i, i, 25L * i * 960, 25L * i));
+        }
+        p.finish(T0 + 6000, null);
+        assertTrue(p.figures().receivedPct() <= 55, p.figures().toString());
+        assertNotNull(p.failure());
+    }
+
+    @Test
+    void aShortCallIsJudgedUpToItsLastPacket() {
+        // 1.6 s of media: one full interval and a last partial one up to the end; half the packets missing in the last
+        MediaPresence p = new MediaPresence();
+        p.sample(new MediaPresence.Counters(T0, 0, 0, -1, 0, 0, 0, 0, 0));
+        p.sample(new MediaPresence.Counters(T0 + 100, 5, 5, T0 + 95, 0, 0, 4800, 0.1, 5 * 960));
+        p.sample(new MediaPresence.Counters(T0 + 1100, 55, 55, T0 + 1095, 0, 0, 52800, 1.1, 55 * 960));
+        p.finish(T0 + 1700, new MediaPresence.Counters(T0 + 1705, 70, 85, T0 + 1695, 0, 0, 81600, 1.7, 70 * 960));
+        assertNotNull(p.failure(), p.figures().toString());
+        assertTrue(p.failure().contains("received"), p.failure());
+        // all of them: passes, judged over both
+        MediaPresence q = new MediaPresence();
+        q.sample(new MediaPresence.Counters(T0, 0, 0, -1, 0, 0, 0, 0, 0));
+        q.sample(new MediaPresence.Counters(T0 + 100, 5, 5, T0 + 95, 0, 0, 4800, 0.1, 5 * 960));
+        q.sample(new MediaPresence.Counters(T0 + 1100, 55, 55, T0 + 1095, 0, 0, 52800, 1.1, 55 * 960));
+        q.finish(T0 + 1700, new MediaPresence.Counters(T0 + 1705, 85, 85, T0 + 1695, 0, 0, 81600, 1.7, 85 * 960));
+        assertNull(q.failure(), q.figures().toString());
+        assertEquals(2, q.figures().secondsJudged(), q.figures().toString());
+        // a far end that stopped 300 ms before its BYE is not judged for the time after its last packet
+        MediaPresence r = new MediaPresence();
+        r.sample(new MediaPresence.Counters(T0, 0, 0, -1, 0, 0, 0, 0, 0));
+        r.sample(new MediaPresence.Counters(T0 + 100, 5, 5, T0 + 95, 0, 0, 4800, 0.1, 5 * 960));
+        r.sample(new MediaPresence.Counters(T0 + 1100, 55, 55, T0 + 1095, 0, 0, 52800, 1.1, 55 * 960));
+        r.finish(T0 + 2000, new MediaPresence.Counters(T0 + 2005, 85, 100, T0 + 1695, 0, 0, 81600, 1.7, 85 * 960));
+        assertNull(r.failure(), r.figures().toString());
+    }
+
     @Test
     void aFortyMillisecondFarEndIsJudgedAtItsOwnPacketTime() {
         MediaPresence p = feed(new FarEnd(40), 10_000, 1000, 0);
@@ -448,8 +518,11 @@ class MediaPresenceTest {
             assertTrue(p.outages().get(0).fails(), "at " + start + ": " + p.outages());
             // the end is known to half a fast interval, plus a packet time
             assertNear(1000, p.outages().get(0).lengthMs(), 75, "at " + start);
-            // the fast samples are added up into intervals of about a second for the packet rates
-            assertTrue(p.intervals().stream().allMatch(i -> i.toMs() - i.fromMs() >= 900), p.intervals().toString());
+            // the fast samples are added up into intervals of about a second for the packet rates (the last one, up to
+            // the end of the call, at least half a second)
+            List<MediaPresence.Interval> in = p.intervals();
+            assertTrue(in.subList(0, in.size() - 1).stream().allMatch(i -> i.toMs() - i.fromMs() >= 900), in.toString());
+            assertTrue(in.get(in.size() - 1).toMs() - in.get(in.size() - 1).fromMs() >= 500, in.toString());
         }
     }
 
