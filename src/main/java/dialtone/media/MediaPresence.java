@@ -341,18 +341,13 @@ public final class MediaPresence {
 
     /**
      * One judged interval from {@code a} to {@code c}: {@code inMs} and {@code outMs} of it expected to carry packets
-     * each way. What the far end should have sent is what its packet time makes, or, when more, the packets counted
-     * plus those its sequence numbers say were lost (a packet time taken from an SDP or learned wrong cannot hide them).
+     * each way, at the packet time. (The packets lost by sequence number are not added per interval: a pause's lost
+     * packets are counted when the first packet after it arrives, in the interval after the one it began in, and a
+     * glitch of 0.5 s made that second short of packets twice over.)
      */
     private void addInterval(Counters a, Counters c, long inMs, long outMs, boolean judgeIn, boolean judgeOut) {
         long n = Math.max(0, c.packetsReceived() - Math.max(0, a.packetsReceived()));
-        double eIn = -1;
-        if (judgeIn && !expect.dtxIn()) {
-            eIn = inMs / ptimeIn();
-            if (a.packetsLost() >= 0 && c.packetsLost() >= 0) {
-                eIn = Math.max(eIn, n + Math.max(0, c.packetsLost() - a.packetsLost()));
-            }
-        }
+        double eIn = judgeIn && !expect.dtxIn() ? inMs / ptimeIn() : -1;
         double eOut = judgeOut && !expect.dtxOut() ? outMs / (double) expect.ptimeOutMs() : -1;
         if (eIn >= 0 || eOut >= 0) {
             intervals.add(new Interval(a.atMs(), c.atMs(), n, Math.max(0, c.packetsSent() - Math.max(0, a.packetsSent())),
@@ -416,7 +411,7 @@ public final class MediaPresence {
         }
         // NetEq's samples emitted per packet received: a lost packet that Opus FEC (or RED) recovers from the next one
         // adds samples without a packet, so a lossy stream reads long (a 20 ms far end losing half its packets read
-        // 40 ms and was judged against 25/s)
+        // 40 ms and was judged against 25/s). What was learned while the stream was clean stays.
         boolean clean = c.packetsLost() < 0 || c.packetsLost() <= LEARN_MAX_LOSS * (c.packetsLost() + c.packetsReceived());
         if (clean && c.jitterBufferEmitted() > 0 && c.packetsReceived() > 20 && c.totalSamplesDuration() > 1) {
             double rate = c.totalSamplesReceived() / c.totalSamplesDuration();

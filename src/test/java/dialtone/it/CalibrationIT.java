@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * dialtone's loss and MOS against a known network: scripts/calibrate injects random loss with iptables on the
- * caller's media ports during real calls through the lab, and counts what it dropped. Reported loss must match the
+ * dialtone's loss and MOS against a known network: scripts/calibrate injects loss (here every Nth RTP packet) with
+ * iptables on the caller's media ports during real calls through the lab, and counts what it dropped. Reported loss must match the
  * injected loss within 1.5 percentage points, MOS must fall as loss rises, and `--assert loss<1%` must pass at 0 %
  * and fail at 2 % as an audio-quality failure (8): the call still carried 98 % of its packets. At 10 % the call carried
  * under 95 % of its packets (issue #23's rule), a media failure (7) whatever the assertion. (5 % is not used: it sits
@@ -25,8 +25,12 @@ class CalibrationIT {
     void reportedLossMatchesInjectedLoss() throws Exception {
         Path repo = Path.of(System.getProperty("dialtone.jar")).toAbsolutePath().getParent().getParent();
         Path log = Files.createTempFile("calibrate", ".log");
-        Process p = new ProcessBuilder(repo.resolve("scripts/calibrate").toString(), "12", "0", "2", "10")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("scripts/calibrate").toString(), "12", "0", "2", "10")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // every 50th packet, not a 2 % draw: random 2 % of 600 packets came out at 0.99 % in a run here, under the
+        // assertion's 1 %, and the call passed it
+        pb.environment().put("CALIBRATE_MODE", "nth");
+        Process p = pb.start();
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "calibration did not finish");
         String out = Files.readString(log);
         System.out.println(out);

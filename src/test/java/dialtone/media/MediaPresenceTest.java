@@ -288,19 +288,26 @@ class MediaPresenceTest {
     }
 
     @Test
-    void theSequenceNumbersLostCountAsExpectedWhateverThePacketTimeSays() {
-        // an SDP that says 40 ms, a far end sending every 20 ms with every other packet lost on the way: the packet
-        // time alone would find 25/s of 25/s; the lost ones, counted by their sequence numbers, are missing
+    void aPacketTimeLearnedWhileCleanStaysWhenTheStreamTurnsLossy() {
+        // a 20 ms far end, clean for 3 s (learned: 20 ms), then half its packets lost and FEC-recovered (NetEq's samples
+        // per packet read long from then on): still judged against 50/s, and fails
         MediaPresence p = new MediaPresence();
-        p.dontLearnPtime();
-        p.expect(new MediaPresence.Expect(true, true, false, false, 40, 20));
-        for (int i = 0; i <= 6; i++) {
+        p.expect(new MediaPresence.Expect(true, true, false, false, 40, 20)); // its SDP says 40
+        long n = 0;
+        long emitted = 0;
+        long lost = 0;
+        for (int i = 0; i <= 8; i++) {
             long at = T0 + 1000L * i;
-            p.sample(new MediaPresence.Counters(at, 25L * i, 50L * i, at - 10, 0, 0, 48000L * i, i, 25L * i * 960, 25L * i));
+            p.sample(new MediaPresence.Counters(at, n, 50L * i, at - 10, 0, 0, 48000L * i, i, emitted, lost));
+            boolean lossy = i >= 3;
+            n += lossy ? 25 : 50;
+            lost += lossy ? 25 : 0;
+            emitted += 50 * 960;
         }
-        p.finish(T0 + 6000, null);
-        assertTrue(p.figures().receivedPct() <= 55, p.figures().toString());
-        assertNotNull(p.failure());
+        p.finish(T0 + 8000, null);
+        assertEquals(50.0, p.figures().expectedPerSecondIn(), p.figures().toString());
+        assertNotNull(p.failure(), p.figures().toString());
+        assertTrue(p.failure().contains("received"), p.failure());
     }
 
     @Test
