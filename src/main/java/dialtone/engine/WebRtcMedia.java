@@ -511,7 +511,7 @@ final class WebRtcMedia implements CallMedia, CallAudio, MediaListener {
         }
         String rate = presence.failure();
         if (rate != null) {
-            return Failure.of(Layer.MEDIA, presence.glitchesAddUp() ? Cause.MEDIA_OUTAGE : Cause.LOW_PACKET_RATE, rate);
+            return Failure.of(Layer.MEDIA, presence.failsOnGlitches() ? Cause.MEDIA_OUTAGE : Cause.LOW_PACKET_RATE, rate);
         }
         return null;
     }

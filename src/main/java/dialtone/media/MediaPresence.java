@@ -843,11 +843,27 @@ public final class MediaPresence {
                 return describe(o);
             }
         }
+        // the packet rates before the glitches: a starved link (a bandwidth cap) makes both, and "received 41 % of the
+        // packets" is what happened; the glitches of a far end that drops out now and then leave its rates whole
+        String rates = rates(f);
+        if (rates != null) {
+            return rates;
+        }
         if (glitchesAddUp()) {
             long n = outages.stream().filter(o -> !o.fails()).count();
             return String.format(java.util.Locale.ROOT, "media outages of %.2f s in all: %d glitches under 1 s each (they may"
                     + " add up to 1 s, or 5 %% of the call)", glitchMs() / 1000.0, n);
         }
+        return null;
+    }
+
+    /** True when what fails the call is its glitches adding up (an outage), not one outage nor its packet rates. */
+    public boolean failsOnGlitches() {
+        own();
+        return outages.stream().noneMatch(Outage::fails) && rates(figures()) == null && glitchesAddUp();
+    }
+
+    private static String rates(Figures f) {
         List<String> why = new ArrayList<>();
         rate(why, "received", f.receivedPct(), f.worstSecondReceivedPct(), f.expectedPerSecondIn());
         rate(why, "sent", f.sentPct(), f.worstSecondSentPct(), f.expectedPerSecondOut());

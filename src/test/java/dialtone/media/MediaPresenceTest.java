@@ -576,8 +576,27 @@ class MediaPresenceTest {
         assertTrue(many.outages().size() >= 5, many.outages().toString());
         assertTrue(many.outages().stream().noneMatch(MediaPresence.Outage::fails));
         assertTrue(many.glitchesAddUp());
+        assertTrue(many.failsOnGlitches());
         assertNotNull(many.failure());
         assertTrue(many.failure().contains("glitches"), many.failure());
+    }
+
+    @Test
+    void aStarvedLinkFailsOnItsPacketRateNotOnTheGlitchesItAlsoMakes() {
+        // a capped link: half the packets dropped, and the queue stalls three times for 0.35 s (together over 1 s)
+        FarEnd f = new FarEnd(20);
+        f.everyOther = true;
+        f.pause(1900, 2250).pause(3900, 4250).pause(5900, 6250);
+        f.run(9_000);
+        MediaPresence p = new MediaPresence();
+        for (long t = 100; t < 8_000; t += 100) {
+            p.sample(f.at(T0 + t));
+        }
+        p.finish(T0 + 8_000, f.at(T0 + 8_005));
+        assertTrue(p.glitchesAddUp(), p.outages().toString());
+        assertNotNull(p.failure());
+        assertTrue(p.failure().startsWith("packets received"), p.failure());
+        assertFalse(p.failsOnGlitches());
     }
 
     @Test
