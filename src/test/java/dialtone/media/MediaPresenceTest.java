@@ -310,30 +310,30 @@ class MediaPresenceTest {
         assertTrue(p.failure().contains("received"), p.failure());
     }
 
-    @Test
-    void aShortCallIsJudgedUpToItsLastPacket() {
-        // 1.6 s of media: one full interval and a last partial one up to the end; half the packets missing in the last
+    /** 1.6 s of media sampled at its start and a second later, then ended at {@code endAt} with a last sample. */
+    static MediaPresence shortCall(long endAt, long received, long lastPacketAt) {
         MediaPresence p = new MediaPresence();
         p.sample(new MediaPresence.Counters(T0, 0, 0, -1, 0, 0, 0, 0, 0));
         p.sample(new MediaPresence.Counters(T0 + 100, 5, 5, T0 + 95, 0, 0, 4800, 0.1, 5 * 960));
         p.sample(new MediaPresence.Counters(T0 + 1100, 55, 55, T0 + 1095, 0, 0, 52800, 1.1, 55 * 960));
-        p.finish(T0 + 1700, new MediaPresence.Counters(T0 + 1705, 70, 85, T0 + 1695, 0, 0, 81600, 1.7, 70 * 960));
+        long sent = 55 + (endAt - 1100) / 20;
+        p.finish(T0 + endAt, new MediaPresence.Counters(T0 + endAt + 5, received, sent, T0 + lastPacketAt, 0, 0, 81600,
+                1.7, received * 960));
+        return p;
+    }
+
+    @Test
+    void aShortCallIsJudgedUpToItsLastPacket() {
+        // one full interval and a last partial one up to the end; half the packets missing in the last
+        MediaPresence p = shortCall(1700, 70, 1695);
         assertNotNull(p.failure(), p.figures().toString());
         assertTrue(p.failure().contains("received"), p.failure());
         // all of them: passes, judged over both
-        MediaPresence q = new MediaPresence();
-        q.sample(new MediaPresence.Counters(T0, 0, 0, -1, 0, 0, 0, 0, 0));
-        q.sample(new MediaPresence.Counters(T0 + 100, 5, 5, T0 + 95, 0, 0, 4800, 0.1, 5 * 960));
-        q.sample(new MediaPresence.Counters(T0 + 1100, 55, 55, T0 + 1095, 0, 0, 52800, 1.1, 55 * 960));
-        q.finish(T0 + 1700, new MediaPresence.Counters(T0 + 1705, 85, 85, T0 + 1695, 0, 0, 81600, 1.7, 85 * 960));
+        MediaPresence q = shortCall(1700, 85, 1695);
         assertNull(q.failure(), q.figures().toString());
         assertEquals(2, q.figures().secondsJudged(), q.figures().toString());
         // a far end that stopped 300 ms before its BYE is not judged for the time after its last packet
-        MediaPresence r = new MediaPresence();
-        r.sample(new MediaPresence.Counters(T0, 0, 0, -1, 0, 0, 0, 0, 0));
-        r.sample(new MediaPresence.Counters(T0 + 100, 5, 5, T0 + 95, 0, 0, 4800, 0.1, 5 * 960));
-        r.sample(new MediaPresence.Counters(T0 + 1100, 55, 55, T0 + 1095, 0, 0, 52800, 1.1, 55 * 960));
-        r.finish(T0 + 2000, new MediaPresence.Counters(T0 + 2005, 85, 100, T0 + 1695, 0, 0, 81600, 1.7, 85 * 960));
+        MediaPresence r = shortCall(2000, 85, 1695);
         assertNull(r.failure(), r.figures().toString());
     }
 
