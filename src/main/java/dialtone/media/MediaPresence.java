@@ -406,12 +406,15 @@ public final class MediaPresence {
     static final double LEARN_MAX_LOSS = 0.02;
 
     private void learnPtime(Counters c) {
-        if (!learnPtime) {
+        if (!learnPtime || ptimeSeen > 0) {
             return;
         }
         // NetEq's samples emitted per packet received: a lost packet that Opus FEC (or RED) recovers from the next one
         // adds samples without a packet, so a lossy stream reads long (a 20 ms far end losing half its packets read
-        // 40 ms and was judged against 25/s). What was learned while the stream was clean stays.
+        // 40 ms and was judged against 25/s). Learned once, from a clean stream, and kept: the counters are cumulative,
+        // and packets that arrive in a burst after a hold (a process that stood still, a queue that let go) are
+        // counted received while NetEq discards most of them, so the ratio then reads short for the rest of the call
+        // (a 20 ms far end read 10 ms after dialtone stood still for 4 s, and was judged against 100/s).
         boolean clean = c.packetsLost() < 0 || c.packetsLost() <= LEARN_MAX_LOSS * (c.packetsLost() + c.packetsReceived());
         if (clean && c.jitterBufferEmitted() > 0 && c.packetsReceived() > 20 && c.totalSamplesDuration() > 1) {
             double rate = c.totalSamplesReceived() / c.totalSamplesDuration();

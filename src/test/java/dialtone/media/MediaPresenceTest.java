@@ -310,6 +310,34 @@ class MediaPresenceTest {
         assertTrue(p.failure().contains("received"), p.failure());
     }
 
+    @Test
+    void aBurstOfHeldPacketsDoesNotTeachAShorterPacketTime() {
+        // a 20 ms far end, clean for 3 s (learned: 20 ms); then 4 s without a sample (the process stood still) and the
+        // 200 packets held meanwhile arrive at once: counted received, most discarded by NetEq (not emitted), so the
+        // cumulative samples per packet read 10 ms. The packet time learned stays 20 ms: the seconds after it are whole.
+        MediaPresence p = new MediaPresence();
+        long n = 0;
+        long emitted = 0;
+        for (int i = 0; i <= 3; i++) {
+            long at = T0 + 1000L * i;
+            p.sample(new MediaPresence.Counters(at, n, 50L * i, at - 10, 0, 0, 48000L * i, i, emitted, 0));
+            n += 50;
+            emitted += 50 * 960;
+        }
+        n += 200; // held, then let go at once; 10 of them played
+        emitted += 10 * 960;
+        for (int i = 8; i <= 12; i++) {
+            long at = T0 + 1000L * i;
+            p.sample(new MediaPresence.Counters(at, n, 50L * i, at - 10, 0, 0, 48000L * i, i, emitted, 0));
+            n += 50;
+            emitted += 50 * 960;
+        }
+        p.finish(T0 + 12_000, null);
+        MediaPresence.Figures f = p.figures();
+        assertEquals(50.0, f.expectedPerSecondIn(), f.toString());
+        assertTrue(f.worstSecondReceivedPct() >= 95 || f.worstSecondReceivedPct() < 0, f.toString());
+    }
+
     /** 1.6 s of media sampled at its start and a second later, then ended at {@code endAt} with a last sample. */
     static MediaPresence shortCall(long endAt, long received, long lastPacketAt) {
         MediaPresence p = new MediaPresence();
