@@ -5,6 +5,7 @@ import dialtone.config.SipProfile;
 import dialtone.config.TargetSpec;
 import dialtone.config.TrustMaterial;
 import dialtone.engine.CallScenario;
+import dialtone.engine.PaceWatch;
 import dialtone.engine.Check;
 import dialtone.engine.ExtraHeader;
 import dialtone.engine.Play;
@@ -267,12 +268,14 @@ class CallCommand implements Callable<Integer> {
                 TargetSpec t = targetOptions.toSpec(io.env());
                 // the media needs nothing from the configuration: it starts while the configuration is fetched
                 CallScenario.Options early = prep.options(this, null);
-                try (CallScenario.HeadStart head = CallScenario.headStart(scope::publish, io.clock(), scope.scenario(), early)) {
+                // dialtone's own pace over the call: a failure while it stood still or fell behind is its own (exit 10)
+                try (PaceWatch pace = PaceWatch.start(scope::publish, io.clock(), scope.scenario());
+                     CallScenario.HeadStart head = CallScenario.headStart(pace::publish, io.clock(), scope.scenario(), early)) {
                     SSLContext ssl = TrustMaterial.sslContext(t.caFile());
                     SipProfile p = Runner.resolve(scope, t, ssl);
                     CallScenario.Options opts = early.withTarget(requestTarget(p));
-                    dialtone.engine.ScenarioResult r = new CallScenario(p, ssl, scope::publish, io.clock(), scope.scenario(), opts,
-                            Runner.userAgent()).run(signal.stop, head);
+                    dialtone.engine.ScenarioResult r = pace.judge(new CallScenario(p, ssl, pace::publish, io.clock(),
+                            scope.scenario(), opts, Runner.userAgent()).run(signal.stop, head));
                     return new Runner.Outcome(r.failure(), r.summary());
                 }
             });

@@ -52,6 +52,11 @@ public final class Overload implements AutoCloseable {
     static final double SATURATED = 0.95;
     /** How late a thread of dialtone's must have woken, in a saturated second, for that second to count. */
     static final double WAITED_MS = 100;
+    /**
+     * A thread of dialtone's that woke this late did not run at all meanwhile: the whole process stood still (SIGSTOP,
+     * a frozen cgroup or container, a paused VM, a CPU quota used up). Its window is judged as one long second.
+     */
+    static final double STOOD_STILL_MS = 1000;
     /** Seconds behind (in all) that make a run overloaded by themselves. */
     static final int OVERLOADED_SECONDS = 3;
     static final boolean TRACE = "1".equals(System.getenv("DIALTONE_PACING_TRACE"));
@@ -99,6 +104,10 @@ public final class Overload implements AutoCloseable {
                 if (machineBusy >= 0.9 && cpuCores >= 0 && coresAvailable > 0 && cpuCores < 0.5 * coresAvailable) {
                     b.append(" with other processes");
                 }
+            }
+            if (waitedMsMax >= STOOD_STILL_MS) { // one wake-up seconds late: nothing of dialtone's ran meanwhile
+                b.append(", its threads stood still for ").append(String.format(Locale.ROOT, "%.1f", waitedMsMax / 1000.0))
+                        .append(" s (the process was stopped, paused or given no CPU)");
             }
             if (heldOffMs >= 200) { // the pump waited for activation windows: many calls connecting at once
                 b.append(", audio held ").append(Math.round(heldOffMs)).append(" ms by calls connecting (a lower --rate helps)");
@@ -158,8 +167,17 @@ public final class Overload implements AutoCloseable {
     private volatile double cpuShare = -1;
     private Instant since;
     private Instant lastAt;
-    /** The seconds judged (the last two hours of them), for a step's own figures. */
-    private final java.util.ArrayDeque<Second> recent = new java.util.ArrayDeque<>();
+    /**
+     * One judged window: a second, or longer when the monitor itself could not run (the process stood still), from
+     * the end of the window before it.
+     */
+    record Judged(Instant from, Second second) {
+    }
+
+    /** The windows judged (the last two hours of them), for a step's own figures. */
+    private final java.util.ArrayDeque<Judged> recent = new java.util.ArrayDeque<>();
+    /** Where the next judged window starts: the end of the last one (or the monitor's start). */
+    private Instant windowFrom;
     static final int MAX_RECENT = 7200;
     private Second first;
     private Second worst;
@@ -188,6 +206,7 @@ public final class Overload implements AutoCloseable {
         meter = new CpuMeter();
         cores = meter.coresAvailable();
         last = meter.sample();
+        windowFrom = clock.instant();
         Thread t = new Thread(this::beat, "overload-monitor");
         t.setDaemon(true);
         thread = t;
@@ -245,8 +264,11 @@ public final class Overload implements AutoCloseable {
     /** Takes one judged second: starts or ends an episode, publishing {@code run.overloaded}. */
     synchronized void observe(Second s) {
         secondsJudged++;
+        // a window is a second unless the process stood still: then it runs from the end of the last one
+        Instant from = windowFrom != null && windowFrom.isBefore(s.at()) ? windowFrom : s.at().minusSeconds(1);
+        windowFrom = s.at();
         lastAt = s.at();
-        recent.addLast(s);
+        recent.addLast(new Judged(from, s));
         if (recent.size() > MAX_RECENT) {
             recent.removeFirst();
         }
@@ -260,7 +282,7 @@ public final class Overload implements AutoCloseable {
             secondsBehind++;
             if (!behind) {
                 behind = true;
-                since = s.at().minusSeconds(1);
+                since = from;
                 first = s;
                 worst = s;
                 publish.accept(new RunEvent.Overloaded(s.at(), scenario, "behind", s.calls(), s.lateMsP95(), s.lateMsMax(),
@@ -270,7 +292,7 @@ public final class Overload implements AutoCloseable {
                 worst = s;
             }
         } else if (behind) {
-            end(s.at().minusSeconds(1));
+            end(from);
         }
     }
 
@@ -333,8 +355,9 @@ public final class Overload implements AutoCloseable {
     /** The worst second between {@code from} and {@code to} that dialtone cannot vouch for ({@link Second#unsure}), or null. */
     synchronized Second saturatedBetween(Instant from, Instant to) {
         Second w = null;
-        for (Second s : recent) { // each second judged is the one before its time
-            if (s.unsure() && !s.at().isBefore(from) && !s.at().minusSeconds(1).isAfter(to)
+        for (Judged j : recent) {
+            Second s = j.second();
+            if (s.unsure() && !s.at().isBefore(from) && !j.from().isAfter(to)
                     && (w == null || s.waitedMsMax() > w.waitedMsMax())) {
                 w = s;
             }
@@ -343,8 +366,8 @@ public final class Overload implements AutoCloseable {
     }
 
     private synchronized long secondsSaturatedBetween(Instant from, Instant to) {
-        return recent.stream().filter(s -> s.unsure() && !s.at().isBefore(from)
-                && !s.at().minusSeconds(1).isAfter(to)).count();
+        return recent.stream().filter(j -> j.second().unsure() && !j.second().at().isBefore(from)
+                && !j.from().isAfter(to)).count();
     }
 
     /** Seconds behind between {@code from} and {@code to} (whole seconds of episodes overlapping it). */
@@ -423,14 +446,54 @@ public final class Overload implements AutoCloseable {
         return new Failure(Layer.OVERLOAD, Cause.OVERLOADED, Originator.LOCAL, 0, null, msg);
     }
 
+    /**
+     * How much of the time between {@code from} and {@code to} dialtone cannot vouch for: behind (episodes, a process
+     * that stood still included) or in a second without idle CPU on the machine while its threads woke late
+     * ({@link Second#unsure}). A media outage that lies within it is dialtone's, not the far end's.
+     */
+    public synchronized long ownMillisBetween(Instant from, Instant to) {
+        List<Instant[]> spans = new ArrayList<>();
+        for (Episode e : all()) {
+            spans.add(new Instant[] {e.start(), e.end()});
+        }
+        for (Judged j : recent) {
+            if (j.second().unsure()) {
+                spans.add(new Instant[] {j.from(), j.second().at()});
+            }
+        }
+        spans.sort((a, b) -> a[0].compareTo(b[0]));
+        long ms = 0;
+        Instant covered = from; // spans overlap (an unsure second inside an episode): count each instant once
+        for (Instant[] sp : spans) {
+            Instant a = sp[0].isBefore(covered) ? covered : sp[0];
+            Instant b = sp[1].isAfter(to) ? to : sp[1];
+            if (b.isAfter(a)) {
+                ms += Duration.between(a, b).toMillis();
+                covered = b;
+            }
+        }
+        return ms;
+    }
+
+    /** The figures of the worst second between the two instants that dialtone cannot vouch for, or null. */
+    public synchronized String figuresBetween(Instant from, Instant to) {
+        Episode e = episodeBetween(from, to);
+        if (e != null) {
+            return e.worst().figures();
+        }
+        Second sat = saturatedBetween(from, to);
+        return sat == null ? null : sat.figures() + ", threads woke up to " + Math.round(sat.waitedMsMax()) + " ms late";
+    }
+
     /** The run's pacing facts for its summary. */
     public synchronized Map<String, Object> summary(Instant from, Instant to) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("overloadedSeconds", secondsBehindBetween(from, to));
         double late = 0;
         double cpu = -1;
-        for (Second s : recent) { // each second judged is the one before its time
-            if (!s.at().isBefore(from) && !s.at().minusSeconds(1).isAfter(to)) {
+        for (Judged j : recent) {
+            Second s = j.second();
+            if (!s.at().isBefore(from) && !j.from().isAfter(to)) {
                 late = Math.max(late, s.lateMsP95());
                 if (s.frames() > 0) {
                     cpu = Math.max(cpu, s.cpuCores());
@@ -449,15 +512,28 @@ public final class Overload implements AutoCloseable {
 
     /** Stops judging; an episode still open ends now. */
     @Override
-    public synchronized void close() {
-        Thread t = thread;
-        thread = null;
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            thread = null;
+        }
         if (t != null) {
             java.util.concurrent.locks.LockSupport.unpark(t);
+            try {
+                t.join(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!t.isAlive()) {
+                tick(); // the last part of a second is judged too: a stall just before the end is the run's
+            }
         }
-        if (behind) {
-            Instant now = clock.instant();
-            end(now.isAfter(lastAt) ? now : lastAt);
+        synchronized (this) {
+            if (behind) {
+                Instant now = clock.instant();
+                end(now.isAfter(lastAt) ? now : lastAt);
+            }
         }
     }
 

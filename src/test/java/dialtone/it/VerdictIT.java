@@ -284,4 +284,38 @@ class VerdictIT {
         assertTrue(Math.abs(len - 2000) <= 150, "2 s of silence, measured " + len + " ms");
         assertEquals("MEDIA_OUTAGE", r.finished().path("failure").path("cause").asText(), r.raw().toString());
     }
+
+    /**
+     * dialtone's own process stopped for 4 s in the middle of a call (SIGSTOP: what a frozen container, a paused VM or
+     * a used-up CPU quota does to it): it sent and read nothing meanwhile, so its media shows an outage, and that
+     * outage is dialtone's limit (exit 10, with the time it stood still), never the far end's (exit 7 before: "media
+     * outage of 5.07 s: no RTP packet arrived"). The far end stopping instead stays exit 7 (CalibrationIT, method stop).
+     */
+    @Test
+    void dialtoneStoppedMidCallIsItsOwnLimitNotTheFarEnds() throws Exception {
+        JarRun c = JarRun.start(dir, "self-stopped", Map.of(),
+                call("webrtc-teardown-on-bye", "--duration", "14s", "--expect-tone", "1000").toArray(new String[0]));
+        assertTrue(c.await("\"type\":\"media.first-audio\"", Duration.ofSeconds(20)), c.toString());
+        Thread.sleep(3000);
+        String jvm = Long.toString(c.jvmPid());
+        new ProcessBuilder("kill", "-STOP", jvm).start().waitFor();
+        try {
+            Thread.sleep(4000);
+        } finally {
+            new ProcessBuilder("kill", "-CONT", jvm).start().waitFor();
+        }
+        int rc = c.waitFor(Duration.ofSeconds(60));
+        List<JsonNode> ev = Events.parse(c.out());
+        assertEquals(ExitCodes.OVERLOADED, rc, c.toString());
+        JsonNode failure = Events.finished(ev).path("failure");
+        assertEquals("OVERLOAD", failure.path("layer").asText(), failure.toString());
+        String m = failure.path("message").asText();
+        assertTrue(m.contains("its threads stood still for ") && m.contains("not the far end's"), m);
+        assertTrue(Events.of(ev, "run.overloaded").stream().anyMatch(o -> o.path("state").asText().equals("behind")),
+                c.toString());
+        // what the media measured is still reported, as it was seen: an outage, or (when the far end's packets waited
+        // in the socket's buffer and came in at once) the packets missing from those seconds
+        assertTrue(m.contains("not the far end's: media outage of ") || m.contains("not the far end's: packets received "), m);
+        assertFalse(Events.of(ev, "media.presence").get(0).path("passed").asBoolean(), c.toString());
+    }
 }
